@@ -1,0 +1,108 @@
+"""The ``b24gen`` command line: click commands only; the work lives in the pipeline modules.
+
+Exit codes, for every command: 0 success, 1 the command's own "no" (drift found, breaking
+change found), 2 usage errors or unreadable input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+
+DEFAULT_DOCS = "docs_src"
+DEFAULT_OUT = "generated"
+DEFAULT_PACKAGE = "b24client"
+
+
+def _docs_option(default: str | None = DEFAULT_DOCS) -> click.Option:
+    return click.option(
+        "--docs",
+        "docs",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=True,
+        help="Folder of YFM Markdown docs (a checkout of b24-rest-docs, or docs_src/).",
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="b24gen")
+def main() -> None:
+    """Generate a typed Python SDK for the Bitrix24 REST API from its documentation.
+
+    \b
+    Typical use:
+      b24gen generate                  regenerate generated/ from docs_src/
+      b24gen check                     exit 1 if generated/ is stale (pre-commit, CI)
+      b24gen diff OLD NEW              what changed in the API between two doc revisions
+      b24gen coverage DOCS             what the reader understood of a docs folder
+      b24gen serve --docs DOCS         a local portal emulator for tests
+    """
+
+
+def _read(docs: Path, *, progress: bool, jobs: int | None = None):  # noqa: ANN202
+    from generator.reader import DocsError, read_docs
+
+    try:
+        return read_docs(docs, progress=progress, jobs=jobs)
+    except DocsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command("model")
+@click.argument("docs", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--json",
+    "json_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the model here instead of standard output.",
+)
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+def model_cmd(docs: Path, json_file: Path | None, jobs: int | None, progress: bool | None) -> None:
+    """Read DOCS and write the intermediate model as JSON.
+
+    The JSON layout is a public contract, documented in README.md ("The model JSON").
+    """
+    model = _read(docs, progress=_want_progress(progress), jobs=jobs)
+    text = model.to_json()
+    if json_file is None:
+        click.echo(text)
+    else:
+        from generator.render.files import write_text_atomic
+
+        write_text_atomic(json_file, text + "\n")
+        click.echo(
+            f"wrote {json_file}: {len(model.methods)} methods, {len(model.events)} events, "
+            f"{len(model.diagnostics)} diagnostics",
+            err=True,
+        )
+
+
+@main.command("coverage")
+@click.argument("docs", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the summary only, not each diagnostic.")
+def coverage_cmd(docs: Path, jobs: int | None, progress: bool | None, quiet: bool) -> None:
+    """Report what the reader found in DOCS, and every diagnostic as path:line: message."""
+    model = _read(docs, progress=_want_progress(progress), jobs=jobs)
+    if not quiet:
+        for d in model.diagnostics:
+            click.echo(str(d))
+    from generator.coverage import summary_lines
+
+    for line in summary_lines(model):
+        click.echo(line)
+
+
+def _want_progress(flag: bool | None) -> bool:
+    return sys.stderr.isatty() if flag is None else flag
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
