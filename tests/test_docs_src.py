@@ -75,10 +75,27 @@ def test_markup_is_balanced(page: Path):
 
 
 @pytest.mark.parametrize("page", method_pages(), ids=lambda p: p.relative_to(API).as_posix())
-def test_relative_links_resolve(page: Path):
+def test_links_and_anchors_resolve(page: Path):
     text = page.read_text(encoding="utf-8")
     for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", text):
         assert (page.parent / target).resolve().is_file(), f"{page}: link to {target} is broken"
+    # "[below](#fields)" must land on a "{#fields}" heading of the same page.
+    anchors = set(re.findall(r"\{#([\w-]+)\}", text))
+    for anchor in re.findall(r"\]\(#([\w-]+)\)", text):
+        assert anchor in anchors, f"{page}: in-page link #{anchor} has no {{#{anchor}}} target"
+
+
+@pytest.mark.parametrize("page", method_pages(), ids=lambda p: p.relative_to(API).as_posix())
+def test_tables_are_closed_and_rectangular(page: Path):
+    """Read with the project's own YFM block parser: every table closes and rows match."""
+    from generator.yfm.parser import Table, parse_blocks
+
+    tables = [b for b in parse_blocks(page.read_text(encoding="utf-8")) if isinstance(b, Table)]
+    assert tables, f"{page}: no #| |# table found"
+    for t in tables:
+        assert t.closed, f"{page}:{t.line}: table is not closed"
+        widths = {len(row) for row in t.rows}
+        assert len(widths) == 1, f"{page}:{t.line}: rows have different cell counts {widths}"
 
 
 TYPE_LINK = re.compile(r"\[`[^`]+`(\\\|`[^`]+`)*\]\([^)]*\)(\\\|)?")
@@ -127,3 +144,80 @@ def test_no_line_is_copied_from_the_real_page(lang: str):
     # Most of docs_src mirrors real paths; if none matched, the path mapping broke.
     assert compared >= 30, f"only {compared} docs_src files have a counterpart in {lang}"
     assert not copied, "lines copied verbatim from the real docs:\n" + "\n".join(copied)
+
+
+# -- read through the real reader ------------------------------------------------------
+
+needs_reader = pytest.mark.skipif(
+    not (DOCS_SRC.parent / "generator" / "reader.py").exists(),
+    reason="generator/reader.py has not landed yet",
+)
+
+
+def _params(params) -> dict:
+    return {p.name: p for p in params}
+
+
+@needs_reader
+def test_every_page_yields_a_method_or_event(docs_src_model):
+    read = {m.source for m in docs_src_model.methods} | {e.source for e in docs_src_model.events}
+    pages = {p.relative_to(DOCS_SRC).as_posix() for p in method_pages()}
+    assert pages - read == set(), "pages the reader got no method or event from"
+    assert not docs_src_model.diagnostics, "\n".join(map(str, docs_src_model.diagnostics))
+
+
+@needs_reader
+@pytest.mark.parametrize("name", sorted(SEED_PARAMS))
+def test_seed_methods_have_the_documented_parameters(docs_src_model, name):
+    method = docs_src_model.method(name)
+    got = {p.name: p.required for p in method.params}
+    assert got == SEED_PARAMS[name]
+
+
+@needs_reader
+def test_seed_details(docs_src_model):
+    badge = _params(docs_src_model.method("crm.activity.badge.add").params)
+    assert badge["title"].type == badge["value"].type == "string|array"
+    codes = {e.code for e in docs_src_model.method("crm.activity.badge.add").errors}
+    assert {"ACCESS_DENIED", "REQUIRED_ARG_MISSING"} <= codes
+
+    lead = docs_src_model.method("crm.lead.add")
+    assert lead.deprecated and lead.replacement == "crm.item.add"
+    fields = _params(_params(lead.params)["fields"].children)
+    assert {"TITLE", "PHONE", "EMAIL", "WEB", "STATUS_ID", "OPENED", "UF_..."} <= set(fields)
+    assert fields["OPPORTUNITY"].type == "double"
+    assert {"NEW", "IN_PROCESS", "PROCESSED", "JUNK", "CONVERTED"} <= set(
+        fields["STATUS_ID"].values
+    )
+    options = _params(_params(lead.params)["params"].children)
+    assert set(options) == {"REGISTER_SONET_EVENT"}
+
+    link = _params(docs_src_model.method("crm.lead.contact.add").params)
+    children = {p.name: p.required for p in link["fields"].children}
+    assert children == {"CONTACT_ID": True, "SORT": False, "IS_PRIMARY": False}
+
+
+@needs_reader
+def test_hard_constructs_survive_reading(docs_src_model):
+    assert "from" in _params(docs_src_model.method("calendar.event.get").params)
+
+    v3 = [m for m in docs_src_model.methods if m.name == "tasks.task.add"]
+    assert [m.api_version for m in v3] == [3]
+    task_fields = _params(_params(v3[0].params)["fields"].children)
+    assert task_fields["accomplices"].type == "integer[]"
+    assert task_fields["title"].required
+
+    contact = _params(docs_src_model.method("crm.contact.add").params)
+    phone = _params(_params(contact["fields"].children)["PHONE"].children)
+    assert phone["VALUE"].required and "VALUE_TYPE" in phone
+
+    assert _params(docs_src_model.method("crm.deal.update").params)["id"].required
+    select = _params(docs_src_model.method("crm.deal.list").params)["select"]
+    assert select.type == "string|array"
+
+    (event,) = [e for e in docs_src_model.events if e.name.lower() == "oncrmleadadd"]
+    names = {p.name for p in event.params}
+    assert {"event", "event_handler_id", "ts", "auth"} <= names
+    assert "data.FIELDS" in names or "FIELDS" in {
+        c.name for p in event.params if p.name == "data" for c in p.children
+    }
