@@ -149,6 +149,40 @@ def openapi_cmd(
     click.echo(f"wrote {out}: {text.count(chr(10))} lines, {len(model.methods)} methods", err=True)
 
 
+@main.command("diff")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for PR comments / job summaries, json for tools "
+    "(keys documented in docs/drift.md).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "any", "never"]),
+    default="never",
+    show_default=True,
+    help="Exit 1 when any breaking change (or any change at all) is found: a CI gate.",
+)
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+def diff_cmd(old: str, new: str, fmt: str, fail_on: str, jobs: int | None) -> None:
+    """The API changelog between two revisions of the docs.
+
+    OLD and NEW are docs folders, or FOLDER@GITREV to read a git revision of a docs
+    checkout without touching the working tree (e.g. docs@origin/main, docs@HEAD~10).
+    Reports methods and events added, removed and deprecated; parameters added, removed,
+    made required or optional, retyped; error codes added and removed; result shape
+    changes, each marked breaking or not. Exit 2 when a folder or revision cannot be read.
+    """
+    from generator.drift.commands import run_diff
+
+    sys.exit(run_diff(old, new, fmt=fmt, fail_on=fail_on, jobs=jobs))
+
+
 def _want_progress(flag: bool | None) -> bool:
     return sys.stderr.isatty() if flag is None else flag
 
