@@ -1,0 +1,159 @@
+"""generator.events.render_events_module: typed payloads that compile, type-check and escape docs text."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.events import class_name, comment, docstring, render_events_module
+from generator.model import ApiModel, Event, Param
+from generator.paths import templates_dir
+
+from event_samples import NASTY, SMALL
+
+
+def write_package(tmp: Path, source: str, name: str = "evpkg") -> Path:
+    """A minimal generated package: events.py plus the runtime it imports."""
+    pkg = tmp / name
+    (pkg / "_runtime").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "py.typed").write_text("")
+    runtime = templates_dir() / "runtime"
+    shutil.copy(runtime / "__init__.py", pkg / "_runtime" / "__init__.py")
+    shutil.copy(runtime / "events.py", pkg / "_runtime" / "events.py")
+    (pkg / "events.py").write_text(source, encoding="utf-8")
+    return pkg
+
+
+def run_mypy(pkg: Path, *extra: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null"]
+        + [str(pkg)]
+        + [str(e) for e in extra],
+        cwd=pkg.parent,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_small_module_parses_and_has_one_typed_dict_per_event() -> None:
+    src = render_events_module(SMALL, "b24client")
+    tree = ast.parse(src)
+    classes = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    assert {"EventAuth", "OnCrmLeadAddData", "OnCrmLeadAddDataFields"} <= classes
+    assert "CatalogProductOnAddDataFields" in classes  # dotted data.FIELDS rows nested
+    assert "OnEvilNameData = TypedDict(" in src  # keys like "from" need the call form
+    assert "'ONCRMLEADADD'" in src or '"ONCRMLEADADD"' in src
+
+
+def test_module_is_deterministic() -> None:
+    reordered = ApiModel(events=tuple(reversed(SMALL.events)))
+    assert render_events_module(SMALL, "p") == render_events_module(reordered, "p")
+
+
+def test_module_behaves_at_runtime(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, render_events_module(SMALL, "evpkg"))
+    code = (
+        "from evpkg.events import EVENTS, data_type, OnCrmLeadAddData, parse_event\n"
+        "assert data_type('onCrmLeadAdd') is OnCrmLeadAddData\n"
+        "assert data_type('nope') is None\n"
+        "assert EVENTS['CATALOG.PRODUCT.ON.ADD'].name == 'CATALOG.PRODUCT.ON.ADD'\n"
+        "assert set(OnCrmLeadAddData.__annotations__) == {'FIELDS'}\n"
+        "e = parse_event('event=onCrmLeadAdd&data[FIELDS][ID]=5&auth[application_token]=t',"
+        " application_token='t')\n"
+        "print(e.name, e.data['FIELDS']['ID'])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=pkg.parent, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ONCRMLEADADD 5"
+
+
+@pytest.mark.slow
+def test_small_module_passes_mypy_strict_and_types_handler_code(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path, render_events_module(SMALL, "evpkg"))
+    user = tmp_path / "user_app.py"
+    user.write_text(
+        "from evpkg.events import EventRouter, OnCrmLeadAddEvent\n"
+        "router = EventRouter(application_token='t')\n"
+        "@router.on('ONCRMLEADADD')\n"
+        "def added(event: OnCrmLeadAddEvent) -> None:\n"
+        "    lead_id: str = event.data['FIELDS']['ID']\n"
+        "    domain: str = event.auth['domain']\n"
+        "    print(lead_id, domain)\n"
+    )
+    ok = run_mypy(pkg, user)
+    assert ok.returncode == 0, ok.stdout
+    # and the types are real: a wrong key is an error
+    user.write_text(
+        "from evpkg.events import OnCrmLeadAddEvent\n"
+        "def added(event: OnCrmLeadAddEvent) -> None:\n"
+        "    print(event.data['FIELDS']['NOPE'])\n"
+    )
+    bad = run_mypy(pkg, user)
+    assert bad.returncode == 1 and "NOPE" in bad.stdout
+
+
+def test_docs_text_cannot_inject_code() -> None:
+    src = render_events_module(ApiModel(events=(NASTY,)), "p")
+    tree = ast.parse(src)
+    # nothing but imports, classes, assignments, the registry function and string literals
+    kinds = {type(n).__name__ for n in tree.body}
+    assert kinds <= {"Expr", "ImportFrom", "ClassDef", "Assign", "AnnAssign", "FunctionDef"}
+    calls = {
+        n.func.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
+    assert calls <= {"TypedDict", "EventInfo", "dataclass"}
+    exprs = [n.value for n in tree.body if isinstance(n, ast.Expr)]
+    assert all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in exprs)
+    assert "system" not in {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    assert "\x00" not in src
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"""', '\\', 'a"', '""""""\\', "x\r\ny\u2028z\x00", "\\N{BULLET}", "'''", '"\\"""'],
+)
+def test_docstring_and_comment_escape_anything(text: str) -> None:
+    tree = ast.parse(f"def f():\n{docstring(text)}\n    return 1\n")
+    func = tree.body[0]
+    assert isinstance(func, ast.FunctionDef)
+    doc = ast.get_docstring(func, clean=False)
+    assert doc is not None
+    assert doc.replace("\n", "") == "".join(text.strip().splitlines()).rstrip() or doc
+    line = comment(text)
+    assert "\n" not in line and "\r" not in line
+    assert ast.parse(line + "\nx = 1\n").body[0].lineno == 2
+
+
+def test_docstring_keeps_the_text() -> None:
+    text = 'Say "hi" \\ then """ stop'
+    tree = ast.parse(f"def f():\n{docstring(text)}\n")
+    func = tree.body[0]
+    assert isinstance(func, ast.FunctionDef)
+    assert ast.get_docstring(func) == text
+
+
+def test_class_names() -> None:
+    assert class_name("onCrmLeadAdd") == "OnCrmLeadAdd"
+    assert class_name("CATALOG.PRODUCT.ON.ADD") == "CatalogProductOnAdd"
+    assert class_name("ONIMBOTMESSAGEADD") == "Onimbotmessageadd"
+    assert class_name("1x") == "N1x"
+
+
+def test_colliding_names_get_distinct_classes() -> None:
+    a = Event("onFoo", params=(Param("data", "object", children=(Param("A", "string"),)),))
+    b = Event("on.foo", params=(Param("data", "object", children=(Param("B", "string"),)),))
+    src = render_events_module(ApiModel(events=(a, b)), "p")
+    tree = ast.parse(src)
+    names = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
+    assert len(names) == len(set(names))
+    assert "OnFooData" in names and "OnFoo2Data" in names or "OnFooData2" in names
