@@ -183,6 +183,56 @@ def diff_cmd(old: str, new: str, fmt: str, fail_on: str, jobs: int | None) -> No
     sys.exit(run_diff(old, new, fmt=fmt, fail_on=fail_on, jobs=jobs))
 
 
+@main.command("check")
+@_docs_option()
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder holding the generated SDK.",
+)
+@click.option(
+    "--package-name",
+    default=DEFAULT_PACKAGE,
+    show_default=True,
+    help="Import name of the generated package (as given to generate).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Content-hash cache (default: .b24gen-cache, or $B24GEN_CACHE_DIR).",
+)
+@click.option("--no-cache", is_flag=True, help="Read and render from scratch; store nothing.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when in sync.")
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+def check_cmd(
+    docs: Path,
+    out: Path,
+    package_name: str,
+    cache_dir: Path | None,
+    no_cache: bool,
+    quiet: bool,
+    jobs: int | None,
+) -> None:
+    """Exit 1 if the generated SDK in OUT is not what the docs give now.
+
+    Renders in memory and compares with OUT through its manifest (.b24gen-manifest.json):
+    lists every stale, missing and orphaned generated file, with a short diff. Files the
+    generator did not write are ignored. Exit 0 in sync, 1 out of date, 2 when the docs
+    cannot be read. Fast when nothing changed: results are cached by content hash.
+    """
+    from generator.drift.cache import default_cache_dir
+    from generator.drift.commands import run_check
+
+    cache = None if no_cache else (cache_dir or default_cache_dir())
+    sys.exit(
+        run_check(docs, out, package_name=package_name, cache_dir=cache, jobs=jobs, quiet=quiet)
+    )
+
+
 def _want_progress(flag: bool | None) -> bool:
     return sys.stderr.isatty() if flag is None else flag
 

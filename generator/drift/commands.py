@@ -48,3 +48,43 @@ def run_diff(old: str, new: str, *, fmt: str, fail_on: str, jobs: int | None = N
     if fail_on == "any" and not diff.empty:
         return EXIT_DRIFT
     return EXIT_OK
+
+
+def run_check(
+    docs: Path,
+    out: Path,
+    *,
+    package_name: str,
+    cache_dir: Path | None,
+    jobs: int | None = None,
+    quiet: bool = False,
+) -> int:
+    import shlex
+
+    from generator.drift.check import check_tree, report_lines
+    from generator.drift.incremental import render_files
+    from generator.reader import DocsError
+
+    if not docs.is_dir():
+        return _error(f"{docs}: no such docs folder")
+    if out.exists() and not out.is_dir():
+        return _error(f"{out}: not a folder")
+    try:
+        rendered = render_files(docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs)
+    except DocsError as exc:
+        return _error(str(exc))
+    try:
+        result = check_tree(out, rendered.files)
+    except ValueError as exc:  # a damaged manifest
+        return _error(str(exc))
+    hint = "b24gen generate " + " ".join(
+        shlex.quote(a)
+        for a in ("--docs", str(docs), "--out", str(out), "--package-name", package_name)
+    )
+    lines = report_lines(result, rendered.files, fix_hint=hint)
+    if result.in_sync:
+        if not quiet:
+            click.echo(lines[0])
+        return EXIT_OK
+    click.echo("\n".join(lines), err=False)
+    return EXIT_DRIFT

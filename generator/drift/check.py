@@ -1,0 +1,100 @@
+"""Is the generated tree in sync with the docs? Only generator-owned files count."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.render.files import MANIFEST_NAME, pending_transaction, plan_tree
+
+DIFF_LINES = 12  # per file: enough to see what changed, short enough for a hook's output
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    out: Path
+    stale: tuple[str, ...]  # generated file differs from what the docs give now
+    missing: tuple[str, ...]  # should exist, does not
+    orphaned: tuple[str, ...]  # generated earlier, no longer part of the output
+    unowned: tuple[str, ...]  # a file we did not write sits where a generated one goes
+    manifest_stale: bool
+    interrupted: Path | None  # an interrupted `generate` left its transaction here
+
+    @property
+    def in_sync(self) -> bool:
+        return not (
+            self.stale or self.missing or self.orphaned or self.unowned or self.manifest_stale
+        )
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.stale) + len(self.missing) + len(self.orphaned) + len(self.unowned)
+
+
+def check_tree(out: Path, files: dict[str, str]) -> CheckResult:
+    out = Path(out)
+    plan = plan_tree(out, files)
+    return CheckResult(
+        out=out,
+        stale=plan.update,
+        missing=plan.create,
+        orphaned=plan.delete,
+        unowned=plan.conflicts,
+        manifest_stale=plan.manifest_stale,
+        interrupted=pending_transaction(out),
+    )
+
+
+def short_diff(old: str, new: str, name: str, limit: int = DIFF_LINES) -> list[str]:
+    lines = list(
+        difflib.unified_diff(
+            old.splitlines(),
+            new.splitlines(),
+            f"{name} (on disk)",
+            f"{name} (from the docs)",
+            n=1,
+            lineterm="",
+        )
+    )
+    if len(lines) > limit + 2:
+        hidden = len(lines) - limit - 2
+        lines = lines[: limit + 2] + [f"... {hidden} more diff line(s)"]
+    return lines
+
+
+def report_lines(result: CheckResult, files: dict[str, str], *, fix_hint: str) -> list[str]:
+    out = result.out
+    if result.in_sync:
+        return [f"{out}: in sync ({len(files)} generated files)"]
+    counts = []
+    for label, items in (
+        ("stale", result.stale),
+        ("missing", result.missing),
+        ("orphaned", result.orphaned),
+        ("not ours", result.unowned),
+    ):
+        if items:
+            counts.append(f"{len(items)} {label}")
+    head = f"{out}: out of date with the docs"
+    lines = [f"{head} ({', '.join(counts) or 'manifest only'}):"]
+    for rel in result.stale:
+        current = (out / rel).read_text(encoding="utf-8", errors="replace")
+        lines.append(f"stale     {out / rel}")
+        lines.extend("    " + d for d in short_diff(current, files[rel], rel))
+    for rel in result.missing:
+        lines.append(f"missing   {out / rel}")
+    for rel in result.orphaned:
+        lines.append(f"orphaned  {out / rel}  (no longer generated; generate deletes it)")
+    for rel in result.unowned:
+        lines.append(
+            f"not ours  {out / rel}  (not in {MANIFEST_NAME}; generate refuses to overwrite it)"
+        )
+    if result.manifest_stale and not result.problem_count:
+        lines.append(f"stale     {out / MANIFEST_NAME}  (the list of generated files)")
+    if result.interrupted is not None:
+        lines.append(
+            f"note: an interrupted generate left {result.interrupted}; generate completes it"
+        )
+    lines.append(f"Fix: {fix_hint}")
+    return lines

@@ -1,0 +1,57 @@
+"""Render the package from the docs, reusing earlier work wherever the inputs are unchanged.
+
+``render_files`` is what ``check`` (and ``generate``) call: with nothing changed it only
+stats the docs folder and loads the cached result; after a change it reads the docs
+through the reader's per-page cache (when the reader offers one) and renders again.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.drift.cache import Fingerprinter, RenderCache
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    files: dict[str, str]
+    cache_hit: bool
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+
+
+def render_files(
+    docs: Path,
+    *,
+    package_name: str,
+    cache_dir: Path | None,
+    jobs: int | None = None,
+) -> RenderResult:
+    """Path -> text of everything the generator owns for ``docs``; ``cache_dir=None``
+    renders from scratch and stores nothing."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    cache = RenderCache(cache_dir) if cache_dir is not None else None
+    key = None
+    if cache is not None:
+        docs_hash = Fingerprinter(cache_dir).folder(docs)
+        key = cache.key(docs_hash, package_name)
+        files = cache.get(key)
+        timings["fingerprint"] = time.perf_counter() - t0
+        if files is not None:
+            return RenderResult(files, True, timings)
+    from generator.drift.commands import read_model
+    from generator.render import render_package
+
+    t1 = time.perf_counter()
+    model = read_model(
+        docs, jobs=jobs, cache_dir=None if cache_dir is None else cache_dir / "pages"
+    )
+    t2 = time.perf_counter()
+    files = dict(render_package(model, package_name=package_name))
+    t3 = time.perf_counter()
+    timings.update(read=t2 - t1, render=t3 - t2)
+    if cache is not None and key is not None:
+        cache.put(key, files)
+    return RenderResult(files, False, timings)
