@@ -1,0 +1,177 @@
+"""Client-side limits mirroring the portal's, so a well-configured client is never refused.
+
+* The leaky bucket: every request adds one; the bucket drains ``drain`` per second; a request
+  that would overflow ``burst`` waits. Slots are reserved under a lock, so threads and asyncio
+  tasks of one client share one bucket and each learns how long to wait before sending.
+* Operating time: the portal allows each method a budget of execution time per window
+  (480 s per 10 minutes) and answers 429 ``OPERATION_TIME_LIMIT`` beyond it. The client sums
+  ``time.operating`` per method and waits before a call would exceed the budget.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, Union
+
+__all__ = [
+    "RateLimit",
+    "PRESETS",
+    "LeakyBucket",
+    "OperatingBudget",
+    "Limiter",
+    "resolve_rate_limit",
+]
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A leaky bucket: ``burst`` requests at once, refilled at ``drain`` per second."""
+
+    burst: float
+    drain: float
+
+    def __post_init__(self) -> None:
+        if self.burst < 1 or self.drain <= 0:
+            raise ValueError("a rate limit needs burst >= 1 and drain > 0")
+
+
+PRESETS: dict[str, RateLimit | None] = {
+    "standard": RateLimit(burst=50, drain=2),
+    "enterprise": RateLimit(burst=250, drain=5),
+    "none": None,
+}
+
+RateLimitOption = Union[Literal["standard", "enterprise", "none"], RateLimit, None]
+
+
+def resolve_rate_limit(option: RateLimitOption) -> RateLimit | None:
+    if option is None or isinstance(option, RateLimit):
+        return option
+    try:
+        return PRESETS[option]
+    except KeyError:
+        raise ValueError(
+            f"rate_limit must be one of {sorted(PRESETS)} or a RateLimit, got {option!r}"
+        ) from None
+
+
+Clock = Callable[[], float]
+
+
+class LeakyBucket:
+    """Reservations against a leaky bucket; :meth:`reserve` says how long to wait."""
+
+    # Sent requests reach the portal a little after their slot; the margin absorbs the clock
+    # granularity of both sides without measurably lowering the rate.
+    MARGIN = 0.002
+
+    def __init__(self, limit: RateLimit, clock: Clock = time.monotonic) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._level = 0.0
+        self._stamp = clock()
+
+    def _drain(self, now: float) -> None:
+        if now > self._stamp:
+            self._level = max(0.0, self._level - (now - self._stamp) * self.limit.drain)
+            self._stamp = now
+
+    def reserve(self) -> float:
+        """Take a slot; return the seconds to wait before using it (0 when there is room)."""
+        with self._lock:
+            now = self._clock()
+            self._drain(now)
+            self._level += 1.0
+            excess = self._level - self.limit.burst
+            return excess / self.limit.drain + self.MARGIN if excess > 0 else 0.0
+
+    def saturate(self) -> float:
+        """The portal said the bucket is full: assume so; return the wait for one slot."""
+        with self._lock:
+            self._drain(self._clock())
+            self._level = max(self._level, float(self.limit.burst))
+            return 1.0 / self.limit.drain
+
+
+class OperatingBudget:
+    """``time.operating`` per method in a sliding window (the portal's 480 s per 10 minutes)."""
+
+    def __init__(
+        self, budget: float = 480.0, window: float = 600.0, clock: Clock = time.monotonic
+    ) -> None:
+        self.budget = budget
+        self.window = window
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._spent: dict[str, deque[tuple[float, float]]] = {}
+        self._sums: dict[str, float] = {}
+        self._blocked_until: dict[str, float] = {}
+
+    def record(self, method: str, operating: float) -> None:
+        if operating <= 0:
+            return
+        key = method.lower()
+        with self._lock:
+            self._spent.setdefault(key, deque()).append((self._clock(), operating))
+            self._sums[key] = self._sums.get(key, 0.0) + operating
+
+    def block(self, method: str, seconds: float) -> None:
+        """The portal refused ``method`` for its operating time; hold it for ``seconds``."""
+        with self._lock:
+            key = method.lower()
+            until = self._clock() + seconds
+            self._blocked_until[key] = max(until, self._blocked_until.get(key, 0.0))
+
+    def wait_for(self, method: str) -> float:
+        """Seconds to wait before ``method`` may run without exceeding its budget."""
+        key = method.lower()
+        with self._lock:
+            now = self._clock()
+            wait = max(0.0, self._blocked_until.get(key, 0.0) - now)
+            spent = self._spent.get(key)
+            if not spent:
+                return wait
+            total = self._sums[key]
+            while spent and spent[0][0] <= now - self.window:
+                total -= spent.popleft()[1]
+            self._sums[key] = total
+            if total < self.budget:
+                return wait
+            # Wait until enough of the oldest usage leaves the window.
+            excess = total - self.budget
+            for stamp, used in spent:
+                excess -= used
+                if excess < 0:
+                    return max(wait, stamp + self.window - now)
+            return max(wait, self.window)
+
+
+class Limiter:
+    """Both limits of one client."""
+
+    def __init__(
+        self,
+        rate_limit: RateLimit | None,
+        *,
+        operating_budget: float = 480.0,
+        operating_window: float = 600.0,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.bucket = LeakyBucket(rate_limit, clock) if rate_limit is not None else None
+        self.operating = OperatingBudget(operating_budget, operating_window, clock)
+
+    def before_send(self, method: str) -> float:
+        """Seconds to wait before sending a call of ``method`` (the bucket slot is taken)."""
+        wait = self.operating.wait_for(method)
+        if self.bucket is not None:
+            wait = max(wait, self.bucket.reserve())
+        return wait
+
+    def limit_exceeded(self) -> float:
+        """The portal answered QUERY_LIMIT_EXCEEDED; the wait before trying again."""
+        return self.bucket.saturate() if self.bucket is not None else 1.0
