@@ -279,7 +279,9 @@ class _Renderer:
         parts = [t.strip() for t in p.type.replace("`", "").split("|") if t.strip()]
         if p.children:
             nested = self.typed_dict(
-                owner + class_name(key), p.children, doc=f"{key}: {p.description}" if p.description else f"The {key} block."
+                owner + class_name(key),
+                p.children,
+                doc=f"{key}: {p.description}" if p.description else f"The {key} block.",
             )
             return f"list[{nested}]" if p.is_array else nested
         if not parts:
@@ -315,7 +317,9 @@ _RESERVED = {
 def class_name(text: str) -> str:
     """``onCrmLeadAdd`` -> ``OnCrmLeadAdd``; ``CATALOG.PRODUCT.ON.ADD`` -> ``CatalogProductOnAdd``."""
     words = [w for w in re.split(r"[^0-9A-Za-z]+", text) if w]
-    name = "".join(w.capitalize() if w.isupper() or w.islower() else w[0].upper() + w[1:] for w in words)
+    name = "".join(
+        w.capitalize() if w.isupper() or w.islower() else w[0].upper() + w[1:] for w in words
+    )
     if not name:
         name = "Key"
     if name[0].isdigit():
@@ -338,9 +342,7 @@ def _row_comment(p: Param) -> str:
 
 def _clean(text: str) -> str:
     """One line of printable text: controls, line and paragraph separators become spaces."""
-    chars = [
-        " " if unicodedata.category(c)[0] in ("C", "Z") and c != " " else c for c in text
-    ]
+    chars = [" " if unicodedata.category(c)[0] in ("C", "Z") and c != " " else c for c in text]
     return re.sub(r"\s+", " ", "".join(chars)).strip()
 
 

@@ -22,7 +22,17 @@ LEAD_ADD = Event(
     params=(
         Param("event", "string"),
         Param("event_handler_id", "integer"),
-        Param("data", "object", children=(Param("FIELDS", "object", children=(Param("ID", "integer", description="ID of the lead"),)),)),
+        Param(
+            "data",
+            "object",
+            children=(
+                Param(
+                    "FIELDS",
+                    "object",
+                    children=(Param("ID", "integer", description="ID of the lead"),),
+                ),
+            ),
+        ),
         Param("ts", "timestamp"),
         AUTH,
     ),
@@ -52,7 +62,9 @@ NASTY = Event(
             children=(
                 Param("from", "string", description="keyword\nimport os"),
                 Param("TITLE (LANG)", "string", description='"); import os; ("'),
-                Param("ITEMS", "object[]", children=(Param("ID", "integer"), Param("QTY", "double"))),
+                Param(
+                    "ITEMS", "object[]", children=(Param("ID", "integer"), Param("QTY", "double"))
+                ),
                 Param("TAGS", "string[]"),
                 Param("ANY", "any"),
                 Param("RAW", "array"),

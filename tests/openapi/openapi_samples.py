@@ -43,7 +43,9 @@ BADGE_ADD = Method(
         Param("type", "string", required=True, values=("success", "failure", "warning")),
         Param("ids", "integer[]"),
     ),
-    returns=Returns(shape="object", fields=(Param("result", "object", children=(Param("badge", "object"),)),)),
+    returns=Returns(
+        shape="object", fields=(Param("result", "object", children=(Param("badge", "object"),)),)
+    ),
     source="api-reference/crm/timeline/activities/badge/crm-activity-badge-add.md",
 )
 

@@ -1,0 +1,257 @@
+"""The runtime's event parser, token check and ASGI router (templates/runtime/events.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from b24gen_templates.runtime.events import (
+    MAX_DEPTH,
+    Event,
+    EventRouter,
+    ForgedEventError,
+    MalformedEventError,
+    parse_event,
+    parse_form,
+    verify_token,
+)
+
+TOKEN = "51856fefc120afa4b628cc82d3935cce"
+BODY = (
+    "event=ONCRMLEADADD&event_handler_id=707&data%5BFIELDS%5D%5BID%5D=1000983&ts=1742807175"
+    "&auth%5Bdomain%5D=x.bitrix24.com&auth%5Bmember_id%5D=abc"
+    f"&auth%5Bapplication_token%5D={TOKEN}"
+)
+
+
+def test_parses_the_documented_call() -> None:
+    e = parse_event(BODY.encode(), application_token=TOKEN)
+    assert e.name == "ONCRMLEADADD"
+    assert e.data == {"FIELDS": {"ID": "1000983"}}
+    assert e.ts == "1742807175" and e.handler_id == "707"
+    assert e.auth["domain"] == "x.bitrix24.com"
+
+
+def test_unencoded_brackets_and_case() -> None:
+    e = parse_event(
+        f"event=onCrmLeadAdd&data[FIELDS][ID]=1&auth[application_token]={TOKEN}",
+        application_token=TOKEN,
+    )
+    assert e.name == "ONCRMLEADADD" and e.data["FIELDS"]["ID"] == "1"
+
+
+def test_lists_and_nesting() -> None:
+    form = parse_form("a[]=x&a[]=y&b[0][id]=1&b[1][id]=2&c[5]=sparse&d[k][]=1&e=%D0%BB%D0%B8%D0%B4")
+    assert form == {
+        "a": ["x", "y"],
+        "b": [{"id": "1"}, {"id": "2"}],
+        "c": {"5": "sparse"},
+        "d": {"k": ["1"]},
+        "e": "лид",
+    }
+
+
+def test_json_body_when_declared() -> None:
+    body = json.dumps(
+        {
+            "event": "ONCRMLEADADD",
+            "data": {"FIELDS": {"ID": "3"}},
+            "auth": {"application_token": TOKEN},
+        }
+    )
+    e = parse_event(body, application_token=TOKEN, content_type="application/json; charset=utf-8")
+    assert e.data["FIELDS"]["ID"] == "3"
+
+
+def test_token_per_portal() -> None:
+    tokens = {"abc": TOKEN}
+    e = parse_event(BODY, application_token=lambda auth: tokens.get(auth.get("member_id", "")))
+    assert e.name == "ONCRMLEADADD"
+    with pytest.raises(ForgedEventError, match="no application token"):
+        parse_event(
+            BODY.replace("member_id%5D=abc", "member_id%5D=zzz"),
+            application_token=lambda a: tokens.get(a["member_id"]),
+        )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        BODY.replace(TOKEN, "0" * len(TOKEN)),  # forged
+        BODY.replace(TOKEN, TOKEN[:-1]),  # prefix
+        BODY.replace(f"&auth%5Bapplication_token%5D={TOKEN}", ""),  # missing
+        BODY.replace(TOKEN, ""),  # empty
+        BODY.replace("auth%5Bapplication_token%5D", "auth%5Bapplication_token%5D%5Bx%5D"),
+    ],
+)
+def test_forged_or_missing_tokens_are_rejected(body: str) -> None:
+    with pytest.raises(ForgedEventError) as info:
+        parse_event(body, application_token=TOKEN)
+    assert info.value.status == 401
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("", "empty body"),
+        ("   ", "empty body"),
+        ("event", "not form-encoded"),
+        ("event=A&&x=1", "not form-encoded"),
+        ("data[FIELDS=1&event=A", "malformed key"),
+        ("data]x[=1&event=A", "malformed key"),
+        ("[x]=1&event=A", "malformed key"),
+        ("a=1&a[b]=2&event=A", "plain value as a container"),
+        ("a[b]=2&a=1&event=A", "given twice"),
+        ("event=A&event=B", "given twice"),
+        ("event=%FF&auth[application_token]=x", "not valid UTF-8"),
+        ("x=1&auth[application_token]=" + TOKEN, "'event' field is missing"),
+        ("event=&auth[application_token]=" + TOKEN, "'event' field is missing"),
+        ("event[x]=A&auth[application_token]=" + TOKEN, "'event' field is missing"),
+        ("event=A", "'auth' block is missing"),
+        ("event=A&auth=x", "'auth' block is missing"),
+        ("event=A&data=1&auth[application_token]=" + TOKEN, "'data' must be a block"),
+        ("event=A&ts[x]=1&auth[application_token]=" + TOKEN, "'ts' must be a single value"),
+        ("a" + "[b]" * (MAX_DEPTH + 1) + "=1&event=A", "nests deeper"),
+    ],
+)
+def test_malformed_bodies_are_rejected_with_a_reason(body: str, message: str) -> None:
+    with pytest.raises(MalformedEventError, match=message) as info:
+        parse_event(body, application_token=TOKEN)
+    assert info.value.status == 400
+
+
+def test_non_ascii_bytes_and_bad_json_are_malformed() -> None:
+    with pytest.raises(MalformedEventError, match="non-ASCII"):
+        parse_event("event=лид".encode(), application_token=TOKEN)
+    with pytest.raises(MalformedEventError, match="not valid JSON"):
+        parse_event(b"{", application_token=TOKEN, content_type="application/json")
+    with pytest.raises(MalformedEventError, match="not a list"):
+        parse_event(b"[1]", application_token=TOKEN, content_type="application/json")
+
+
+def test_token_check_needs_a_configured_token() -> None:
+    with pytest.raises(ValueError, match="non-empty"):
+        verify_token("x", "")
+    with pytest.raises(ValueError):
+        EventRouter(application_token="")
+
+
+# -- hypothesis: arbitrary input never escapes as anything but MalformedEventError/Forged --
+
+_key_chars = st.sampled_from(list("ab[]=&%;+ 0\x00é"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_arbitrary_bytes_never_crash(body: bytes) -> None:
+    try:
+        e = parse_event(body, application_token=TOKEN)
+    except (MalformedEventError, ForgedEventError):
+        return
+    assert isinstance(e, Event)  # only a body carrying the token can get here
+    assert e.auth["application_token"] == TOKEN
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_key_chars, max_size=60))
+def test_bracket_soup_never_crashes(junk: str) -> None:
+    body = f"event=ONX&{junk}&auth[application_token]={TOKEN}"
+    try:
+        e = parse_event(body, application_token=TOKEN)
+    except (MalformedEventError, ForgedEventError):
+        return
+    assert e.name == "ONX"
+
+
+_leaf = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+_name = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True)
+_tree: st.SearchStrategy[Any] = st.recursive(
+    _leaf, lambda inner: st.dictionaries(_name, inner, min_size=1, max_size=4), max_leaves=12
+)
+
+
+def _encode(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _encode(f"{prefix}[{k}]", v, out)
+    else:
+        out.append((prefix, value))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_name, _tree, min_size=1, max_size=4))
+def test_round_trip_of_nested_fields(data: dict[str, Any]) -> None:
+    pairs: list[tuple[str, str]] = [("event", "ONTEST")]
+    _encode("data", data, pairs)
+    pairs.append(("auth[application_token]", TOKEN))
+    e = parse_event(urlencode(pairs, quote_via=quote), application_token=TOKEN)
+    assert e.data == data
+
+
+# -- the ASGI router, in-process (the loopback round trip is in test_event_round_trip) --
+
+
+def _post(app: EventRouter, body: str | bytes, method: str = "POST") -> httpx.Response:
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://portal") as client:
+            return await client.request(
+                method,
+                "/events",
+                content=body,
+                headers={"content-type": "application/x-www-form-urlencoded"},
+            )
+
+    return asyncio.run(go())
+
+
+def test_router_routes_by_name_sync_and_async() -> None:
+    router = EventRouter(application_token=TOKEN)
+    got: list[tuple[str, str]] = []
+
+    @router.on("onCrmLeadAdd")
+    def sync_handler(event: Event[Any, Any]) -> None:
+        got.append(("sync", event.data["FIELDS"]["ID"]))
+
+    @router.on("ONCRMLEADADD", "ONCRMLEADUPDATE")
+    async def async_handler(event: Event[Any, Any]) -> None:
+        got.append(("async", event.name))
+
+    r = _post(router, BODY)
+    assert r.status_code == 200 and r.json() == {"result": "handled"}
+    assert got == [("sync", "1000983"), ("async", "ONCRMLEADADD")]
+    r = _post(router, BODY.replace("ONCRMLEADADD", "ONCRMDEALADD"))
+    assert r.status_code == 200 and r.json() == {"result": "ignored"}
+    assert len(got) == 2
+
+
+def test_router_rejects_forged_malformed_and_get() -> None:
+    router = EventRouter(application_token=TOKEN)
+    called: list[str] = []
+    router.on()(lambda e: called.append(e.name))
+    forged = _post(router, BODY.replace(TOKEN, "f" * 32))
+    assert forged.status_code == 401 and forged.json()["error"] == "forged_event"
+    bad = _post(router, "data[x=1")
+    assert bad.status_code == 400 and "malformed key" in bad.json()["error_description"]
+    assert _post(router, "", method="GET").status_code == 405
+    assert called == []
+
+
+def test_router_limits_body_and_reports_handler_errors() -> None:
+    router = EventRouter(application_token=TOKEN, max_body=100)
+    assert _post(router, BODY + "&pad=" + "x" * 200).status_code == 413
+    router = EventRouter(application_token=TOKEN)
+
+    @router.on("ONCRMLEADADD")
+    def boom(event: Event[Any, Any]) -> None:
+        raise RuntimeError("secret detail")
+
+    r = _post(router, BODY)
+    assert r.status_code == 500 and "secret detail" not in r.text
