@@ -15,7 +15,8 @@ Layout of the export (README of the generated SDK and docs/openapi-and-events.md
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from generator import __version__
 from generator.model import ApiModel, ErrorCode, Method, Param, Returns
@@ -346,7 +347,7 @@ def dump_spec(spec: dict[str, Any], fmt: str = "json") -> str:
     if fmt == "json":
         return json.dumps(spec, ensure_ascii=False, indent=2) + "\n"
     if fmt == "yaml":
-        import yaml
+        import yaml  # type: ignore[import-untyped]
 
-        return yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=100)
+        return str(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=100))
     raise ValueError(f"unknown format {fmt!r}: use json or yaml")

@@ -15,7 +15,8 @@ returns user fields (UF_*) and fields the docs do not list.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from generator.model import Param
 
@@ -197,7 +198,7 @@ def _nest_dotted(params: Iterable[Param]) -> list[Param]:
     by_name: dict[str, int] = {}
     for p in params:
         head, sep, rest = p.name.partition(".")
-        head_key = head[:-2] if head.endswith("[]") else head
+        head_key = head.removesuffix("[]")
         if sep and rest and head_key in by_name and not _is_placeholder(p.name):
             i = by_name[head_key]
             parent = out[i]

@@ -21,16 +21,17 @@ import hmac
 import inspect
 import json
 import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Generic, Iterable, Mapping, TypeVar, Union
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
 __all__ = [
     "Event",
     "EventError",
-    "MalformedEventError",
-    "ForgedEventError",
     "EventRouter",
+    "ForgedEventError",
+    "MalformedEventError",
     "parse_event",
     "parse_form",
     "verify_token",
@@ -175,7 +176,7 @@ def verify_token(given: object, expected: str) -> None:
         raise ForgedEventError("auth[application_token] is not this application's token")
 
 
-TokenSource = Union[str, Callable[[Mapping[str, Any]], Union[str, None]]]
+TokenSource = str | Callable[[Mapping[str, Any]], str | None]
 
 
 def parse_event(
@@ -237,7 +238,7 @@ def _parse_json(body: bytes | str) -> Any:
 
 # -- ASGI --------------------------------------------------------------------------------
 
-Handler = Callable[[Event[Any, Any]], Union[None, Awaitable[None]]]
+Handler = Callable[[Event[Any, Any]], None | Awaitable[None]]
 Scope = Mapping[str, Any]
 Receive = Callable[[], Awaitable[Mapping[str, Any]]]
 Send = Callable[[Mapping[str, Any]], Awaitable[None]]
@@ -324,7 +325,7 @@ class EventRouter:
             return
         try:
             called = await self.dispatch(event)
-        except Exception as exc:  # the portal only needs to know it failed
+        except Exception as exc:  # noqa: BLE001 -- the portal only needs to know it failed
             await _answer(send, 500, "handler_error", f"{type(exc).__name__} in handler")
             return
         await _send_json(send, 200, {"result": "handled" if called else "ignored"})

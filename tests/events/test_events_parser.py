@@ -9,9 +9,6 @@ from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from b24gen_templates.runtime.events import (
     MAX_DEPTH,
     Event,
@@ -22,6 +19,8 @@ from b24gen_templates.runtime.events import (
     parse_form,
     verify_token,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 TOKEN = "51856fefc120afa4b628cc82d3935cce"
 BODY = (
