@@ -1,0 +1,35 @@
+"""Errors a handler raises; the app turns them into the portal's error answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ApiError(Exception):
+    code: str
+    description: str
+    status: int = 400
+    validation: list[dict[str, Any]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.description}"
+
+    def body_v2(self) -> dict[str, Any]:
+        return {"error": self.code, "error_description": self.description}
+
+    def body_v3(self) -> dict[str, Any]:
+        err: dict[str, Any] = {"code": self.code, "message": self.description}
+        if self.validation:
+            err["validation"] = self.validation
+        return {"error": err}
+
+
+def not_found(what: str = "Not found.") -> ApiError:
+    return ApiError("NOT_FOUND", what, 400)
+
+
+V3_VALIDATION = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION"
+V3_NOT_FOUND = "BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION"
+V3_INVALID_JSON = "BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION"

@@ -1,0 +1,249 @@
+"""Entity families found in the model (``X.add/get/update/delete/list/fields``) and the
+conventions each one follows, read from its own pages: the id parameter, the record's id
+key, how results are wrapped (``{"item": …}``, ``{"items": […]}``, a bare id, ``true``).
+
+Nothing here is specific to one entity: crm.lead, crm.item (scoped by ``entityTypeId``),
+tasks.task on REST 3.0 and catalog.* all come out of the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.model import ApiModel, Method, Param
+
+ACTIONS = ("add", "get", "update", "delete", "list", "fields")
+
+# Result shapes, inferred from each method's documented example.
+ID = "id"  # the new record's id (crm.lead.add -> 3465)
+RECORD = "record"  # the record itself
+WRAP = "wrap"  # {"item": record} / {"items": [records]}
+TRUE = "true"  # true
+BARE = "bare"  # a plain list (crm.lead.list)
+VERBATIM = "verbatim"  # the documented example value as is (crm.item.delete -> [])
+
+
+@dataclass(frozen=True)
+class Shape:
+    kind: str
+    key: str = ""  # the wrapping key for WRAP
+    value: Any = None  # for VERBATIM
+
+
+@dataclass
+class Family:
+    name: str  # "crm.lead"
+    api_version: int
+    methods: dict[str, Method]
+    id_param: str | None  # "id", "ID", "taskId"; None: get/update/delete are not stateful
+    id_key: str  # key of the id inside a record: "ID" / "id"
+    id_as_string: bool  # the portal gives classic CRM ids as strings in records
+    fields_param: str | None  # "fields"; None: every non-scope parameter is a field
+    scope_param: str | None  # "entityTypeId" for crm.item.*
+    field_types: dict[str, str] = field(default_factory=dict)
+    documented: tuple[str, ...] = ()  # record field names in the docs' order
+    shapes: dict[str, Shape] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.name if self.api_version == 2 else f"v3:{self.name}"
+
+    def event_name(self, action: str, scope: int) -> str:
+        """ONCRMLEADADD for crm.lead.add; crm.item follows the entity type it touched."""
+        verb = {"add": "ADD", "update": "UPDATE", "delete": "DELETE"}[action]
+        if self.scope_param:
+            named = _CRM_TYPE_EVENTS.get(scope)
+            if self.name == "crm.item":
+                return f"ONCRM{named or 'DYNAMICITEM'}{verb}"
+        return "ON" + self.name.replace(".", "").upper() + verb
+
+
+_CRM_TYPE_EVENTS = {1: "LEAD", 2: "DEAL", 3: "CONTACT", 4: "COMPANY", 7: "QUOTE"}
+
+
+def discover(model: ApiModel) -> dict[str, Family]:
+    """Families by ``Family.key``; method names matched case-insensitively."""
+    by_ns: dict[tuple[str, int], dict[str, Method]] = {}
+    for m in model.methods:
+        if "." not in m.name:
+            continue
+        ns, action = m.name.rsplit(".", 1)
+        action = action.lower()
+        if action in ACTIONS:
+            by_ns.setdefault((ns.lower(), m.api_version), {}).setdefault(action, m)
+    families: dict[str, Family] = {}
+    for (ns, version), methods in by_ns.items():
+        if "add" not in methods or not ({"get", "list"} & methods.keys()):
+            continue
+        if ns.endswith((".badge", ".binding")):
+            continue  # keyed collections, see bindings.py
+        fam = _build(ns, version, methods)
+        families[fam.key] = fam
+    return families
+
+
+def _build(ns: str, version: int, methods: dict[str, Method]) -> Family:
+    add = methods["add"]
+    scope_param = next((p.name for p in add.params if p.name.lower() == "entitytypeid"), None)
+    fields_param = next(
+        (p.name for p in add.params if p.name.lower() in ("fields", "arfields", "data")), None
+    )
+    types: dict[str, str] = {}
+    documented: list[str] = []
+    for action in ("add", "update"):
+        m = methods.get(action)
+        if m is None:
+            continue
+        for p in _field_params(m, fields_param, scope_param):
+            if _is_placeholder(p.name):
+                continue
+            types.setdefault(p.name, p.type)
+            if p.name not in documented:
+                documented.append(p.name)
+    for m in (methods.get("get"), methods.get("list")):
+        if m is not None:
+            for p in _record_fields(m.returns.fields):
+                types.setdefault(p.name, p.type)
+
+    sample = _sample_record(methods)
+    id_key = _id_key(sample, documented)
+    id_param = _id_param(methods, scope_param)
+    shapes = {
+        "add": _shape(methods.get("add"), default=Shape(ID)),
+        "update": _shape(methods.get("update"), default=Shape(TRUE)),
+        "delete": _shape(methods.get("delete"), default=Shape(TRUE), keep_other=True),
+        "get": _shape(methods.get("get"), default=Shape(RECORD)),
+        "list": _list_shape(methods.get("list")),
+    }
+    documented = [n for n in documented if n != id_key]
+    return Family(
+        name=ns,
+        api_version=version,
+        methods=methods,
+        id_param=id_param,
+        id_key=id_key,
+        id_as_string=isinstance(sample.get(id_key), str) if sample else False,
+        fields_param=fields_param,
+        scope_param=scope_param,
+        field_types=types,
+        documented=tuple(documented),
+        shapes=shapes,
+    )
+
+
+def _field_params(m: Method, fields_param: str | None, scope_param: str | None) -> list[Param]:
+    if fields_param:
+        for p in m.params:
+            if p.name.lower() == fields_param.lower():
+                return list(p.children)
+        return []
+    skip = {(scope_param or "").lower(), "id"}
+    return [p for p in m.params if p.name.lower() not in skip]
+
+
+def _record_fields(params: tuple[Param, ...]) -> list[Param]:
+    out: list[Param] = []
+    for p in params:
+        if p.name in ("result", "item", "items", "time") and p.children:
+            out.extend(_record_fields(p.children))
+        elif p.name not in ("result", "time", "total", "next"):
+            out.append(p)
+    return out
+
+
+def _is_placeholder(name: str) -> bool:
+    return any(c in name for c in ".<>{} ") or name.endswith("...") or name.endswith("_")
+
+
+def _sample_record(methods: dict[str, Method]) -> dict[str, Any]:
+    for action in ("get", "list", "add", "update"):
+        m = methods.get(action)
+        if m is None:
+            continue
+        value = _example(m)
+        rec = _unwrap_record(value)
+        if rec:
+            return rec
+    return {}
+
+
+def _unwrap_record(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, list):
+        return _unwrap_record(value[0]) if value else None
+    if isinstance(value, dict):
+        if len(value) == 1:
+            inner = next(iter(value.values()))
+            if isinstance(inner, (dict, list)):
+                return _unwrap_record(inner)
+        if "ID" in value or "id" in value:
+            return value
+    return None
+
+
+def _example(m: Method) -> Any:
+    try:
+        return m.returns.example_value()
+    except ValueError:
+        return None
+
+
+def _id_key(sample: dict[str, Any], documented: list[str]) -> str:
+    if "ID" in sample:
+        return "ID"
+    if "id" in sample:
+        return "id"
+    upper = sum(1 for n in documented if n.isupper())
+    return "ID" if documented and upper * 2 >= len(documented) else "id"
+
+
+def _id_param(methods: dict[str, Method], scope_param: str | None) -> str | None:
+    for action in ("get", "update", "delete"):
+        m = methods.get(action)
+        if m is None:
+            continue
+        for p in m.params:
+            if p.name.lower() == "id":
+                return p.name
+        for p in m.params:
+            low = p.name.lower()
+            if p.required and low.endswith("id") and low != (scope_param or "").lower():
+                return p.name
+    return "id" if methods.get("get") is not None and not methods["get"].params else None
+
+
+def _shape(m: Method | None, *, default: Shape, keep_other: bool = False) -> Shape:
+    if m is None:
+        return default
+    value = _example(m)
+    if isinstance(value, bool):
+        return Shape(TRUE)
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return Shape(ID)
+    if isinstance(value, dict):
+        if len(value) == 1:
+            key, inner = next(iter(value.items()))
+            if isinstance(inner, dict) and inner:
+                return Shape(WRAP, key)
+            if isinstance(inner, bool):
+                return Shape(VERBATIM, value=value)
+        if "ID" in value or "id" in value:
+            return Shape(RECORD)
+    if keep_other and value is not None:
+        return Shape(VERBATIM, value=value)
+    if m.returns.shape == "boolean":
+        return Shape(TRUE)
+    return default
+
+
+def _list_shape(m: Method | None) -> Shape:
+    if m is None:
+        return Shape(BARE)
+    value = _example(m)
+    if isinstance(value, dict) and len(value) == 1:
+        key, inner = next(iter(value.items()))
+        if isinstance(inner, list):
+            return Shape(WRAP, key)
+    if value is None and m.api_version == 3:
+        return Shape(WRAP, "items")
+    return Shape(BARE)

@@ -1,0 +1,138 @@
+"""Request parameters the way a portal reads them: PHP-style form keys, JSON, and values
+coerced by their documented type so that form and JSON requests store the same thing."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+from urllib.parse import parse_qsl
+
+_SEGMENT = re.compile(r"\[([^\]]*)\]")
+
+
+def parse_php_query(text: str) -> dict[str, Any]:
+    """``fields[TITLE]=x&select[]=ID&filter[>ID]=5`` -> nested dicts and lists."""
+    return nest_php_pairs(parse_qsl(text, keep_blank_values=True))
+
+
+def nest_php_pairs(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for key, value in pairs:
+        base, path = _split_key(key)
+        if not base:
+            continue
+        _assign(root, [base, *path], value)
+    return _lists_from_numeric_dicts(root)
+
+
+def _split_key(key: str) -> tuple[str, list[str]]:
+    bracket = key.find("[")
+    if bracket <= 0:
+        return key, []
+    base, rest = key[:bracket], key[bracket:]
+    path = []
+    pos = 0
+    for m in _SEGMENT.finditer(rest):
+        if m.start() != pos:
+            break  # PHP ignores anything after a malformed segment
+        path.append(m.group(1))
+        pos = m.end()
+    return base, path
+
+
+def _assign(node: dict[str, Any], path: list[str], value: Any) -> None:
+    for i, seg in enumerate(path):
+        last = i == len(path) - 1
+        if seg == "":  # "x[]": append with the next free integer key, as PHP does
+            seg = str(_next_index(node))
+        if last:
+            node[seg] = value
+            return
+        child = node.get(seg)
+        if not isinstance(child, dict):
+            child = {}
+            node[seg] = child
+        node = child
+
+
+def _next_index(node: dict[str, Any]) -> int:
+    ints = [int(k) for k in node if k.isdigit()]
+    return max(ints) + 1 if ints else 0
+
+
+def _lists_from_numeric_dicts(value: Any) -> Any:
+    """PHP arrays with keys 0..n-1 are JSON lists; keep the same shape as a JSON request."""
+    if isinstance(value, dict):
+        value = {k: _lists_from_numeric_dicts(v) for k, v in value.items()}
+        if value and all(k.isdigit() for k in value):
+            keys = sorted(int(k) for k in value)
+            if keys == list(range(len(keys))):
+                return [value[str(k)] for k in keys]
+        return value
+    if isinstance(value, list):
+        return [_lists_from_numeric_dicts(v) for v in value]
+    return value
+
+
+def get_ci(params: dict[str, Any], name: str, default: Any = None) -> Any:
+    """Parameter lookup ignoring case: the portal accepts ``id`` and ``ID`` alike."""
+    if name in params:
+        return params[name]
+    low = name.lower()
+    for k, v in params.items():
+        if k.lower() == low:
+            return v
+    return default
+
+
+def has_ci(params: dict[str, Any], name: str) -> bool:
+    sentinel = object()
+    return get_ci(params, name, sentinel) is not sentinel
+
+
+_INT_TYPES = {"integer", "int", "user", "crm_company", "crm_contact", "crm_lead", "crm_deal"}
+_FLOAT_TYPES = {"double", "float", "number", "money"}
+_BOOL_TYPES = {"boolean", "bool"}
+_TRUE = {"y", "true", "1", "on", "yes"}
+_FALSE = {"n", "false", "0", "off", "no", ""}
+
+
+def base_type(doc_type: str) -> str:
+    t = doc_type.strip().lower().split("|")[0]
+    return t[:-2] if t.endswith("[]") else t
+
+
+def coerce(doc_type: str, value: Any) -> Any:
+    """Turn form strings into the JSON value the documented type implies.
+
+    Only unambiguous conversions: ``"12"`` for an integer becomes 12, ``"abc"`` stays as is
+    (the portal would reject or ignore it; we keep it so nothing is silently lost)."""
+    if isinstance(value, list):
+        return [coerce(doc_type, v) for v in value]
+    if not isinstance(value, str):
+        return value
+    t = base_type(doc_type)
+    if t in _INT_TYPES or t.endswith(".id"):
+        if re.fullmatch(r"-?\d+", value.strip()):
+            return int(value)
+    elif t in _FLOAT_TYPES:
+        try:
+            return float(value) if value.strip() else value
+        except ValueError:
+            return value
+    elif t in _BOOL_TYPES:
+        low = value.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+    return value
+
+
+def coerce_filter_value(doc_type: str, value: Any) -> Any:
+    """Filter values compare against stored values; numbers must meet numbers."""
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
+        t = base_type(doc_type)
+        if t in _INT_TYPES or t in _FLOAT_TYPES or t.endswith(".id") or t == "":
+            return float(value) if "." in value else int(value)
+    return coerce(doc_type, value)

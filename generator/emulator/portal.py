@@ -1,0 +1,283 @@
+"""The portal's behaviour, independent of HTTP: method lookup, required parameters, the
+stateful handlers, documented-example answers, limits, and the ``time`` block.
+
+``Portal.call`` is what both a plain request and each ``batch`` command go through.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from generator.emulator.entities import EntityHandler, KeyedHandler, Outcome, discover_keyed
+from generator.emulator.errors import V3_VALIDATION, ApiError
+from generator.emulator.events import EventSender
+from generator.emulator.faults import FaultDraw, Faults
+from generator.emulator.families import Family, discover
+from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
+from generator.emulator.params import get_ci
+from generator.emulator.store import Store
+from generator.model import ApiModel, Method, Param
+
+WRITE_VERBS = {
+    "add", "update", "delete", "set", "bind", "unbind", "move", "send", "create", "remove",
+    "register", "unregister", "import", "attach", "detach", "start", "stop", "complete",
+    "renew", "approve", "disapprove", "pin", "unpin", "mute", "unmute", "clear", "save",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Options:
+    token: str = "test-token"
+    db: str = ":memory:"
+    limits: Limits | None = None
+    faults: Faults = Faults()
+    event_handler: str | None = None
+    application_token: str = "test-application-token"
+    token_lifetime: float = 3600.0
+    client_id: str = "local.emulator"
+    client_secret: str = "emulator-secret"
+    domain: str = "127.0.0.1"
+    clock: Clock = time.time
+
+
+class Portal:
+    def __init__(self, model: ApiModel, options: Options) -> None:
+        self.model = model
+        self.options = options
+        self.clock = options.clock
+        self.store = Store(options.db)
+        self.methods: dict[int, dict[str, Method]] = {2: {}, 3: {}}
+        for m in model.methods:
+            self.methods.setdefault(m.api_version, {}).setdefault(m.name.lower(), m)
+        self.families: dict[str, Family] = discover(model)
+        self.entity_routes: dict[tuple[int, str], tuple[EntityHandler, str]] = {}
+        self.handlers: dict[str, EntityHandler] = {}
+        for fam in self.families.values():
+            handler = EntityHandler(self.store, fam)
+            self.handlers[fam.key] = handler
+            for action, m in fam.methods.items():
+                if action in ("get", "update", "delete") and fam.id_param is None:
+                    continue  # nothing identifies a record: answer from the example
+                self.entity_routes[(fam.api_version, m.name.lower())] = (handler, action)
+        self.keyed: dict[str, tuple[KeyedHandler, str]] = discover_keyed(
+            list(model.methods), self.store
+        )
+        limits = options.limits
+        self.bucket = LeakyBucket(limits.burst, limits.drain, self.clock) if limits else None
+        self.meter = OperatingMeter(limits.operating_limit if limits else 0, self.clock)
+        self.tokens = TokenStore(
+            self.clock, options.token_lifetime, options.client_id, options.client_secret
+        )
+        self.faults = FaultDraw(options.faults)
+        self.events = EventSender(
+            options.event_handler,
+            application_token=options.application_token,
+            domain=options.domain,
+            clock=self.clock,
+        )
+        self.stats: dict[str, int] = {"requests": 0, "calls": 0, "limited": 0, "writes": 0}
+
+    # -- lookup -----------------------------------------------------------------
+
+    def find(self, name: str, version: int) -> Method | None:
+        return self.methods.get(version, {}).get(name.lower())
+
+    def is_write(self, name: str) -> bool:
+        verb = name.rsplit(".", 1)[-1].lower()
+        return verb in WRITE_VERBS or name.lower().endswith((".items.set", ".items.delete"))
+
+    def family(self, name: str, version: int = 2) -> Family:
+        """The family called ``name`` ("crm.lead"), for seeding and inspection."""
+        key = name.lower() if version == 2 else f"v3:{name.lower()}"
+        try:
+            return self.families[key]
+        except KeyError:
+            raise KeyError(f"no entity family {name!r} (REST {version}) in the model") from None
+
+    # -- calls ------------------------------------------------------------------
+
+    def call(self, name: str, params: dict[str, Any], version: int, caller: str) -> Outcome:
+        """Run one method; raises ApiError with the portal's code and status."""
+        method = self.find(name, version)
+        if method is None:
+            raise ApiError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404)
+        missing = _missing_required(method, params)
+        if missing is not None:
+            raise _required_error(method, missing)
+        if self.options.limits and self.meter.blocked(caller, method.name.lower()):
+            raise ApiError(
+                "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit", 429
+            )
+        self.stats["calls"] += 1
+        started = time.perf_counter()
+        low = method.name.lower()
+        if low in self.keyed:
+            handler, action = self.keyed[low]
+            outcome = handler.handle(action, params)
+        elif (version, low) in self.entity_routes:
+            ent, action = self.entity_routes[(version, low)]
+            outcome = ent.handle(action, params)
+        else:
+            outcome = _example_outcome(method)
+            outcome.wrote = self.is_write(method.name)
+        processing = time.perf_counter() - started
+        if outcome.wrote:
+            self.stats["writes"] += 1
+        cost = self.options.limits.operating_cost if self.options.limits else None
+        operating, reset_at = self.meter.add(caller, low, processing if cost is None else cost)
+        outcome.time_info = (processing, operating, reset_at)
+        return outcome
+
+    def time_block(
+        self, start: float, processing: float, operating: float = 0.0,
+        reset_at: float | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        finish = max(self.clock(), start)
+        block: dict[str, Any] = {
+            "start": start,
+            "finish": finish,
+            "duration": finish - start,
+            "processing": processing,
+            "date_start": _iso(start),
+            "date_finish": _iso(finish),
+            "operating_reset_at": int(reset_at if reset_at is not None else start + 600),
+            "operating": operating,
+        }
+        return block
+
+    # -- seeding and inspection (tests, benchmarks) ----------------------------
+
+    def seed(
+        self,
+        family: str,
+        records: list[dict[str, Any]],
+        *,
+        entity_type_id: int | None = None,
+        version: int = 2,
+    ) -> list[int]:
+        """Insert records straight into the database (no HTTP, no events): fast fixtures."""
+        fam = self.family(family, version)
+        scope = int(entity_type_id or 0)
+        handler = self.handlers[fam.key]
+        rows = []
+        for rec in records:
+            data = handler._fields({fam.fields_param or "fields": rec}) if fam.fields_param \
+                else dict(rec)  # fmt: skip
+            if fam.scope_param:
+                data.setdefault(fam.scope_param, scope)
+            rows.append(data)
+        return self.store.insert_many(fam.key, scope, rows)
+
+    def count(self, family: str, *, entity_type_id: int | None = None, version: int = 2) -> int:
+        fam = self.family(family, version)
+        return self.store.count(fam.key, None if entity_type_id is None else entity_type_id)
+
+    def reset(self) -> None:
+        self.store.reset()
+        if self.bucket:
+            self.bucket.reset()
+        self.meter.reset()
+        self.tokens.reset()
+        self.events.sent.clear()
+        for k in self.stats:
+            self.stats[k] = 0
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, tz=timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+_PLACEHOLDER = re.compile(r"[\s<>{}.\[\]]|\.\.\.")
+
+
+def _missing_required(method: Method, params: dict[str, Any]) -> Param | None:
+    for p in method.params:
+        if not p.required or _PLACEHOLDER.search(p.name):
+            continue
+        value = get_ci(params, p.name)
+        if value is None or value == "":
+            return p
+    return None
+
+
+_DESC_WORDS = (
+    "required", "обязательн", "не указан", "не передан", "missing", "не заполнен",
+    "not specified", "could not find value", "is not defined", "not set", "не задан",
+    "is empty", "empty", "пуст", "не найден параметр",
+)  # fmt: skip
+_CODE_WORDS = ("REQUIRED", "MISSING", "EMPTY", "NOT_SPECIFIED", "NOT_DEFINED", "NO_PARAM")
+
+
+def _required_error(method: Method, param: Param) -> ApiError:
+    """The code the page documents for a missing ``param``, or a generic one."""
+    if method.api_version == 3:
+        message = f"Required field `{param.name}` is not specified"
+        return ApiError(
+            V3_VALIDATION,
+            "Request object validation error",
+            400,
+            validation=[{"field": param.name, "message": message}],
+        )
+    best: tuple[int, Any] | None = None
+    name = param.name.lower()
+    for err in method.errors:
+        desc = err.description.lower()
+        code = err.code
+        by_desc = any(w in desc for w in _DESC_WORDS)
+        by_code = code.isascii() and any(w in code.upper() for w in _CODE_WORDS) and " " not in code
+        if not (by_desc or by_code):
+            continue
+        score = 1
+        if (
+            f"`{name}`" in desc
+            or f"{{{name}}}" in desc
+            or re.search(rf"\b{re.escape(name)}\b", desc)
+        ):
+            score += 2
+        if name.upper() in code.upper():
+            score += 2
+        if best is None or score > best[0]:
+            best = (score, err)
+    if best is not None and best[1].code.strip() not in ("", "-", "—"):
+        err = best[1]
+        return ApiError(
+            err.code.strip(),
+            err.description or f"Required parameter {param.name}",
+            err.status or 400,
+        )
+    return ApiError("ERROR_ARGUMENT", f"Could not find value for parameter {{{param.name}}}", 400)
+
+
+def _example_outcome(method: Method) -> Outcome:
+    try:
+        value = method.returns.example_value()
+    except ValueError:
+        value = None
+    if value is None:
+        shape, typ = method.returns.shape, method.returns.type.lower()
+        if shape == "boolean" or typ == "boolean":
+            value = True
+        elif shape == "scalar":
+            value = 1 if typ in ("integer", "int", "") else ""
+        elif shape in ("items", "list"):
+            value = []
+        elif shape in ("object", "item"):
+            value = {}
+    if method.returns.paged or method.name.lower().endswith(".list"):
+        total = len(value) if isinstance(value, list) else None
+        if total is None and isinstance(value, dict) and len(value) == 1:
+            inner = next(iter(value.values()))
+            total = len(inner) if isinstance(inner, list) else None
+        return Outcome(value, total=total if method.api_version == 2 else None)
+    return Outcome(value)
+
+
+def make_caller_key(kind: str, token: str) -> str:
+    return f"{kind}:{token[:6]}"
+
+
+CallFn = Callable[[str, dict[str, Any], int, str], Outcome]

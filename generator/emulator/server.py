@@ -1,0 +1,111 @@
+"""Running the emulator: in the foreground for ``b24gen serve``, or in a background thread
+for tests (the pytest plugin), on a free loopback port."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import uvicorn
+
+from generator.emulator.app import EmulatorApp
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def _config(app: EmulatorApp, host: str, port: int, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+        timeout_keep_alive=30,
+        http="h11",  # faults reset connections through the h11 cycle's transport
+    )
+
+
+def serve_forever(app: EmulatorApp, host: str, port: int, *, log_level: str = "warning") -> None:
+    """Blocks; uvicorn handles SIGINT/SIGTERM and shuts down cleanly."""
+    uvicorn.Server(_config(app, host, port, log_level)).run()
+
+
+@dataclass
+class RunningEmulator:
+    """A live emulator in a background thread."""
+
+    app: EmulatorApp
+    host: str
+    port: int
+    token: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.base_url}/rest/1/{self.token}/"
+
+    @property
+    def portal(self) -> Any:
+        return self.app.portal
+
+    def reset(self) -> None:
+        """Empty the database and the limits' counters; keep the server running."""
+        self.app.portal.reset()
+
+    def client(self, client_class: Any, **options: Any) -> Any:
+        """A ready client of the generated package: ``handle.client(Client)``."""
+        return client_class.from_webhook(self.webhook_url, allow_insecure_http=True, **options)
+
+    def oauth_client(self, client_class: Any, **options: Any) -> Any:
+        """A client authorised by OAuth, with a fresh access/refresh token pair."""
+        grant = self.app.portal.tokens.issue()
+        return client_class.from_oauth(
+            self.base_url,
+            grant.access_token,
+            refresh_token=grant.refresh_token,
+            client_id=self.app.portal.options.client_id,
+            client_secret=self.app.portal.options.client_secret,
+            allow_insecure_http=True,
+            **options,
+        )
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.app.portal.store.close()
+
+
+def start_in_thread(
+    app: EmulatorApp, *, host: str = "127.0.0.1", port: int | None = None, timeout: float = 10.0
+) -> RunningEmulator:
+    """Start uvicorn in a daemon thread and wait until the emulator answers."""
+    port = port or free_port(host)
+    server = uvicorn.Server(_config(app, host, port, "warning"))
+    thread = threading.Thread(target=server.run, name=f"b24gen-emulator-{port}", daemon=True)
+    thread.start()
+    running = RunningEmulator(app, host, port, app.portal.options.token, server, thread)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{running.base_url}/_emulator/health", timeout=1.0).status_code == 200:
+                return running
+        except httpx.HTTPError:
+            pass
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"the emulator did not start on {host}:{port}")
+        time.sleep(0.02)
