@@ -19,12 +19,13 @@ from generator.paths import templates_dir
 def write_package(tmp: Path, source: str, name: str = "evpkg") -> Path:
     """A minimal generated package: events.py plus the runtime it imports."""
     pkg = tmp / name
-    (pkg / "_runtime").mkdir(parents=True)
+    shutil.copytree(
+        templates_dir() / "runtime",
+        pkg / "_runtime",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
     (pkg / "__init__.py").write_text("")
     (pkg / "py.typed").write_text("")
-    runtime = templates_dir() / "runtime"
-    shutil.copy(runtime / "__init__.py", pkg / "_runtime" / "__init__.py")
-    shutil.copy(runtime / "events.py", pkg / "_runtime" / "events.py")
     (pkg / "events.py").write_text(source, encoding="utf-8")
     return pkg
 
