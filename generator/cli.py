@@ -233,6 +233,135 @@ def check_cmd(
     )
 
 
+@main.command("serve")
+@_docs_option()
+@click.option(
+    "--model",
+    "model_json",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Serve this model JSON (from `b24gen model --json`) instead of reading --docs.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=0, type=int, help="Port; 0 picks a free one (printed).")
+@click.option("--token", default=None, help="Webhook secret (default: a random one, printed).")
+@click.option(
+    "--db", default=":memory:", show_default=True, help="SQLite file to keep records in."
+)
+@click.option(
+    "--limits",
+    type=click.Choice(["standard", "enterprise", "none"]),
+    default="standard",
+    show_default=True,
+    help="Leaky bucket as on a portal: standard burst 50, drain 2/s; enterprise 250, 5/s.",
+)
+@click.option(
+    "--faults",
+    default=None,
+    help="Injected faults by rate, e.g. '500=0.05,503=0.05,reset=0.05,slow=0.05,"
+    "lost_write=0.05,slow_seconds=2,seed=1' ('all=0.02' for every kind).",
+)
+@click.option("--event-handler", default=None, help="URL that receives ONCRM…ADD/UPDATE/DELETE.")
+@click.option(
+    "--application-token",
+    default="test-application-token",
+    show_default=True,
+    help="auth[application_token] sent with events.",
+)
+@click.option(
+    "--token-lifetime",
+    default=3600.0,
+    show_default=True,
+    type=float,
+    help="Seconds an OAuth access token lives before calls answer 401 expired_token.",
+)
+def serve_cmd(
+    docs: Path,
+    model_json: Path | None,
+    host: str,
+    port: int,
+    token: str | None,
+    db: str,
+    limits: str,
+    faults: str | None,
+    event_handler: str | None,
+    application_token: str,
+    token_lifetime: float,
+) -> None:
+    """Run a local Bitrix24 portal emulator built from the docs, for tests.
+
+    It answers webhook (/rest/1/TOKEN/method) and OAuth (/rest/method?auth=…) calls, REST 3.0
+    under /rest/api/, keeps records in SQLite, and stops cleanly on Ctrl-C or SIGTERM.
+    """
+    import secrets
+
+    from generator.emulator.faults import Faults
+    from generator.emulator.serve import serve
+
+    try:
+        Faults.parse(faults)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--faults") from exc
+    if model_json is not None:
+        from generator.model import ApiModel
+
+        model = ApiModel.from_json(model_json.read_text(encoding="utf-8"))
+    else:
+        model = _read(docs, progress=_want_progress(None))
+    try:
+        serve(
+            model,
+            host=host,
+            port=port,
+            echo=lambda line: click.echo(line),
+            token=token or secrets.token_hex(8),
+            db=db,
+            limits=limits,
+            faults=faults,
+            event_handler=event_handler,
+            application_token=application_token,
+            token_lifetime=token_lifetime,
+        )
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command("generate")
+@_docs_option()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder of the generated project (pyproject.toml, README.md, the package, docs/).",
+)
+@click.option(
+    "--package-name",
+    default=DEFAULT_PACKAGE,
+    show_default=True,
+    help="Import name of the generated package (a Python identifier).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files in OUT that the generator does not own.")
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+def generate_cmd(
+    docs: Path, out: Path, package_name: str, force: bool, jobs: int | None, progress: bool | None
+) -> None:
+    """Render the typed client, its stubs and reference docs from DOCS into OUT.
+
+    OUT receives an installable project: pyproject.toml, README.md (with the naming rule),
+    the package (sync and async clients, TypedDicts, errors, .pyi stubs, py.typed) and
+    docs/ (a Markdown page per namespace). Writing is atomic: on failure OUT is unchanged.
+    """
+    from generator.render.package import write_package
+
+    model = _read(docs, progress=_want_progress(progress), jobs=jobs)
+    try:
+        report = write_package(model, out, package_name=package_name, force=force)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(report.summary(), err=True)
+
+
 def _want_progress(flag: bool | None) -> bool:
     return sys.stderr.isatty() if flag is None else flag
 

@@ -1,0 +1,660 @@
+"""The view model: what the templates print, computed from the ``ApiModel``.
+
+Everything that needs a decision (names, types, docstrings, file layout) is decided
+here, in plain Python; the templates only lay the results out. All orderings are
+explicit sorts, so the output does not depend on hashing or on the reader's order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from generator.model import ApiModel, ErrorCode, Method, Param
+from generator.render import text as tx
+from generator.render.naming import NameRegistry, assign_names, camel, sanitize
+from generator.render.typemap import (
+    ANY,
+    BOOL,
+    DICT_ANY,
+    FLOAT,
+    INT,
+    LIST_ANY,
+    QUALIFIED,
+    STR,
+    Ann,
+    base_kind,
+    map_type,
+    union,
+)
+
+DOC_WIDTH = 92  # docstring text width (black leaves docstrings alone; 100 with the indent)
+
+# Public names of the runtime base classes; a method or namespace at the client's top level
+# must not take them. Extended with whatever the runtime actually defines (see reserved_root).
+ROOT_RESERVED = (
+    "call",
+    "call_raw",
+    "batch",
+    "iterate",
+    "from_webhook",
+    "from_oauth",
+    "close",
+    "aclose",
+    "v3",
+)
+# Names imported at module level of every generated types module.
+TYPES_RESERVED = ("Any", "Literal", "NotRequired", "Required", "TypedDict")
+_LITERAL_OK = re.compile(r"[^\s\"'\\]{1,64}\Z")
+_READ_VERBS = (
+    "get",
+    "list",
+    "fields",
+    "search",
+    "find",
+    "count",
+    "info",
+    "status",
+    "check",
+    "version",
+    "current",
+    "read",
+    "is",
+    "has",
+    "export",
+    "tail",
+    "history",
+    "stat",
+)
+
+
+# -- views -------------------------------------------------------------------
+
+
+@dataclass
+class TypedDictView:
+    name: str
+    keys: list[tuple[str, str]]  # (python literal of the wire key, annotation text)
+
+
+@dataclass
+class ArgView:
+    py: str
+    wire: str  # python literal of the exact wire name
+    ann: Ann
+    required: bool
+
+
+@dataclass
+class MethodView:
+    attr: str
+    name: str  # wire method name
+    name_lit: str
+    args: list[ArgView]
+    ret: Ann
+    paged: bool
+    api_version: int
+    write: bool
+    doc: str  # escaped docstring body
+    deprecation: str | None  # python literal of the warning text
+    model: Method
+    py_path: str = ""  # "crm.lead.add": how it is reached from the client
+
+
+@dataclass
+class ChildView:
+    attr: str
+    sync_cls: str
+    async_cls: str
+    module_alias: str | None  # "_api_crm" when the class lives in another module (root only)
+    lazy_import: str | None  # "from .api import crm as _api_crm", done inside the property
+
+
+@dataclass
+class NamespaceView:
+    path: str  # dotted wire path ("" for the client root)
+    sync_cls: str
+    async_cls: str
+    doc: str
+    children: list[ChildView] = field(default_factory=list)
+    methods: list[MethodView] = field(default_factory=list)
+    call: MethodView | None = None  # the node is itself a method (calendar.event.get)
+    attrs: frozenset[str] = frozenset()
+    py_path: str = ""
+
+
+@dataclass
+class ModuleView:
+    name: str  # python module name under api/ and types/
+    title: str  # the wire namespace it holds ("crm", "v3")
+    namespaces: list[NamespaceView] = field(default_factory=list)
+    typeddicts: list[TypedDictView] = field(default_factory=list)
+    methods: list[MethodView] = field(default_factory=list)  # every method, for docs
+
+
+@dataclass
+class ErrorView:
+    code: str
+    code_lit: str
+    cls: str
+    doc: str
+    runtime: bool  # the runtime already defines the class
+
+
+@dataclass
+class PackageView:
+    package: str
+    root: NamespaceView
+    root_module: ModuleView  # types for top-level methods
+    modules: list[ModuleView]
+    errors: list[ErrorView]
+    error_base_codes: list[str]  # documented codes with no class (kept on the base)
+    system_errors: list[str]
+    method_count: int
+    exposed_count: int
+    doc_base_url: str
+
+
+# -- the namespace tree -------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    segment: str
+    path: str
+    children: dict[str, "_Node"] = field(default_factory=dict)
+    method: Method | None = None
+
+
+def _insert(root: _Node, method: Method, segments: list[str]) -> bool:
+    node = root
+    for seg in segments:
+        child = node.children.get(seg)
+        if child is None:
+            path = f"{node.path}.{seg}" if node.path else seg
+            child = node.children[seg] = _Node(seg, path)
+        node = child
+    if node.method is not None:
+        return False  # a second page for the same method: the first one (by source) wins
+    node.method = method
+    return True
+
+
+def reserved_root() -> tuple[str, ...]:
+    names = set(ROOT_RESERVED)
+    try:
+        from b24gen_templates.runtime import client as rt_client  # noqa: PLC0415
+
+        for cls_name in ("SyncTransportClient", "AsyncTransportClient"):
+            cls = getattr(rt_client, cls_name, None)
+            if cls is not None:
+                names.update(n for n in dir(cls) if not n.startswith("_"))
+    except Exception:  # noqa: BLE001 - the runtime may be absent or broken while it is written
+        pass
+    return tuple(sorted(names))
+
+
+# -- building -----------------------------------------------------------------
+
+
+class _Types:
+    """Collects the TypedDicts of one types module."""
+
+    def __init__(self, module: ModuleView) -> None:
+        self.module = module
+        self.registry = NameRegistry(TYPES_RESERVED + tuple(QUALIFIED))
+
+    def typed_dict(self, wanted: str, params: tuple[Param, ...], *, returned: bool) -> str:
+        name = self.registry.claim(wanted)
+        keys: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for p in params:
+            if p.name in seen:
+                continue
+            seen.add(p.name)
+            ann = param_ann(p, f"{name}{camel(p.name)}", self, returned=returned)
+            text = ann.render(td_prefix="")
+            if returned:
+                wrapper = "NotRequired"
+            else:
+                wrapper = "Required" if p.required else "NotRequired"
+            keys.append((tx.py_str(p.name), f"{wrapper}[{text}]"))
+        self.module.typeddicts.append(TypedDictView(name, keys))
+        return name
+
+
+def _literal(p: Param) -> Ann | None:
+    if not p.values or len(p.values) > 60:
+        return None
+    kind = base_kind(p.type)
+    values = list(dict.fromkeys(tx.clean(v) for v in p.values))
+    if kind == "str" or (kind == "" and not p.type):
+        if all(_LITERAL_OK.match(v) for v in values):
+            return Ann("Literal", tuple(Ann(tx.py_str(v)) for v in values))
+    if kind == "int":
+        try:
+            ints = list(dict.fromkeys(int(v) for v in values))
+        except ValueError:
+            return None
+        return Ann("Literal", tuple(Ann(str(i)) for i in ints))
+    return None
+
+
+def param_ann(p: Param, td_name: str, types: _Types, *, returned: bool = False) -> Ann:
+    mapped = map_type(p.type).ann
+    if p.children:
+        td = Ann("TD:" + types.typed_dict(td_name, p.children, returned=returned))
+        if mapped == ANY or mapped == DICT_ANY:
+            return td
+        parts = mapped.args if mapped.name == "|" else (mapped,)
+        replaced = []
+        for part in parts:
+            if part == DICT_ANY:
+                replaced.append(td)
+            elif part == LIST_ANY or part == Ann("list", (DICT_ANY,)):
+                replaced.append(Ann("list", (td,)))
+            else:
+                replaced.append(part)
+        if td not in replaced and Ann("list", (td,)) not in replaced:
+            # children documented under a scalar-looking type: trust the sub-table
+            return td
+        return union(*replaced)
+    lit = _literal(p)
+    if lit is not None:
+        return lit
+    return mapped
+
+
+def _is_write(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1].lower()
+    return not last.startswith(_READ_VERBS)
+
+
+def _example_ann(value: object) -> Ann:
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT
+    if isinstance(value, float):
+        return FLOAT
+    if isinstance(value, str):
+        return STR
+    if isinstance(value, dict):
+        return DICT_ANY
+    if isinstance(value, list):
+        return LIST_ANY
+    return ANY
+
+
+def return_ann(method: Method, prefix: str, types: _Types) -> tuple[Ann, bool]:
+    """The return annotation and whether the method returns a page (``_invoke_page``).
+
+    The returned-data table lists ``result`` itself and, as siblings or as its children,
+    the members of the result; ``time``/``total``/``next`` belong to the envelope.
+    """
+    r = method.returns
+    rows = [f for f in r.fields if f.name not in ("time", "total", "next")]
+    result_row = next((f for f in rows if f.name == "result"), None)
+    members = tuple(f for f in rows if f.name != "result")
+    if not members and result_row is not None:
+        members = result_row.children
+    result_type = result_row.type if result_row is not None and result_row.type else r.type
+    try:
+        example = r.example_value()
+    except ValueError:
+        example = None
+    shape = r.shape
+    if r.paged and shape in ("list", "items"):
+        return Ann("Page"), True
+    if shape == "boolean":
+        return BOOL, False
+    if shape == "scalar":
+        mapped = map_type(result_type).ann if result_type else ANY
+        if mapped == ANY and example is not None and not isinstance(example, (dict, list)):
+            mapped = _example_ann(example)
+        return mapped, False
+    if shape in ("object", "item", "items"):
+        if members:
+            return Ann("TD:" + types.typed_dict(prefix + "Result", members, returned=True)), False
+        return (DICT_ANY if example is None or isinstance(example, dict) else ANY), False
+    if shape == "list":
+        if members:
+            td = types.typed_dict(prefix + "Item", members, returned=True)
+            return Ann("list", (Ann("TD:" + td),)), False
+        return LIST_ANY, False
+    return ANY, False
+
+
+def _type_text(p: Param) -> str:
+    meaning = map_type(p.type).meaning
+    typ = tx.clean(p.type) or "?"
+    return f"{typ}: {meaning}" if meaning else typ
+
+
+def _method_doc(
+    m: Method,
+    args: list[ArgView],
+    ret: Ann,
+    error_classes: dict[str, str],
+    doc_base_url: str,
+    package: str,
+) -> list[str]:
+    lines: list[str] = []
+    head = tx.clean(m.title) or m.name
+    lines += tx.wrap(f"{m.name}: {head}", DOC_WIDTH)
+    summary = tx.clean(m.summary)
+    if summary and summary != tx.clean(m.title):
+        lines.append("")
+        lines += tx.wrap(tx.shorten(summary, 1200), DOC_WIDTH)
+    if m.deprecated:
+        lines.append("")
+        repl = f" Use {m.replacement} instead." if m.replacement else ""
+        lines += tx.wrap(f"Deprecated.{repl}", DOC_WIDTH)
+    if m.access:
+        lines.append("")
+        lines += tx.wrap(f"Access: {tx.shorten(m.access, 300)}", DOC_WIDTH)
+    if args:
+        lines += ["", "Args:"]
+        for arg, p in zip(args, _dedup_params(m.params)):
+            req = "required" if p.required else "optional"
+            wire = "" if arg.py == p.name else f" (sent as {p.name!r})"
+            desc = tx.shorten(p.description, 400)
+            lines += tx.wrap(
+                f"{arg.py}{wire} ({_type_text(p)}, {req}): {desc}".rstrip(": "),
+                DOC_WIDTH,
+                "    ",
+                "        ",
+            )
+            for c in p.children[:60]:
+                cdesc = tx.shorten(c.description, 160)
+                star = ", required" if c.required else ""
+                lines += tx.wrap(
+                    f"{c.name} ({_type_text(c)}{star}): {cdesc}".rstrip(": "),
+                    DOC_WIDTH,
+                    "        ",
+                    "            ",
+                )
+            if len(p.children) > 60:
+                lines.append(f"        … {len(p.children) - 60} more, see the reference docs")
+    lines += ["", "Returns:"]
+    returned = tx.clean(m.returns.type) or m.returns.shape
+    lines += tx.wrap(f"{returned}" + (" (paged)" if m.returns.paged else ""), DOC_WIDTH, "    ")
+    if m.errors:
+        lines += ["", "Raises:"]
+        seen: set[str] = set()
+        for e in m.errors:
+            if e.code in seen:
+                continue
+            seen.add(e.code)
+            cls = error_classes.get(e.code, "Bitrix24Error")
+            code = tx.clean(e.code) or "(blank)"
+            lines += tx.wrap(
+                f"{cls}: {code} {tx.shorten(e.description, 200)}".rstrip(),
+                DOC_WIDTH,
+                "    ",
+                "        ",
+            )
+    lines += ["", f"System errors any method may raise: {package}.errors.SYSTEM_ERRORS."]
+    if m.source:
+        lines += ["", "Source:"]
+        lines += tx.wrap(f"{m.source}:{m.line}", DOC_WIDTH, "    ")
+        if doc_base_url:
+            lines += tx.wrap(_page_url(doc_base_url, m.source), DOC_WIDTH, "    ")
+    return lines
+
+
+def _page_url(base: str, source: str) -> str:
+    path = source[:-3] + ".html" if source.endswith(".md") else source
+    return f"{base}/{path}"
+
+
+def _dedup_params(params: tuple[Param, ...]) -> list[Param]:
+    seen: set[str] = set()
+    out = []
+    for p in params:
+        if p.name not in seen:
+            seen.add(p.name)
+            out.append(p)
+    return out
+
+
+def _method_view(
+    m: Method,
+    attr: str,
+    types: _Types,
+    error_classes: dict[str, str],
+    doc_base_url: str,
+    package: str,
+) -> MethodView:
+    params = _dedup_params(m.params)
+    names = assign_names([p.name for p in params], reserved=("self",))
+    prefix = ("V3" if m.api_version == 3 else "") + camel(*m.name.split("."))
+    args = [
+        ArgView(
+            py=names[p.name],
+            wire=tx.py_str(p.name),
+            ann=param_ann(p, prefix + camel(p.name), types),
+            required=p.required,
+        )
+        for p in params
+    ]
+    ret, paged = return_ann(m, prefix, types)
+    deprecation = None
+    if m.deprecated:
+        msg = f"{m.name} is deprecated"
+        msg += f"; use {m.replacement} instead" if m.replacement else ""
+        deprecation = tx.py_str(tx.clean(msg))
+    doc = tx.docstring(_method_doc(m, args, ret, error_classes, doc_base_url, package))
+    return MethodView(
+        attr=attr,
+        name=m.name,
+        name_lit=tx.py_str(m.name),
+        args=args,
+        ret=ret,
+        paged=paged,
+        api_version=m.api_version,
+        write=_is_write(m.name),
+        doc=doc,
+        deprecation=deprecation,
+        model=m,
+    )
+
+
+def _errors(model: ApiModel) -> tuple[list[ErrorView], list[str], dict[str, str]]:
+    described: dict[str, ErrorCode] = {}
+    for e in model.system_errors:
+        described.setdefault(e.code, e)
+    for m in sorted(model.methods, key=lambda m: (m.name, m.api_version, m.source)):
+        for e in m.errors:
+            described.setdefault(e.code, e)
+    runtime: dict[str, str] = {}
+    try:
+        from b24gen_templates.runtime.errors import Bitrix24Error  # noqa: PLC0415
+
+        runtime = {code: cls.__name__ for code, cls in Bitrix24Error._registry.items()}
+        runtime_names = set(__import__("b24gen_templates.runtime.errors").runtime.errors.__all__)
+    except Exception:  # noqa: BLE001 - the runtime is written concurrently
+        runtime_names = set()
+    registry = NameRegistry({"Bitrix24Error", "register", "SYSTEM_ERRORS"} | runtime_names)
+    views: list[ErrorView] = []
+    on_base: list[str] = []
+    classes: dict[str, str] = {}
+    for code in sorted(described):
+        e = described[code]
+        stripped = code.strip()
+        if code in runtime:
+            cls, is_runtime = runtime[code], True
+        elif re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", stripped):
+            wanted = camel(*stripped.lower().split("_")) if stripped.isupper() else camel(stripped)
+            wanted = wanted if wanted.endswith("Error") else wanted + "Error"
+            cls, is_runtime = registry.claim(wanted), False
+        elif stripped.isdigit():
+            cls, is_runtime = registry.claim(f"Error{stripped}"), False
+        else:
+            on_base.append(code)
+            classes[code] = "Bitrix24Error"
+            continue
+        classes[code] = cls
+        doc_lines = [f"{tx.clean(code)}: {tx.shorten(e.description, 300)}".rstrip(": ")]
+        if e.status is not None:
+            doc_lines.append(f"HTTP status {e.status}.")
+        views.append(ErrorView(code, tx.py_str(code), cls, tx.docstring(doc_lines), is_runtime))
+    return views, on_base, classes
+
+
+def _doc_base_url(model: ApiModel) -> str:
+    cyr = sum(1 for m in model.methods[:200] if re.search("[а-яА-Я]", m.title + m.summary))
+    return (
+        "https://apidocs.bitrix24.ru"
+        if cyr * 2 > min(len(model.methods), 200)
+        else ("https://apidocs.bitrix24.com")
+    )
+
+
+def build(model: ApiModel, package: str) -> PackageView:
+    methods = sorted(model.methods, key=lambda m: (m.name, m.api_version, m.source, m.line))
+    v2_root = _Node("", "")
+    v3_root = _Node("v3", "v3")
+    exposed = 0
+    for m in methods:
+        segments = m.name.split(".")
+        target = v3_root if m.api_version == 3 else v2_root
+        exposed += _insert(target, m, segments)
+    if v3_root.children:
+        v2_root.children.setdefault("\x00v3", v3_root)  # sorts first, never a wire segment
+    errors, on_base, error_classes = _errors(model)
+    doc_base_url = _doc_base_url(model)
+
+    # modules: one per top-level namespace, names folded to lower case (case-insensitive
+    # file systems) and made unique
+    module_names = NameRegistry(("root", "util"))
+    modules: dict[str, ModuleView] = {}
+    top_nodes = sorted(
+        (n for n in v2_root.children.values() if n.children), key=lambda n: n.segment
+    )
+    module_of: dict[int, ModuleView] = {}
+    for node in top_nodes:
+        key = "v3" if node is v3_root else sanitize(node.segment).lower()
+        if key not in modules:
+            name = module_names.claim(key if key != "v3" or node is v3_root else key + "_")
+            modules[key] = ModuleView(name=name, title=node.path)
+        module_of[id(node)] = modules[key]
+    root_module = ModuleView(name="root", title="")
+    root_types = _Types(root_module)
+
+    # attribute names per module, so class names never collide with them
+    module_attrs: dict[str, set[str]] = {mv.name: set() for mv in modules.values()}
+    class_registries = {
+        mv.name: NameRegistry(set(QUALIFIED) | {"Any", "Literal"}) for mv in modules.values()
+    }
+    types_by_module = {mv.name: _Types(mv) for mv in modules.values()}
+
+    def member_names(node: _Node, reserved: tuple[str, ...]) -> dict[str, str]:
+        wires = [seg for seg in sorted(node.children) if seg != "\x00v3"]
+        names = assign_names(wires, reserved=reserved)
+        if "\x00v3" in node.children:
+            names["\x00v3"] = "v3"
+        return names
+
+    def collect_attrs(node: _Node, mv: ModuleView) -> None:
+        for seg, attr in member_names(node, ()).items():
+            module_attrs[mv.name].add(attr)
+            collect_attrs(node.children[seg], mv)
+
+    for node in top_nodes:
+        mv = module_of[id(node)]
+        module_attrs[mv.name].add(member_names(v2_root, reserved_root()).get(node.segment, ""))
+        collect_attrs(node, mv)
+    for mv in modules.values():
+        reg = class_registries[mv.name]
+        for a in sorted(module_attrs[mv.name]):
+            reg.claim(a)
+
+    def build_ns(
+        node: _Node, mv: ModuleView | None, types: _Types, is_root: bool, py_path: str = ""
+    ) -> NamespaceView:
+        if is_root:
+            sync_cls, async_cls = "Client", "AsyncClient"
+        else:
+            assert mv is not None
+            reg = class_registries[mv.name]
+            parts = node.path.split(".")
+            base = camel(*parts) if node is not v3_root else "V3"
+            if node is not v3_root and mv.title == "v3":
+                base = "V3" + base
+            sync_cls = reg.claim(base)
+            async_cls = reg.claim("Async" + base)
+        reserved = reserved_root() if is_root else ()
+        names = member_names(node, reserved)
+        title = node.path or "the portal"
+        ns = NamespaceView(
+            path=node.path if node is not v3_root else "v3",
+            sync_cls=sync_cls,
+            async_cls=async_cls,
+            doc=tx.docstring(tx.wrap(f"Methods under {title}.", DOC_WIDTH)),
+            py_path=py_path,
+        )
+        if mv is not None:
+            mv.namespaces.append(ns)
+        if node.method is not None and not is_root:
+            ns.call = _method_view(
+                node.method, "__call__", types, error_classes, doc_base_url, package
+            )
+            ns.call.py_path = py_path
+            if mv is not None:
+                mv.methods.append(ns.call)
+        for seg in sorted(node.children):
+            child = node.children[seg]
+            attr = names[seg]
+            if not child.children and child.method is not None:
+                mview = _method_view(
+                    child.method, attr, types, error_classes, doc_base_url, package
+                )
+                mview.py_path = f"{py_path}.{attr}" if py_path else attr
+                ns.methods.append(mview)
+                (mv or root_module).methods.append(mview)
+                continue
+            if is_root:
+                cmv = module_of[id(child)]
+                sub = build_ns(child, cmv, types_by_module[cmv.name], False, attr)
+                alias = f"_api_{cmv.name}"
+                ns.children.append(
+                    ChildView(
+                        attr=attr,
+                        sync_cls=sub.sync_cls,
+                        async_cls=sub.async_cls,
+                        module_alias=alias,
+                        lazy_import=f"from .api import {cmv.name} as {alias}",
+                    )
+                )
+            else:
+                sub = build_ns(child, mv, types, False, f"{py_path}.{attr}")
+                ns.children.append(ChildView(attr, sub.sync_cls, sub.async_cls, None, None))
+        ns.attrs = frozenset([c.attr for c in ns.children] + [m.attr for m in ns.methods])
+        return ns
+
+    root = build_ns(v2_root, None, root_types, True)
+    module_list = sorted(modules.values(), key=lambda mv: mv.name)
+    return PackageView(
+        package=package,
+        root=root,
+        root_module=root_module,
+        modules=module_list,
+        errors=errors,
+        error_base_codes=on_base,
+        system_errors=[e.code for e in model.system_errors],
+        method_count=len(methods),
+        exposed_count=exposed,
+        doc_base_url=doc_base_url,
+    )
+
+
+def example_json(method: Method) -> str:
+    try:
+        value = method.returns.example_value()
+    except ValueError:
+        return ""
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, indent=2)[:2000]
