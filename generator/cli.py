@@ -244,9 +244,7 @@ def check_cmd(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=0, type=int, help="Port; 0 picks a free one (printed).")
 @click.option("--token", default=None, help="Webhook secret (default: a random one, printed).")
-@click.option(
-    "--db", default=":memory:", show_default=True, help="SQLite file to keep records in."
-)
+@click.option("--db", default=":memory:", show_default=True, help="SQLite file to keep records in.")
 @click.option(
     "--limits",
     type=click.Choice(["standard", "enterprise", "none"]),
@@ -340,7 +338,9 @@ def serve_cmd(
     show_default=True,
     help="Import name of the generated package (a Python identifier).",
 )
-@click.option("--force", is_flag=True, help="Overwrite files in OUT that the generator does not own.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite files in OUT that the generator does not own."
+)
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
 def generate_cmd(

@@ -48,7 +48,7 @@ def create_app(
     operating_limit: float | None = None,
     operating_cost: float | None = None,
     clock: Clock = time.time,
-) -> "EmulatorApp":
+) -> EmulatorApp:
     """The emulator as an ASGI app; its state is ``app.portal`` (see ``Portal``).
 
     ``limits``: "standard" (burst 50, drain 2/s), "enterprise" (250, 5/s), "none", or a
@@ -295,8 +295,9 @@ async def _read_params(request: Request, version: int) -> tuple[dict[str, Any], 
             )
         else:
             params.update(parse_php_query(text))
-    if version == 3 and not text:
-        # Methods without parameters may be called with GET; the query carries only auth.
+    if version == 3 and "auth" not in params:
+        # REST 3.0 reads no parameters from the query string, but OAuth clients put ``auth``
+        # there, as they do for REST 2.
         q = dict(parse_qsl(request.url.query))
         if "auth" in q:
             params["auth"] = q["auth"]
@@ -313,4 +314,4 @@ def _batch_writes(portal: Portal, params: dict[str, Any]) -> bool:
     return False
 
 
-__all__ = ["create_app", "EmulatorApp", "Outcome"]
+__all__ = ["EmulatorApp", "Outcome", "create_app"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from generator.emulator import listing
 from generator.emulator.errors import V3_NOT_FOUND, ApiError
-from generator.emulator.families import BARE, ID, RECORD, TRUE, VERBATIM, WRAP, Family
+from generator.emulator.families import ID, RECORD, TRUE, VERBATIM, WRAP, Family
 from generator.emulator.params import coerce, get_ci
 from generator.emulator.store import Store
 from generator.model import Method
@@ -342,7 +342,7 @@ def discover_keyed(methods: list[Method], store: Store) -> dict[str, tuple[Keyed
     names = {m.name.lower(): m for m in methods if m.api_version == 2}
     out: dict[str, tuple[KeyedHandler, str]] = {}
     groups: dict[tuple[str, str], dict[str, Method]] = {}
-    for low, m in names.items():
+    for low in names:
         if low.endswith(".items.get"):
             ns = low[: -len(".items.get")]
             if f"{ns}.add" in names and f"{ns}.delete" in names:
@@ -350,7 +350,7 @@ def discover_keyed(methods: list[Method], store: Store) -> dict[str, tuple[Keyed
                 for action in ("add", "delete", "items.get", "items.set", "items.delete"):
                     if f"{ns}.{action}" in names:
                         group[action] = names[f"{ns}.{action}"]
-        elif low.endswith(".binding.add") or low.endswith(".badge.add"):
+        elif low.endswith((".binding.add", ".badge.add")):
             ns = low.rsplit(".", 1)[0]
             style = "binding" if ns.endswith(".binding") else "badge"
             group = groups.setdefault((ns, style), {})

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -86,7 +87,7 @@ class EventSender:
         task.add_done_callback(self._tasks.discard)
 
     async def _send(
-        self, payloads: list[dict[str, Any]], previous: "asyncio.Task[None] | None"
+        self, payloads: list[dict[str, Any]], previous: asyncio.Task[None] | None
     ) -> None:
         assert self.handler_url
         if previous is not None:

@@ -153,7 +153,7 @@ def _record_fields(params: tuple[Param, ...]) -> list[Param]:
 
 
 def _is_placeholder(name: str) -> bool:
-    return any(c in name for c in ".<>{} ") or name.endswith("...") or name.endswith("_")
+    return any(c in name for c in ".<>{} ") or name.endswith(("...", "_"))
 
 
 def _sample_record(methods: dict[str, Method]) -> dict[str, Any]:

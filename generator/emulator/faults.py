@@ -29,7 +29,7 @@ class Faults:
     seed: int | None = None
 
     @classmethod
-    def parse(cls, spec: str | None) -> "Faults":
+    def parse(cls, spec: str | None) -> Faults:
         if not spec:
             return cls()
         rates: dict[str, float] = {}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 Clock = Callable[[], float]
 
@@ -25,7 +25,7 @@ class Limits:
     operating_cost: float | None = None
 
     @classmethod
-    def preset(cls, name: str, **overrides: float | None) -> "Limits | None":
+    def preset(cls, name: str, **overrides: float | None) -> Limits | None:
         presets = {
             "standard": cls(burst=50, drain=2),
             "enterprise": cls(burst=250, drain=5),

@@ -6,7 +6,8 @@ filters are lists of ``[field, op, value]`` conditions with ``{"logic": "or"}`` 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from generator.emulator.params import coerce_filter_value
 
@@ -134,8 +135,10 @@ def _condition(cols: Columns, name: str, op: str, value: Any) -> tuple[str, list
         if is_id:
             return "id = ?", [v]
         return (
-            f"({expr_cmp} = ? OR (json_type(data, '{cols.path(name)}') = 'array' AND "
-            f"EXISTS (SELECT 1 FROM json_each(data, '{cols.path(name)}') WHERE value = ?)))",
+            (
+                f"({expr_cmp} = ? OR (json_type(data, '{cols.path(name)}') = 'array' AND "
+                f"EXISTS (SELECT 1 FROM json_each(data, '{cols.path(name)}') WHERE value = ?)))"
+            ),
             [v, v],
         )
     if op in ("!", "!=", "!@"):

@@ -4,7 +4,8 @@ coerced by their documented type so that form and JSON requests store the same t
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import parse_qsl
 
 _SEGMENT = re.compile(r"\[([^\]]*)\]")
@@ -99,7 +100,7 @@ _FALSE = {"n", "false", "0", "off", "no", ""}
 
 def base_type(doc_type: str) -> str:
     t = doc_type.strip().lower().split("|")[0]
-    return t[:-2] if t.endswith("[]") else t
+    return t.removesuffix("[]")
 
 
 def coerce(doc_type: str, value: Any) -> Any:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 from generator.emulator.entities import EntityHandler, KeyedHandler, Outcome, discover_keyed
 from generator.emulator.errors import V3_VALIDATION, ApiError
 from generator.emulator.events import EventSender
-from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.families import Family, discover
+from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
 from generator.emulator.params import get_ci
 from generator.emulator.store import Store
@@ -34,7 +35,7 @@ class Options:
     token: str = "test-token"
     db: str = ":memory:"
     limits: Limits | None = None
-    faults: Faults = Faults()
+    faults: Faults = field(default_factory=Faults)
     event_handler: str | None = None
     application_token: str = "test-application-token"
     token_lifetime: float = 3600.0

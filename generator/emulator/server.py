@@ -3,9 +3,12 @@ for tests (the pytest plugin), on a free loopback port."""
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,9 +37,27 @@ def _config(app: EmulatorApp, host: str, port: int, log_level: str) -> uvicorn.C
     )
 
 
+class ForegroundServer(uvicorn.Server):
+    """uvicorn re-raises the signal that stopped it; for ``b24gen serve`` a signal is the
+    normal way to stop, so we shut down gracefully and exit 0 instead."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        sigs = (signal.SIGINT, signal.SIGTERM)
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in sigs}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+
 def serve_forever(app: EmulatorApp, host: str, port: int, *, log_level: str = "warning") -> None:
     """Blocks; uvicorn handles SIGINT/SIGTERM and shuts down cleanly."""
-    uvicorn.Server(_config(app, host, port, log_level)).run()
+    ForegroundServer(_config(app, host, port, log_level)).run()
 
 
 @dataclass
@@ -79,6 +100,7 @@ class RunningEmulator:
             refresh_token=grant.refresh_token,
             client_id=self.app.portal.options.client_id,
             client_secret=self.app.portal.options.client_secret,
+            token_url=f"{self.base_url}/oauth/token/",
             allow_insecure_http=True,
             **options,
         )

@@ -1,0 +1,64 @@
+"""``b24gen serve``: the emulator in the foreground until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+from typing import Any, Callable
+
+from generator.emulator.app import create_app
+from generator.emulator.server import ForegroundServer, _config
+from generator.model import ApiModel
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    model: ApiModel,
+    *,
+    host: str,
+    port: int,
+    echo: Callable[[str], Any] = print,
+    **options: Any,
+) -> None:
+    """Bind first (so port 0 picks a free port we can print), announce, then serve."""
+    app = create_app(model, **options)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock.listen(128)
+    real_port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    portal = app.portal
+    lim = portal.options.limits
+    echo(
+        f"b24gen emulator: {len(model.methods)} methods, {len(portal.families)} entity "
+        f"families; limits: "
+        + (f"burst {lim.burst:g}, drain {lim.drain:g}/s" if lim else "none")
+        + (f"; faults: {options.get('faults')}" if options.get("faults") else "")
+        + (f"; events -> {options.get('event_handler')}" if options.get("event_handler") else "")
+    )
+    echo(f"webhook: http://{shown}:{real_port}/rest/1/{portal.options.token}/")
+    echo(f"oauth token endpoint: http://{shown}:{real_port}/oauth/token/")
+    if not is_loopback(host):
+        echo(f"warning: listening on {host}, which is not a loopback address")
+    sys.stdout.flush()
+    server = ForegroundServer(_config(app, host, real_port, "warning"))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        portal.store.close()
+    echo("b24gen emulator: stopped")
