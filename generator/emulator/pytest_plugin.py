@@ -1,0 +1,98 @@
+"""pytest fixtures that run the portal emulator on a free loopback port.
+
+Registered as the ``b24gen_emulator`` pytest11 plugin, so installing b24gen is enough::
+
+    def test_lead_roundtrip(b24_emulator):
+        client = b24_emulator.client(Client)  # Client of your generated package
+        lead_id = client.crm.lead.add(fields={"TITLE": "x"})
+        assert client.crm.lead.get(id=lead_id)["TITLE"] == "x"
+
+Fixtures
+- ``b24_emulator``: the session's emulator, emptied before each test (fast).
+- ``b24_emulator_factory``: ``factory(**options)`` starts another emulator with its own
+  options (limits, faults, clock, event_handler …); stopped when the test ends.
+- ``b24_emulator_model`` (session): the ``ApiModel`` served. By default read from the docs
+  folder named by the ``b24_emulator_docs`` ini option, or ``b24_emulator_model_json`` (a
+  ``b24gen model --json`` file), or ``docs_src/`` beside the rootdir. Override it in your
+  conftest.py (session scope) to serve something else.
+- ``b24_emulator_options`` (session): keyword arguments of ``create_app`` for the session
+  emulator; default ``{"limits": "none"}`` so test suites are not throttled. Override to test
+  under the portal's limits: ``{"limits": "standard"}``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("b24_emulator_docs", "Docs folder the b24_emulator fixture serves", default="")
+    parser.addini(
+        "b24_emulator_model_json", "Model JSON (b24gen model --json) the emulator serves",
+        default="",
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def b24_emulator_model(pytestconfig: pytest.Config) -> Any:
+    from generator.model import ApiModel
+
+    root = Path(str(pytestconfig.rootpath))
+    model_json = pytestconfig.getini("b24_emulator_model_json")
+    if model_json:
+        return ApiModel.from_json((root / model_json).read_text(encoding="utf-8"))
+    docs = pytestconfig.getini("b24_emulator_docs") or "docs_src"
+    path = root / docs
+    if not path.is_dir():
+        raise pytest.UsageError(
+            f"b24_emulator: no docs folder at {path}; set the b24_emulator_docs or "
+            "b24_emulator_model_json ini option, or override the b24_emulator_model fixture"
+        )
+    from generator.reader import read_docs
+
+    return read_docs(path, progress=False)
+
+
+@pytest.fixture(scope="session")
+def b24_emulator_options() -> dict[str, Any]:
+    return {"limits": "none"}
+
+
+@pytest.fixture(scope="session")
+def _b24_emulator_session(
+    b24_emulator_model: Any, b24_emulator_options: dict[str, Any]
+) -> Iterator[Any]:
+    from generator.emulator.app import create_app
+    from generator.emulator.server import start_in_thread
+
+    running = start_in_thread(create_app(b24_emulator_model, **b24_emulator_options))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def b24_emulator(_b24_emulator_session: Any) -> Any:
+    """A running emulator with an empty database: ``.webhook_url``, ``.base_url``,
+    ``.token``, ``.app``, ``.portal``, ``.reset()``, ``.client(ClientClass)``."""
+    _b24_emulator_session.reset()
+    return _b24_emulator_session
+
+
+@pytest.fixture
+def b24_emulator_factory(b24_emulator_model: Any) -> Iterator[Callable[..., Any]]:
+    from generator.emulator.app import create_app
+    from generator.emulator.server import start_in_thread
+
+    started: list[Any] = []
+
+    def factory(model: Any = None, **options: Any) -> Any:
+        running = start_in_thread(create_app(model or b24_emulator_model, **options))
+        started.append(running)
+        return running
+
+    yield factory
+    for running in started:
+        running.stop()
