@@ -280,14 +280,29 @@ def _has_ancestor(path: str, paths: set[str]) -> bool:
     return any(".".join(parts[:i]) in paths for i in range(1, len(parts)))
 
 
-def _alternatives(type_expr: str) -> set[str]:
-    return {t.strip().lower() for t in type_expr.split("|") if t.strip()}
+# Spellings the docs use interchangeably; "unknown" is the docs saying nothing.
+_TYPE_ALIASES = {"int": "integer", "bool": "boolean", "str": "string", "unknown": ""}
+
+
+def _alternatives(type_expr: str) -> frozenset[str]:
+    found = set()
+    for t in type_expr.split("|"):
+        t = t.strip().lower()
+        t = _TYPE_ALIASES.get(t, t)
+        if t:
+            found.add(t)
+    return frozenset(found)
+
+
+def _same_type(old: str, new: str) -> bool:
+    return _alternatives(old) == _alternatives(new)
 
 
 def _type_change_breaks(old: str, new: str) -> bool:
-    if not old.strip() or not new.strip():
+    a, b = _alternatives(old), _alternatives(new)
+    if not a or not b:
         return False  # documented for the first time, or the docs lost it
-    return not _alternatives(old) <= _alternatives(new)
+    return not a <= b
 
 
 def _error_changes(old: tuple[ErrorCode, ...], new: tuple[ErrorCode, ...]) -> list[Change]:
@@ -307,7 +322,7 @@ def _result_changes(a: Method, b: Method) -> list[Change]:
     if ra.shape != rb.shape:
         vague = ra.shape in _VAGUE_SHAPES or rb.shape in _VAGUE_SHAPES
         out.append(Change("result_shape", None, ra.shape, rb.shape, not vague))
-    if ra.type != rb.type:
+    if not _same_type(ra.type, rb.type):
         out.append(
             Change("result_type", None, ra.type, rb.type, _type_change_breaks(ra.type, rb.type))
         )
@@ -324,9 +339,9 @@ def _result_changes(a: Method, b: Method) -> list[Change]:
             out.append(Change("result_field_added", path, None, new[path].type or None, False))
     for op, np in pairs:
         ta, tb = old[op].type, new[np].type
-        if ta != tb:
+        if not _same_type(ta, tb):
             # A result field that gains alternatives can surprise a reader of the old
             # type, so for results only a newly documented type is harmless.
-            breaking = bool(ta.strip() and tb.strip())
+            breaking = bool(_alternatives(ta) and _alternatives(tb))
             out.append(Change("result_field_type", np, ta, tb, breaking))
     return out
