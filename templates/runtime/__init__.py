@@ -19,10 +19,10 @@ from .response import Page, Response
 from .types import NOT_GIVEN, NotGiven
 
 __all__ = [
+    "NOT_GIVEN",
     "AsyncTransportClient",
     "BatchResult",
     "Bitrix24Error",
-    "NOT_GIVEN",
     "NotGiven",
     "OAuthTokens",
     "Page",

@@ -21,9 +21,9 @@ from .redact import register_secret
 __all__ = [
     "DEFAULT_TOKEN_URL",
     "Auth",
-    "WebhookAuth",
     "OAuthAuth",
     "OAuthTokens",
+    "WebhookAuth",
     "check_url",
 ]
 

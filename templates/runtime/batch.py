@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from .core import CallContext, call_flow
 from .effects import Flow
@@ -21,12 +21,12 @@ from .errors import Bitrix24Error
 from .response import error_from_body
 from .retry import is_write
 
-__all__ = ["BATCH_SIZE", "BatchResult", "Commands", "batch_flow", "normalize_commands", "chunks"]
+__all__ = ["BATCH_SIZE", "BatchResult", "Commands", "batch_flow", "chunks", "normalize_commands"]
 
 BATCH_SIZE = 50
 
 Command = tuple[str, Mapping[str, Any]]
-Commands = Union[Mapping[str, Command], Sequence[Command]]
+Commands = Mapping[str, Command] | Sequence[Command]
 
 _REFERENCE = re.compile(r"\$result\[([^\[\]]+)\]((?:\[[^\[\]]*\])*)")
 

@@ -17,12 +17,22 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
+from typing_extensions import Self
 
 from .auth import DEFAULT_TOKEN_URL, Auth, OAuthAuth, TokenCallback, WebhookAuth
 from .batch import BatchResult, Commands, batch_flow
 from .core import CallContext, call_flow
-from .effects import Effect, Emit, Flow, HttpReply, HttpRequest, Refresh, Send, Sleep
-from .effects import TransportFailure
+from .effects import (
+    Effect,
+    Emit,
+    Flow,
+    HttpReply,
+    HttpRequest,
+    Refresh,
+    Send,
+    Sleep,
+    TransportFailure,
+)
 from .paging import (
     _FAST_PREFIXES,
     ProgressCallback,
@@ -38,10 +48,9 @@ from .redact import install_log_filters, scrub
 from .response import Page, Response
 from .retry import RetryPolicy
 
-__all__ = ["SyncTransportClient", "AsyncTransportClient", "DEFAULT_TIMEOUT"]
+__all__ = ["DEFAULT_TIMEOUT", "AsyncTransportClient", "SyncTransportClient"]
 
 T = TypeVar("T")
-_C = TypeVar("_C", bound="_BaseClient")
 
 DEFAULT_TIMEOUT = 30.0
 _USER_AGENT = "b24gen-client"
@@ -98,15 +107,13 @@ class _BaseClient:
         self._refresh_lock = threading.Lock()
 
     @classmethod
-    def from_webhook(
-        cls: type[_C], url: str, *, allow_insecure_http: bool = False, **opts: Any
-    ) -> _C:
+    def from_webhook(cls, url: str, *, allow_insecure_http: bool = False, **opts: Any) -> Self:
         """A client for an inbound webhook: ``https://<portal>/rest/<user>/<secret>/``."""
         return cls(WebhookAuth(url, allow_insecure_http=allow_insecure_http), **opts)
 
     @classmethod
     def from_oauth(
-        cls: type[_C],
+        cls,
         domain: str,
         access_token: str,
         *,
@@ -117,7 +124,7 @@ class _BaseClient:
         token_url: str = DEFAULT_TOKEN_URL,
         allow_insecure_http: bool = False,
         **opts: Any,
-    ) -> _C:
+    ) -> Self:
         """A client for an OAuth application; refreshes an expired token when it can.
 
         ``on_token_refresh(tokens)`` is called once per refresh, to persist the new pair.
@@ -300,7 +307,7 @@ class SyncTransportClient(_BaseClient):
         if self._own_http:
             self._http.close()
 
-    def __enter__(self: _C) -> _C:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -450,7 +457,7 @@ class AsyncTransportClient(_BaseClient):
         if self._own_http:
             await self._http.aclose()
 
-    async def __aenter__(self: _C) -> _C:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

@@ -25,7 +25,7 @@ from .ratelimit import Limiter
 from .response import Response, parse_reply
 from .retry import NOT_EXECUTED_CODES, RetryPolicy, is_write, retry_after
 
-__all__ = ["CallContext", "call_flow", "build_request"]
+__all__ = ["CallContext", "build_request", "call_flow"]
 
 logger = logging.getLogger(__name__.rsplit(".", 1)[0])
 

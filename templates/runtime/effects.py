@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, Union
+from typing import Any, Literal, TypeVar
 
 from .redact import scrub
 
 __all__ = [
-    "HttpRequest",
-    "HttpReply",
-    "TransportFailure",
+    "Effect",
+    "Emit",
     "FailureKind",
+    "Flow",
+    "HttpReply",
+    "HttpRequest",
+    "Refresh",
     "Send",
     "Sleep",
-    "Refresh",
-    "Emit",
-    "Effect",
-    "Flow",
+    "TransportFailure",
 ]
 
 T = TypeVar("T")
@@ -95,6 +95,6 @@ class Emit:
     items: list[Any]
 
 
-Effect = Union[Send, Sleep, Refresh, Emit]
+Effect = Send | Sleep | Refresh | Emit
 # Outcomes sent back: Send -> HttpReply | TransportFailure; Sleep, Refresh, Emit -> None.
 Flow = Generator[Effect, Any, T]

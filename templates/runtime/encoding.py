@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-__all__ = ["flatten", "encode_query", "encode_command", "decode_query", "normalize", "scalar"]
+__all__ = ["decode_query", "encode_command", "encode_query", "flatten", "normalize", "scalar"]
 
 # Brackets and ``$`` stay readable: ``$result[cmd][ID]`` references must survive as written,
 # and PHP's parser accepts them unescaped.

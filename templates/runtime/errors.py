@@ -14,17 +14,17 @@ from .redact import scrub
 
 __all__ = [
     "Bitrix24Error",
-    "register",
-    "TransportError",
-    "WriteOutcomeUnknownError",
-    "QueryLimitExceededError",
-    "OperationTimeLimitError",
+    "ConfigurationError",
     "ExpiredTokenError",
+    "InsecureURLError",
     "InvalidTokenError",
     "MethodNotFoundError",
+    "OperationTimeLimitError",
+    "QueryLimitExceededError",
     "TokenRefreshError",
-    "InsecureURLError",
-    "ConfigurationError",
+    "TransportError",
+    "WriteOutcomeUnknownError",
+    "register",
 ]
 
 _E = TypeVar("_E", bound="type[Bitrix24Error]")

@@ -17,7 +17,7 @@ import importlib
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
-from .batch import BATCH_SIZE, merge_chunk, BatchResult
+from .batch import BATCH_SIZE, BatchResult, merge_chunk
 from .core import CallContext, call_flow
 from .effects import Effect, Emit
 from .encoding import encode_command
@@ -25,14 +25,14 @@ from .response import Page, Response, extract_items, items_key
 
 __all__ = [
     "PAGE_SIZE",
+    "Progress",
     "ProgressCallback",
     "StreamFlow",
-    "page_flow",
-    "iterate_flow",
-    "fast_iterate_flow",
-    "supports_fast",
     "default_id_field",
-    "Progress",
+    "fast_iterate_flow",
+    "iterate_flow",
+    "page_flow",
+    "supports_fast",
 ]
 
 PAGE_SIZE = 50

@@ -15,14 +15,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 __all__ = [
-    "RateLimit",
     "PRESETS",
     "LeakyBucket",
-    "OperatingBudget",
     "Limiter",
+    "OperatingBudget",
+    "RateLimit",
     "resolve_rate_limit",
 ]
 
@@ -45,7 +45,7 @@ PRESETS: dict[str, RateLimit | None] = {
     "none": None,
 }
 
-RateLimitOption = Union[Literal["standard", "enterprise", "none"], RateLimit, None]
+RateLimitOption = Literal["standard", "enterprise", "none"] | RateLimit | None
 
 
 def resolve_rate_limit(option: RateLimitOption) -> RateLimit | None:

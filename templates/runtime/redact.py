@@ -12,7 +12,7 @@ import logging
 import threading
 from urllib.parse import quote, quote_plus
 
-__all__ = ["register_secret", "scrub", "install_log_filters", "MASK"]
+__all__ = ["MASK", "install_log_filters", "register_secret", "scrub"]
 
 MASK = "***"
 # Short strings would mask ordinary words; real secrets are long.
@@ -51,7 +51,7 @@ class _ScrubFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a malformed record is the logger's business, not ours
+        except (TypeError, ValueError):  # a malformed record is the logger's business
             return True
         clean = scrub(message)
         if clean != message or record.args:

@@ -10,7 +10,7 @@ from typing import Any
 from .effects import HttpReply
 from .errors import Bitrix24Error
 
-__all__ = ["Response", "Page", "parse_reply", "error_from_body", "extract_items", "items_key"]
+__all__ = ["Page", "Response", "error_from_body", "extract_items", "items_key", "parse_reply"]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["RetryPolicy", "is_write", "retry_after", "NOT_EXECUTED_CODES"]
+__all__ = ["NOT_EXECUTED_CODES", "RetryPolicy", "is_write", "retry_after"]
 
 # Answers that mean the portal refused the call before executing it.
 NOT_EXECUTED_CODES = frozenset({"QUERY_LIMIT_EXCEEDED", "OPERATION_TIME_LIMIT"})
@@ -65,9 +65,7 @@ def is_write(method: str) -> bool:
     verb = method.rsplit(".", 1)[-1].lower()
     if verb in _WRITE_VERBS or any(verb.endswith(v) for v in ("add", "update", "delete", "set")):
         return True
-    if verb in _READ_VERBS or verb.startswith(_READ_PREFIXES):
-        return False
-    return True
+    return not (verb in _READ_VERBS or verb.startswith(_READ_PREFIXES))
 
 
 def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from typing import Any, Final, Literal, Union
+from typing import Any, Final, Literal
 
-__all__ = ["NOT_GIVEN", "NotGiven", "JSON", "Params"]
+__all__ = ["JSON", "NOT_GIVEN", "NotGiven", "Params"]
 
 
 class NotGiven(enum.Enum):
@@ -28,5 +28,5 @@ class NotGiven(enum.Enum):
 NOT_GIVEN: Final = NotGiven.NOT_GIVEN
 
 # What travels in request and response bodies; kept loose on purpose (the portal's answers vary).
-JSON = Union[dict[str, Any], list[Any], str, int, float, bool, None]
+JSON = dict[str, Any] | list[Any] | str | int | float | bool | None
 Params = dict[str, Any]
