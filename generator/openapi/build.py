@@ -14,6 +14,7 @@ Layout of the export (README of the generated SDK and docs/openapi-and-events.md
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -55,6 +56,7 @@ def build_spec(
     path (relative to the docs folder) is given in the description and ``x-b24-source``.
     """
     paths: dict[str, dict[str, Any]] = {}
+    shared: dict[str, Any] = {}  # components/responses: error answers many methods share
     seen: dict[str, Method] = {}
     also: dict[str, list[str]] = {}
     for m in sorted(model.methods, key=lambda m: (m.name, m.api_version, m.source, m.line)):
@@ -64,7 +66,7 @@ def build_spec(
             continue
         seen[path] = m
     for path in sorted(seen):
-        op = _operation(seen[path], model, docs_url)
+        op = _operation(seen[path], model, docs_url, shared)
         if path in also:
             op["x-b24-also-documented-in"] = sorted(also[path])
         item: dict[str, Any] = {"post": op}
@@ -91,6 +93,7 @@ def build_spec(
         "paths": paths,
         "components": {
             "schemas": {"Time": TIME_SCHEMA},
+            "responses": dict(sorted(shared.items())),
             "securitySchemes": _security_schemes(scopes),
         },
     }
@@ -113,7 +116,9 @@ def _tag(m: Method) -> str:
     return m.namespace or m.name
 
 
-def _operation(m: Method, model: ApiModel, docs_url: str | None) -> dict[str, Any]:
+def _operation(
+    m: Method, model: ApiModel, docs_url: str | None, shared: dict[str, Any]
+) -> dict[str, Any]:
     op: dict[str, Any] = {
         "operationId": operation_id(m),
         "tags": [_tag(m)],
@@ -130,7 +135,15 @@ def _operation(m: Method, model: ApiModel, docs_url: str | None) -> dict[str, An
             "required": bool(body.get("required")),
             "content": {"application/json": {"schema": body}},
         }
-    op["responses"] = {"200": _success(m), **_error_responses(m, model.system_errors)}
+    errors = _error_responses(m, model.system_errors)
+    for status, response in errors.items():
+        # the same status and codes recur on hundreds of pages (the system errors above
+        # all): each distinct answer is stored once and referenced, named by its content
+        digest = hashlib.sha1(json.dumps(response, sort_keys=True).encode()).hexdigest()
+        name = f"Error{status}_{digest[:10]}"
+        shared.setdefault(name, response)
+        errors[status] = {"$ref": f"#/components/responses/{name}"}
+    op["responses"] = {"200": _success(m), **errors}
     if m.scope:
         op["security"] = [{}, {"oauth2": [m.scope]}, {"authParam": []}]
     op["x-b24-method"] = m.name

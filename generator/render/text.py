@@ -10,28 +10,28 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
 
-# Control, format (bidi overrides, zero-width), surrogate, private-use, unassigned,
-# line/paragraph separators: none of them belongs in source code or docstrings.
-_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# Control, format (bidi overrides, zero-width), surrogate, private-use, unassigned and
+# line/paragraph separator characters never reach generated code: they are exactly what
+# ``str.isprintable`` rejects (together with non-ASCII spaces).
 _SPACES = re.compile(r"\s+")
 
 
-def _is_bad(ch: str) -> bool:
-    return unicodedata.category(ch) in _BAD_CATEGORIES
-
-
 def clean(text: str) -> str:
-    """One line of readable text: odd characters become spaces, whitespace collapses."""
-    if text.isascii() and text.isprintable():
-        return _SPACES.sub(" ", text).strip()
-    out = "".join(" " if _is_bad(ch) else ch for ch in text)
-    return _SPACES.sub(" ", out).strip()
+    """One line of readable text: odd characters become spaces, whitespace collapses.
+
+    ``str.isprintable`` is false exactly for the categories we drop (plus non-ASCII
+    spaces, which become plain spaces anyway), so the common case is one C-level scan.
+    """
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def py_str(text: str) -> str:
     """A double-quoted Python literal equal to ``text``, safe for any input (black's style)."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
     parts = ['"']
     for ch in text:
         if ch == "\\":
@@ -44,9 +44,7 @@ def py_str(text: str) -> str:
             parts.append("\\t")
         elif ch == "\r":
             parts.append("\\r")
-        elif ch.isascii() and ch.isprintable():
-            parts.append(ch)
-        elif not ch.isascii() and not _is_bad(ch) and ch.isprintable():
+        elif ch.isprintable():
             parts.append(ch)
         else:
             code = ord(ch)

@@ -1,0 +1,78 @@
+"""Shared helpers for the benchmarks: run a command, time it and sample its peak memory.
+
+Peak memory is the largest sum of resident set sizes over the process and all of its
+descendants (workers included), sampled every 20 ms from /proc.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "b24docs"
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out.extend(int(x) for x in fh.read().split())
+    except OSError:
+        pass
+    return out
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+        stack.extend(_children(p))
+    return total
+
+
+def run_measured(cmd: list[str], **kw) -> tuple[float, int]:
+    """(wall seconds, peak tree RSS in MB) of one run of ``cmd``; raises if it fails."""
+    peak = 0
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            done.wait(0.02)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    done.set()
+    th.join()
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')[-2000:]}")
+    return wall, peak // 1024
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def b24gen(*args: str) -> list[str]:
+    return [sys.executable, "-m", "generator.cli", *args]

@@ -1,0 +1,35 @@
+"""The figures `b24gen coverage` prints, computed from a model's counters."""
+
+from __future__ import annotations
+
+from generator.model import ApiModel
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{100.0 * n / d:.1f}%" if d else "n/a"
+
+
+def summary_lines(model: ApiModel) -> list[str]:
+    s = model.stat
+    pages = s("method_pages")
+    methods = len(model.methods)
+    rows, complete = s("param_rows"), s("param_rows_complete")
+    sub, attached = s("subtable_rows"), s("subtable_rows_attached")
+    return [
+        f"pages read:            {s('pages')}",
+        f"method pages:          {pages}",
+        f"methods:               {methods} ({_pct(methods, pages)} of method pages)",
+        f"  parsed fully:        {s('parsed_fully')} ({_pct(s('parsed_fully'), methods)})",
+        f"  with parameters:     {sum(1 for m in model.methods if m.params)}",
+        f"  with error codes:    {sum(1 for m in model.methods if m.errors)}",
+        f"  deprecated:          {sum(1 for m in model.methods if m.deprecated)}",
+        f"  REST 3.0:            {sum(1 for m in model.methods if m.api_version == 3)}",
+        f"events:                {len(model.events)}",
+        f"parameter rows:        {complete}/{rows} with name, type and required flag ({_pct(complete, rows)})",
+        f"sub-table rows:        {attached}/{sub} attached to their parameter ({_pct(attached, sub)})",
+        f"system errors:         {len(model.system_errors)}",
+        f"types defined:         {len(model.types)}",
+        f"skipped: overview {s('overview')}, JS-only {s('js_only')}, placements {s('placements')}, "
+        f"other {s('other_pages')}",
+        f"diagnostics:           {len(model.diagnostics)}",
+    ]

@@ -1,0 +1,186 @@
+"""A YFM page as a flat list of blocks: the only view of Markdown the extractor sees.
+
+markdown-it-py does the block structure (headings, paragraphs, quotes, lists, fences) with
+our YFM plugins for tables and directives. Inline parsing is switched off: the extractor
+needs raw inline text (``**name***``, ``[`type`](…)``) and reads the few inline constructs
+it cares about with small patterns, which is several times cheaper than building inline
+token trees for the whole corpus.
+
+Sections that never feed the model (the multi-language code examples, "continue
+learning" link lists) are blanked out before parsing, keeping line numbers intact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.fence import fence
+
+from generator.yfm.directives import yfm_directive_plugin
+from generator.yfm.tables import Cell, yfm_table_plugin
+
+_ANCHOR = re.compile(r"\s*\{#([^}\s]+)\}\s*")
+_ATTRS = re.compile(r"\s*\{\.[^}]*\}\s*$")
+
+# H2 sections whose content the model never uses, in both languages.
+_SKIP_H2 = re.compile(
+    r"^##[ \t]+(?:Примеры кода|Примеры|Пример вызова|Code [Ee]xamples|Examples|"
+    r"Продолжите изучение|Continue [Ll]earning|Продолжите|Continue exploring)[ \t]*(?:\{#[^}]*\})?[ \t]*$",
+    re.M,
+)
+_H2 = re.compile(r"^##[ \t]", re.M)
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    anchor: str
+    line: int
+
+
+@dataclass
+class Para:
+    text: str
+    line: int
+    quote: bool = False
+
+
+@dataclass
+class Fence:
+    lang: str
+    text: str
+    line: int
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    line: int
+    closed: bool = True
+    ragged: bool = False
+    in_tabs: bool = False
+
+
+@dataclass
+class Directive:
+    name: str
+    meta: dict[str, str]
+    line: int
+
+
+Block = Heading | Para | Fence | Table | Directive
+
+
+@dataclass
+class Page:
+    blocks: list[Block] = field(default_factory=list)
+
+
+def indented_fence(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    """A fence indented 4+ spaces (inside a tab or list item) is still a fence in YFM."""
+    if state.sCount[startLine] - state.blkIndent < 4:
+        return False
+    pos = state.bMarks[startLine] + state.tShift[startLine]
+    if state.src[pos : pos + 3] not in ("```", "~~~"):
+        return False
+    saved = state.blkIndent
+    state.blkIndent = state.sCount[startLine]
+    try:
+        return fence(state, startLine, endLine, silent)
+    finally:
+        state.blkIndent = saved
+
+
+@lru_cache(maxsize=1)
+def make_markdown() -> MarkdownIt:
+    """The markdown-it instance with YFM plugins and only the block rules we use."""
+    # No "list" rule: list structure never reaches the model, and it is the costliest
+    # block rule. Tabs ({% list tabs %}) indent their content instead, so fences and
+    # tables are accepted at any indentation (see indented_fence and the table rule).
+    md = MarkdownIt("zero").enable(["heading", "fence", "paragraph", "blockquote"])
+    md.use(yfm_table_plugin).use(yfm_directive_plugin)
+    md.block.ruler.before("fence", "indented_fence", indented_fence, {"alt": ["paragraph"]})
+    md.disable(["inline", "text_join"], ignoreInvalid=True)
+    return md
+
+
+def blank_unused_sections(text: str) -> str:
+    """Replace the lines of sections the model never reads with empty lines."""
+    if _SKIP_H2.search(text) is None:
+        return text
+    h2 = [m.start() for m in _H2.finditer(text)] + [len(text)]
+    out: list[str] = []
+    last = 0
+    for m in _SKIP_H2.finditer(text):
+        start = m.end()
+        end = next((p for p in h2 if p > m.start()), len(text))
+        if start < last:
+            continue
+        out.append(text[last:start])
+        out.append("\n" * text.count("\n", start, end))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def parse_blocks(text: str, *, line_offset: int = 0) -> list[Block]:
+    """Parse ``text`` into blocks; lines are 1-based, shifted by ``line_offset``."""
+    md = make_markdown()
+    tokens = md.parse(text, {})
+    blocks: list[Block] = []
+    quote = 0
+    tabs = 0  # depth of open {% list tabs %}
+    i = 0
+    n = len(tokens)
+    base = line_offset + 1
+    while i < n:
+        t = tokens[i]
+        typ = t.type
+        if typ == "heading_open":
+            raw = tokens[i + 1].content
+            anchor = ""
+            m = _ANCHOR.search(raw)
+            if m:
+                anchor = m.group(1)
+                raw = raw[: m.start()] + raw[m.end() :]
+            raw = _ATTRS.sub("", raw)
+            blocks.append(Heading(int(t.tag[1]), raw.strip(), anchor, t.map[0] + base))
+            i += 3
+            continue
+        if typ == "paragraph_open":
+            blocks.append(Para(tokens[i + 1].content, t.map[0] + base, quote > 0))
+            i += 3
+            continue
+        if typ == "fence":
+            blocks.append(Fence(t.info.strip().lower(), t.content, t.map[0] + base))
+        elif typ == "yfm_table":
+            rows = t.meta["rows"]
+            if line_offset:
+                for row in rows:
+                    for c in row:
+                        c.line += line_offset
+            tbl = Table(rows, t.map[0] + base, t.meta["closed"], t.meta["ragged"], tabs > 0)
+            blocks.append(tbl)
+        elif typ == "yfm_directive":
+            name = t.info
+            if name == "list":
+                tabs += 1
+            elif name == "endlist":
+                tabs = max(0, tabs - 1)
+            blocks.append(Directive(name, t.meta, t.map[0] + base))
+        elif typ == "blockquote_open":
+            quote += 1
+        elif typ == "blockquote_close":
+            quote -= 1
+        i += 1
+    return blocks
+
+
+def cell_blocks(cell: Cell) -> list[Block]:
+    """The blocks inside one table cell (nested tables, fences, lists), parsed on demand."""
+    return parse_blocks(cell.text, line_offset=cell.line)
