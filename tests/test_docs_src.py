@@ -24,7 +24,7 @@ MIN_PROSE = 40
 SEED_PARAMS = {
     "crm.activity.badge.add": {"code": True, "title": True, "value": True, "type": True},
     "crm.activity.badge.get": {"code": True},
-    "crm.lead.add": {"fields": False, "params": False},
+    "crm.lead.add": {"fields": True, "params": False},
     "crm.activity.binding.add": {"activityId": True, "entityTypeId": True, "entityId": True},
     "crm.lead.contact.add": {"id": True, "fields": True},
 }
