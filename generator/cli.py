@@ -135,10 +135,17 @@ def openapi_cmd(
     is byte-for-byte the same for the same docs.
     """
     from generator.openapi import build_spec, dump_spec
+    from generator.reader import DocsError, read_docs
+
+    class Unreadable(click.ClickException):
+        exit_code = 2  # the module's convention for unreadable input
 
     if fmt is None:
         fmt = "yaml" if out is not None and out.suffix in (".yaml", ".yml") else "json"
-    model = _read(docs, progress=_want_progress(progress))
+    try:
+        model = read_docs(docs, progress=_want_progress(progress))
+    except DocsError as exc:
+        raise Unreadable(str(exc)) from exc
     text = dump_spec(build_spec(model, docs_url=docs_url), fmt)
     if out is None:
         click.echo(text, nl=False)

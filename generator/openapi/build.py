@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator import __version__
-from generator.model import ApiModel, ErrorCode, Method, Param, Returns
+from generator.model import ApiModel, ErrorCode, Method, Returns
 from generator.openapi.schema import example_schema, object_schema, param_schema, type_schema
 
 OPENAPI_VERSION = "3.1.0"
@@ -195,39 +195,44 @@ def _success(m: Method) -> dict[str, Any]:
 
 
 def result_schema(r: Returns) -> dict[str, Any]:
-    """What ``result`` holds, from the returned-data table, the shape and the example."""
+    """What ``result`` holds, from the returned-data table, the shape and the example.
+
+    The table has a ``result`` row and, beside it, rows for what ``result`` contains (its
+    keys, ``item``/``items``, or the fields of each element of a list), unless the reader
+    already attached them as children.
+    """
     fields = tuple(f for f in r.fields if f.name not in _ENVELOPE_ROWS)
     row = next((f for f in fields if f.name == "result"), None)
+    inner = tuple(f for f in fields if f.name != "result")
     example = _example(r)
     schema: dict[str, Any]
-    if row is not None and (row.children or row.type):
+    if row is not None and row.children:
         schema = param_schema(row, lenient=True)
-    elif fields and r.shape not in ("scalar", "boolean"):
-        schema = object_schema(fields, lenient=True)
+    elif inner and r.shape not in ("scalar", "boolean"):
+        content = object_schema(inner, lenient=True)
+        if r.shape == "list":
+            schema = {"type": "array", "items": content}
+        elif r.shape == "item" and "item" not in content["properties"]:
+            schema = {"type": "object", "properties": {"item": content}}
+        elif r.shape == "items" and "items" not in content["properties"]:
+            items = {"type": "array", "items": content}
+            schema = {"type": "object", "properties": {"items": items}}
+        else:
+            schema = content
+        if row is not None and row.description:
+            schema = {"description": row.description, **schema}
     elif r.shape == "boolean":
         schema = {"type": ["boolean", "string", "integer"]}
+    elif row is not None and row.type:
+        schema = param_schema(row, lenient=True)
     elif r.shape == "scalar" and r.type:
         schema = type_schema(r.type, lenient=True)
     else:
         schema = example_schema(example)
-    schema = _wrap_shape(r.shape, schema, row)
+    if r.shape == "boolean" and row is not None and row.description:
+        schema = {"description": row.description, **schema}
     if example is not None:
         schema["examples"] = [example]
-    return schema
-
-
-def _wrap_shape(shape: str, schema: dict[str, Any], row: Param | None) -> dict[str, Any]:
-    """Put a table's object where the shape says the answer holds it."""
-    props = schema.get("properties", {})
-    if shape == "item" and "item" not in props and row is None:
-        return {"type": "object", "properties": {"item": schema}}
-    if shape == "items" and "items" not in props and row is None:
-        return {"type": "object", "properties": {"items": {"type": "array", "items": schema}}}
-    if shape == "list" and schema.get("type") == "object" and row is None:
-        return {"type": "array", "items": schema}
-    if shape == "object" and schema.get("type") == "object":
-        # PHP sends an empty associative array as []
-        schema = dict(schema, type=["object", "array"])
     return schema
 
 

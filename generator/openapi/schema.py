@@ -94,7 +94,9 @@ def base_schema(type_name: str, *, lenient: bool = False) -> dict[str, Any]:
     if t and key not in ("string", "integer", "boolean", "object", "array", "double", "number"):
         schema["x-b24-type"] = t
     if lenient and schema.get("type") in _LENIENT_SCALARS:
-        schema["type"] = [schema["type"], "string"]
+        schema["type"] = [schema["type"], "string", "null"]
+    elif lenient and isinstance(schema.get("type"), str):
+        schema["type"] = [schema["type"], "null"]  # unset fields come back as null
     return schema
 
 
@@ -140,7 +142,13 @@ def param_schema(p: Param, *, lenient: bool = False) -> dict[str, Any]:
         if p.is_array:
             schema: dict[str, Any] = {"type": "array", "items": obj}
         else:
-            others = [t for t in split_type(p.type) if t.lower() not in ("object", "array")]
+            # a named object type ("lead", "item") is the documented object itself; only
+            # the base types beside it ("object|boolean") are alternatives
+            others = [
+                t
+                for t in split_type(p.type)
+                if t.lower() in _BASE and t.lower() not in ("object", "array")
+            ]
             if others and not p.type.endswith("[]"):
                 # "object|string": the documented object or the other form
                 schema = {"anyOf": [obj] + [base_schema(t, lenient=lenient) for t in others]}
@@ -156,7 +164,8 @@ def param_schema(p: Param, *, lenient: bool = False) -> dict[str, Any]:
             schema["description"] = _join(
                 schema.get("description", ""), "Values: " + ", ".join(p.values)
             )
-    description = _join(p.description, schema.pop("description", ""))
+    base = schema.pop("description", "")
+    description = f"{p.description} ({base})" if p.description and base else p.description or base
     if description:
         schema = {"description": description, **schema}
     if p.default is not None:
@@ -180,7 +189,9 @@ def object_schema(params: Iterable[Param], *, lenient: bool = False) -> dict[str
         props[p.name] = param_schema(p, lenient=lenient)
         if p.required and not lenient:
             required.append(p.name)
-    schema: dict[str, Any] = {"type": "object", "properties": props}
+    # an empty PHP mapping arrives as [], an unset one as null
+    kind: Any = ["object", "array", "null"] if lenient else "object"
+    schema: dict[str, Any] = {"type": kind, "properties": props}
     if required:
         schema["required"] = required
     if placeholders:
