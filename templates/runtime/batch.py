@@ -175,11 +175,8 @@ def batch_flow(ctx: CallContext, commands: Commands, *, halt: bool = False) -> F
         )
         out.requests += 1
         merge_chunk(out, list(cmd), method_of, response.result)
-        for key, spent in out.times.items():
-            if key in cmd:
-                operating = spent.get("operating")
-                if isinstance(operating, (int, float)):
-                    ctx.limiter.operating.record(method_of[key], float(operating))
+        for key in cmd:
+            ctx.limiter.operating.observe(method_of[key], out.times.get(key))
         if halt and out.errors:
             break
     return out

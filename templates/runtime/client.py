@@ -84,7 +84,6 @@ class _BaseClient:
         backoff_max: float = 30.0,
         timeout: float = DEFAULT_TIMEOUT,
         operating_budget: float = 480.0,
-        operating_window: float = 600.0,
         seed: int | None = None,
     ) -> None:
         install_log_filters()
@@ -93,7 +92,6 @@ class _BaseClient:
             limiter=Limiter(
                 resolve_rate_limit(rate_limit),
                 operating_budget=operating_budget,
-                operating_window=operating_window,
             ),
             policy=RetryPolicy(
                 max_retries=max_retries,

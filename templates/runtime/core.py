@@ -116,7 +116,7 @@ def call_flow(
         assert isinstance(outcome, HttpReply)
         parsed = parse_reply(outcome, method)
         if isinstance(parsed, Response):
-            ctx.limiter.operating.record(method, parsed.operating)
+            ctx.limiter.operating.observe(method, parsed.time)
             return parsed
 
         error: Bitrix24Error = parsed

@@ -4,18 +4,18 @@
   that would overflow ``burst`` waits. Slots are reserved under a lock, so threads and asyncio
   tasks of one client share one bucket and each learns how long to wait before sending.
 * Operating time: the portal allows each method a budget of execution time per window
-  (480 s per 10 minutes) and answers 429 ``OPERATION_TIME_LIMIT`` beyond it. The client sums
-  ``time.operating`` per method and waits before a call would exceed the budget.
+  (480 s per 10 minutes) and answers 429 ``OPERATION_TIME_LIMIT`` beyond it. The client reads
+  the accumulated ``time.operating`` it reports and waits for ``operating_reset_at`` when the
+  sum is over the budget.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "PRESETS",
@@ -99,26 +99,36 @@ class LeakyBucket:
 
 
 class OperatingBudget:
-    """``time.operating`` per method in a sliding window (the portal's 480 s per 10 minutes)."""
+    """The portal's per-method operating time, as it reports it, to wait instead of a 429.
 
-    def __init__(
-        self, budget: float = 480.0, window: float = 600.0, clock: Clock = time.monotonic
-    ) -> None:
+    Each answer's ``time.operating`` is the method's time accumulated over the last ten
+    minutes (for this app or webhook), and ``time.operating_reset_at`` when the oldest minute
+    leaves the sum. The portal refuses a call once the sum exceeds the limit (480 s), so when
+    the last reported sum is over ``budget`` the client waits until that reset moment.
+    """
+
+    def __init__(self, budget: float = 480.0, clock: Clock = time.time) -> None:
         self.budget = budget
-        self.window = window
-        self._clock = clock
+        self._clock = clock  # wall time: operating_reset_at is a Unix timestamp
         self._lock = threading.Lock()
-        self._spent: dict[str, deque[tuple[float, float]]] = {}
-        self._sums: dict[str, float] = {}
+        self._last: dict[str, tuple[float, float]] = {}  # method -> (operating, reset_at)
         self._blocked_until: dict[str, float] = {}
 
-    def record(self, method: str, operating: float) -> None:
-        if operating <= 0:
+    def observe(self, method: str, timing: Mapping[str, Any] | None) -> None:
+        """Remember what an answer's ``time`` block says about ``method``."""
+        if not timing:
+            return
+        operating = timing.get("operating")
+        reset_at = timing.get("operating_reset_at")
+        if not isinstance(operating, (int, float)) or not isinstance(reset_at, (int, float)):
             return
         key = method.lower()
         with self._lock:
-            self._spent.setdefault(key, deque()).append((self._clock(), operating))
-            self._sums[key] = self._sums.get(key, 0.0) + operating
+            known = self._last.get(key)
+            if known is None or known[1] != reset_at:
+                self._last[key] = (float(operating), float(reset_at))
+            else:  # answers of concurrent calls arrive out of order: keep the larger sum
+                self._last[key] = (max(known[0], float(operating)), known[1])
 
     def block(self, method: str, seconds: float) -> None:
         """The portal refused ``method`` for its operating time; hold it for ``seconds``."""
@@ -128,27 +138,21 @@ class OperatingBudget:
             self._blocked_until[key] = max(until, self._blocked_until.get(key, 0.0))
 
     def wait_for(self, method: str) -> float:
-        """Seconds to wait before ``method`` may run without exceeding its budget."""
+        """Seconds to wait before ``method`` may run without being refused."""
         key = method.lower()
         with self._lock:
             now = self._clock()
             wait = max(0.0, self._blocked_until.get(key, 0.0) - now)
-            spent = self._spent.get(key)
-            if not spent:
+            known = self._last.get(key)
+            if known is None:
                 return wait
-            total = self._sums[key]
-            while spent and spent[0][0] <= now - self.window:
-                total -= spent.popleft()[1]
-            self._sums[key] = total
-            if total < self.budget:
+            operating, reset_at = known
+            if now >= reset_at:
+                del self._last[key]  # the sum dropped by an unknown amount; the next answer says
                 return wait
-            # Wait until enough of the oldest usage leaves the window.
-            excess = total - self.budget
-            for stamp, used in spent:
-                excess -= used
-                if excess < 0:
-                    return max(wait, stamp + self.window - now)
-            return max(wait, self.window)
+            if operating > self.budget:
+                return max(wait, reset_at - now)
+            return wait
 
 
 class Limiter:
@@ -159,11 +163,11 @@ class Limiter:
         rate_limit: RateLimit | None,
         *,
         operating_budget: float = 480.0,
-        operating_window: float = 600.0,
         clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
     ) -> None:
         self.bucket = LeakyBucket(rate_limit, clock) if rate_limit is not None else None
-        self.operating = OperatingBudget(operating_budget, operating_window, clock)
+        self.operating = OperatingBudget(operating_budget, wall_clock)
 
     def before_send(self, method: str) -> float:
         """Seconds to wait before sending a call of ``method`` (the bucket slot is taken)."""

@@ -87,16 +87,19 @@ def test_saturate_after_a_refusal() -> None:
     assert bucket.reserve() == pytest.approx(0.5, abs=0.01)
 
 
-def test_operating_budget_waits_for_the_window() -> None:
+def test_operating_budget_waits_for_the_reset() -> None:
     clock = Clock()
-    budget = OperatingBudget(budget=10.0, window=60.0, clock=clock)
-    budget.record("crm.lead.list", 4.0)
-    clock.now += 10
-    budget.record("CRM.LEAD.LIST", 7.0)
+    budget = OperatingBudget(budget=10.0, clock=clock)
+    budget.observe("crm.lead.list", {"operating": 4.0, "operating_reset_at": clock.now + 50})
+    assert budget.wait_for("crm.lead.list") == 0.0
+    # the portal reports the accumulated sum; a stale (smaller) answer does not lower it
+    budget.observe("CRM.LEAD.LIST", {"operating": 11.0, "operating_reset_at": clock.now + 50})
+    budget.observe("crm.lead.list", {"operating": 9.0, "operating_reset_at": clock.now + 50})
     assert budget.wait_for("crm.deal.list") == 0.0
-    # 11 s used of 10: wait until the first 4 s leave the window (50 s from now)
     assert budget.wait_for("crm.lead.list") == pytest.approx(50.0)
     clock.now += 51
     assert budget.wait_for("crm.lead.list") == 0.0
     budget.block("crm.lead.list", 5)
     assert budget.wait_for("crm.lead.list") == pytest.approx(5.0)
+    budget.observe("x.get", None)  # answers without a time block are ignored
+    assert budget.wait_for("x.get") == 0.0
