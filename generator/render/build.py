@@ -342,7 +342,8 @@ def _method_doc(
 ) -> list[str]:
     lines: list[str] = []
     head = tx.clean(m.title) or m.name
-    lines += tx.wrap(f"{m.name}: {head}", DOC_WIDTH)
+    version = " (REST 3.0)" if m.api_version == 3 else ""
+    lines += tx.wrap(f"{m.name}{version}: {head}", DOC_WIDTH)
     summary = tx.clean(m.summary)
     if summary and summary != tx.clean(m.title):
         lines.append("")

@@ -37,11 +37,11 @@ def imported(root: Path, package: str) -> Iterator[object]:
 
 
 def run_mypy(
-    cwd: Path, *targets: str, cache: Path | None = None, extra_path: Path | None = None
+    cwd: Path, *targets: str, cache: Path | None = None, mypypath: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ}
-    if extra_path is not None:
-        env["MYPYPATH"] = str(extra_path)
+    if mypypath is not None:
+        env["MYPYPATH"] = mypypath
     cmd = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--show-error-codes"]
     cmd += ["--cache-dir", str(cache or cwd / ".mypy_cache"), *targets]
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
