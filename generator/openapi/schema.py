@@ -95,7 +95,7 @@ def base_schema(type_name: str, *, lenient: bool = False) -> dict[str, Any]:
         schema["x-b24-type"] = t
     if lenient and schema.get("type") in _LENIENT_SCALARS:
         schema["type"] = [schema["type"], "string", "null"]
-    elif lenient and isinstance(schema.get("type"), str):
+    elif lenient and isinstance(schema.get("type"), str) and schema["type"] != "null":
         schema["type"] = [schema["type"], "null"]  # unset fields come back as null
     return schema
 
