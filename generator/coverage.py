@@ -25,7 +25,10 @@ def summary_lines(model: ApiModel) -> list[str]:
         f"  deprecated:          {sum(1 for m in model.methods if m.deprecated)}",
         f"  REST 3.0:            {sum(1 for m in model.methods if m.api_version == 3)}",
         f"events:                {len(model.events)}",
-        f"parameter rows:        {complete}/{rows} with name, type and required flag ({_pct(complete, rows)})",
+        f"parameter rows:        {complete}/{rows} read with name, required flag and the type the "
+        f"docs give ({_pct(complete, rows)})",
+        f"  with a type:         {s('param_rows_typed')}/{rows} ({_pct(s('param_rows_typed'), rows)}); "
+        f"{s('param_rows_untyped_in_docs')} rows have no type in the docs",
         f"sub-table rows:        {attached}/{sub} attached to their parameter ({_pct(attached, sub)})",
         f"system errors:         {len(model.system_errors)}",
         f"types defined:         {len(model.types)}",

@@ -17,6 +17,7 @@ Design notes
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -299,6 +300,18 @@ def _event_from_dict(d: dict[str, Any]) -> Event:
         source=d.get("source", ""),
         line=d.get("line", 1),
     )
+
+
+_WIRE_NAME = re.compile(r"^[A-Za-z_$@][A-Za-z0-9_\-\[\]$@:]*$")
+
+
+def is_wire_name(name: str) -> bool:
+    """True for a name a request can carry as it is (``fields``, ``UF_CRM_1``, ``select[]``).
+
+    False for the docs' placeholders and prose rows: ``UF_...``, ``<селектор>``,
+    ``TITLE (LANG)``, "Лид" (a language-specific label, not a key).
+    """
+    return bool(_WIRE_NAME.match(name))
 
 
 def walk_params(params: Iterable[Param], prefix: str = "") -> Iterable[tuple[str, Param]]:

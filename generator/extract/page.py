@@ -116,6 +116,22 @@ def _page_name(h1: str) -> tuple[str, str]:
     return last, " ".join(words[:-1]).strip(" —-:")
 
 
+def _event_name_in(h1: str, blocks: list[Block]) -> str | None:
+    for word in h1.replace("`", " ").split():
+        if _EVENT_NAME.match(word.strip(".,:;()")):
+            return word.strip(".,:;()")
+    for b in blocks[:40]:
+        if isinstance(b, Para):
+            for span in code_spans(b.text):
+                if _EVENT_NAME.match(span):
+                    return span
+        elif isinstance(b, Fence):
+            m = re.search(r'"event"\s*:\s*"([A-Za-z0-9_.]+)"', b.text)
+            if m and _EVENT_NAME.match(m.group(1)):
+                return m.group(1)
+    return None
+
+
 def _expand_includes(rel: str, blocks: list[Block], load: FragmentLoader | None, flags: set[str]) -> list[Block]:
     out: list[Block] = []
     for b in blocks:
@@ -171,12 +187,21 @@ def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) 
     is_dotted = bool(METHOD_NAME.fullmatch(name))
     if name.startswith("BX24.") or "::" in name or "::" in h1.text:
         res.stats["js_only"] += 1
+        _diag(res, h1.line, f"'{name}' is a JavaScript (BX24 / call card) API, not a REST method", "js-only")
         return
     if name.endswith("*") or "*" in name or re.search(r"\.v\d+$", name):
         res.stats["overview"] += 1
+        if is_dotted:
+            _diag(res, h1.line, f"'{name}' names a group of methods or an API version, not a method",
+                  "overview")
         return
     # Events are named onX / OnX / ONX, or CATALOG.PRODUCT.ON.ADD (dotted, upper case).
     event_like = bool(_EVENT_NAME.match(name)) and (not is_dotted or ".ON." in name)
+    if not event_like and "/events/" in path_low and rel.rsplit("/", 1)[-1].startswith("on-"):
+        # en pages put the event's name mid-H1 or only in the text: "# Event on Booking Update"
+        found = _event_name_in(h1.text, blocks)
+        if found:
+            name, title, event_like = found, plain(h1.text.replace(found, "")).strip(" —-:"), True
     blocks = _expand_includes(rel, blocks, load, flags)
     h2_kinds = [S.h2_kind(b.text) for b in blocks if isinstance(b, Heading) and b.level == 2]
     if not is_dotted and not event_like:
@@ -197,6 +222,8 @@ def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) 
             return
     if is_index and not (S.PARAMS in h2_kinds or S.PAYLOAD in h2_kinds):
         res.stats["overview"] += 1
+        if is_dotted:
+            _diag(res, h1.line, f"index page naming '{name}' has no parameter section: an overview", "overview")
         return
 
     res.stats["event_pages" if event_like else "method_pages"] += 1
@@ -355,9 +382,6 @@ def _read_api_page(
         )
     ret_top, _ = nest_dotted(ret_top)
     _attach(ret_top, ret_nested, None)
-    for node in walk(top):
-        if not node.complete:
-            res.stats["param_rows_without_type"] += 1
     params = tuple(n.freeze() for n in top)
     if not event_like and not params and not no_params_said and "required.md" in flags:
         _diag(res, h1.line, "a parameter section is announced but no parameter table was read", "no-params")
@@ -410,6 +434,12 @@ def _count_rows(res: PageResult, pt: Any, *, nested: bool) -> None:
     res.stats["param_rows"] += pt.data_rows
     res.stats["param_rows_read"] += len(pt.rows)
     res.stats["param_rows_complete"] += sum(1 for r in pt.rows if r.complete)
+    res.stats["param_rows_typed"] += sum(1 for r in pt.rows if r.type)
+    untyped = sum(1 for r in pt.rows if not r.docs_typed)
+    if untyped:
+        res.stats["param_rows_untyped_in_docs"] += untyped
+        _diag(res, pt.line, f"{untyped} of {len(pt.rows)} parameter rows give no type in the docs",
+              "untyped-rows")
     if nested:
         res.stats["subtable_rows"] += len(pt.rows)
 

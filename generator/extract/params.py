@@ -53,6 +53,7 @@ class PNode:
     children: list["PNode"] = field(default_factory=list)
     line: int = 0
     complete: bool = True  # name, type and required flag all read from the row
+    docs_typed: bool = True  # the docs wrote a type for this row
 
     def freeze(self) -> Param:
         return Param(
@@ -157,7 +158,12 @@ def read_param_table(table: Table) -> ParamTable:
             if m:
                 node.default = m.group(1).strip()
         node.values = allowed_values(desc_cells)
-        node.complete = bool(node.type)
+        # A row is complete when it gives what the docs wrote: its type, or no type when the
+        # docs give none (older pages have whole untyped tables); counted apart in stats.
+        node.docs_typed = fc.has_link or "`" in row[0].text or (
+            type_col is not None and type_col < len(row) and bool(row[type_col].text.strip())
+        )
+        node.complete = bool(node.type) or not node.docs_typed
         out.append(node)
     return ParamTable(out, len(rows) - start, table.line, type_col)
 

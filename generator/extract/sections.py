@@ -65,8 +65,16 @@ _RETURNED_SUB = re.compile(r"возвращаемые данные|returned data
 _ERROR_CODES_SUB = re.compile(r"код|code|ошиб|error", re.I)
 
 
+_CYRILLIC = re.compile(r"[а-яё]", re.I)
+_MIXED_WORD = re.compile(r"\w+")
+
+
 def normalise_words(text: str) -> str:
-    return text.translate(_LOOKALIKE).lower()
+    """Lower case; Latin look-alike letters fixed only inside words that are Cyrillic."""
+    low = text.lower()
+    if not _CYRILLIC.search(low):
+        return low
+    return _MIXED_WORD.sub(lambda m: m.group().translate(_LOOKALIKE) if _CYRILLIC.search(m.group()) else m.group(), low)
 
 
 def h2_kind(text: str) -> str:
@@ -86,25 +94,24 @@ def nested_object_name(text: str) -> str | None:
     words = raw.split()
     if len(words) == 1:
         return _clean(words[0])
+    # Word order varies ("Parameter fields", "FIELDS Parameter"): the first pattern whose
+    # captured word is not itself a generic word wins.
     for rx in _NESTED_PATTERNS:
         m = rx.match(raw)
         if m:
             name = _clean(m.group("name"))
-            if name and not _is_word(name):
+            if name and name.lower() not in _STOP:
                 return name
     return None
 
 
 _STOP = {
     "метода", "method", "the", "a", "an", "для", "for", "of", "и", "and", "ответа", "response",
-    "запроса", "request", "параметры", "parameters", "объект", "object", "объекта", "события",
-    "event", "данных", "data", "элемента", "element", "fields",
+    "запроса", "request", "параметры", "parameters", "parameter", "параметр", "параметра",
+    "объект", "object", "объекта", "objects", "события", "event", "данных", "элемента", "type",
+    "тип", "field", "поле", "поля", "structure", "структура", "array", "массив", "key", "ключ",
+    "values", "value", "значения", "settings", "elements", "keys", "properties", "format",
 }
-
-
-def _is_word(name: str) -> bool:
-    # Only plain prose words are stop-words; "fields" in "Parameter fields" is the name.
-    return name.lower() in _STOP - {"fields", "data", "object", "element", "event"}
 
 
 def _clean(name: str) -> str:
