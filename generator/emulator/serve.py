@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from generator.emulator.app import create_app
 from generator.emulator.server import ForegroundServer, _config
@@ -29,18 +30,19 @@ def serve(
     echo: Callable[[str], Any] = print,
     **options: Any,
 ) -> None:
-    """Bind first (so port 0 picks a free port we can print), announce, then serve."""
+    """Check the address (port 0 picks a free one we can print), announce, then serve.
+
+    uvicorn binds the port itself: a socket handed over with ``sockets=`` loses TCP_NODELAY
+    on its connections and every answer then waits ~40 ms for a delayed ACK."""
     app = create_app(model, **options)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    sock.listen(128)
-    real_port = sock.getsockname()[1]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        real_port = probe.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     portal = app.portal
     lim = portal.options.limits
@@ -51,14 +53,18 @@ def serve(
         + (f"; faults: {options.get('faults')}" if options.get("faults") else "")
         + (f"; events -> {options.get('event_handler')}" if options.get("event_handler") else "")
     )
-    echo(f"webhook: http://{shown}:{real_port}/rest/1/{portal.options.token}/")
-    echo(f"oauth token endpoint: http://{shown}:{real_port}/oauth/token/")
-    if not is_loopback(host):
-        echo(f"warning: listening on {host}, which is not a loopback address")
-    sys.stdout.flush()
     server = ForegroundServer(_config(app, host, real_port, "warning"))
+
+    def announce() -> None:
+        echo(f"webhook: http://{shown}:{real_port}/rest/1/{portal.options.token}/")
+        echo(f"oauth token endpoint: http://{shown}:{real_port}/oauth/token/")
+        if not is_loopback(host):
+            echo(f"warning: listening on {host}, which is not a loopback address")
+        sys.stdout.flush()
+
+    server.on_started = announce
     try:
-        server.run(sockets=[sock])
+        server.run()
     finally:
         portal.store.close()
     echo("b24gen emulator: stopped")

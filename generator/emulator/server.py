@@ -8,7 +8,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,14 @@ def _config(app: EmulatorApp, host: str, port: int, log_level: str) -> uvicorn.C
 class ForegroundServer(uvicorn.Server):
     """uvicorn re-raises the signal that stopped it; for ``b24gen serve`` a signal is the
     normal way to stop, so we shut down gracefully and exit 0 instead."""
+
+    on_started: Callable[[], None] | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        # Announce only once the port accepts connections: scripts read the URL and connect.
+        if self.started and self.on_started is not None:
+            self.on_started()
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import uvicorn
-
 from b24gen_templates.runtime.events import EventRouter
+
 from generator.emulator.events import encode_event
 from generator.emulator.params import parse_php_query
 from generator.emulator.server import free_port
