@@ -105,12 +105,11 @@ def nested_object_name(text: str) -> str | None:
     return None
 
 
-_STOP = {
+_STOP = {  # generic words a heading uses around the name; real names like "values" stay out
     "метода", "method", "the", "a", "an", "для", "for", "of", "и", "and", "ответа", "response",
     "запроса", "request", "параметры", "parameters", "parameter", "параметр", "параметра",
     "объект", "object", "объекта", "objects", "события", "event", "данных", "элемента", "type",
-    "тип", "field", "поле", "поля", "structure", "структура", "array", "массив", "key", "ключ",
-    "values", "value", "значения", "settings", "elements", "keys", "properties", "format",
+    "тип", "field", "поле", "поля", "structure", "структура", "array", "массив",
 }
 
 

@@ -14,6 +14,7 @@ _HTML = re.compile(r"</?[a-zA-Z][^>]*>")
 _ESC = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>^~])")
 _SPACES = re.compile(r"\s+")
 _ATTR = re.compile(r"\{[.#][^}]*\}")
+_MARKUP = re.compile(r"[`*_\[\]{}<>\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Method names as the docs write them: at least one dot, letters first.
@@ -24,6 +25,8 @@ def plain(text: str) -> str:
     """Markdown inline text as one line of plain text (links → their text, marks dropped)."""
     if not text:
         return ""
+    if not _MARKUP.search(text):  # most cells are plain words: skip the pattern chain
+        return _SPACES.sub(" ", text).strip()
     s = _DIRECTIVE.sub(" ", text)
     s = _CODE3.sub(lambda m: m.group(1), s)
     s = _LINK.sub(lambda m: m.group(1), s)

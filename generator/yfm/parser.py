@@ -109,8 +109,18 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
+# The AI-tools tip most pages open with: an empty-titled tip note naming AI tooling.
+_AI_TIP = re.compile(r'^\{% note tip "" %\}\n(?:(?!\{% endnote %\}).)*?(?:AI|MCP)(?:.*?)^\{% endnote %\}$', re.M | re.S)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return "\n" * match.group().count("\n")
+
+
 def blank_unused_sections(text: str) -> str:
     """Replace the lines of sections the model never reads with empty lines."""
+    if '{% note tip "" %}' in text:
+        text = _AI_TIP.sub(_blank, text, count=1)
     if _SKIP_H2.search(text) is None:
         return text
     h2 = [m.start() for m in _H2.finditer(text)] + [len(text)]
