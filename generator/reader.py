@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import sys
 from collections import Counter
 from pathlib import Path, PurePosixPath
@@ -137,7 +139,67 @@ def _results(root: Path, pages: list[str], jobs: int) -> Iterator[PageResult]:
         yield from pool.imap(_read_one, args, chunksize=16)
 
 
-def read_docs(path: Path | str, *, progress: bool = False, jobs: int | None = None) -> ApiModel:
+class PageCache:
+    """Per-page reader results in one pickle, keyed by content hashes (see ``read_docs``)."""
+
+    def __init__(self, cache_dir: Path, root: Path, pages: list[str]) -> None:
+        self.pages = pages
+        self.file = cache_dir / "reader-pages.pickle"
+        salt = hashlib.sha256(_reader_fingerprint().encode())
+        for frag in sorted(root.rglob("_includes/**/*.md")):
+            salt.update(frag.as_posix().encode())
+            salt.update(frag.read_bytes())
+        self.keys: dict[str, str] = {}
+        for rel in pages:
+            h = salt.copy()
+            h.update(rel.encode())
+            h.update((root / rel).read_bytes())
+            self.keys[rel] = h.hexdigest()
+        self.stored: dict[str, tuple[str, PageResult]] = {}
+        try:
+            with self.file.open("rb") as fh:
+                self.stored = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            self.stored = {}
+
+    def missing(self) -> list[str]:
+        return [p for p in self.pages if self.stored.get(p, ("",))[0] != self.keys[p]]
+
+    def merge(self, fresh: Iterable[PageResult]) -> list[PageResult]:
+        new = {r.source: r for r in fresh}
+        out = [new[p] if p in new else self.stored[p][1] for p in self.pages]
+        if new or len(self.stored) != len(self.pages):
+            data = {r.source: (self.keys[r.source], r) for r in out}
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_suffix(f".tmp{os.getpid()}")
+            with tmp.open("wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+        return out
+
+
+def _reader_fingerprint() -> str:
+    """Hash of the reader's own sources: a changed reader invalidates every cached page."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted([here / "reader.py", here / "model.py", *(here / "yfm").glob("*.py"), *(here / "extract").glob("*.py")]):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def read_docs(
+    path: Path | str,
+    *,
+    progress: bool = False,
+    jobs: int | None = None,
+    cache_dir: Path | str | None = None,
+) -> ApiModel:
+    """Read the docs folder ``path`` into a model.
+
+    With ``cache_dir``, each page's result is kept under a key made of the page's bytes, the
+    bytes of every ``_includes`` fragment and the reader's own source, so a run after a
+    one-page edit re-reads one page.
+    """
     root = Path(path)
     if not root.is_dir():
         raise DocsError(f"{root}: not a folder of docs")
@@ -145,11 +207,14 @@ def read_docs(path: Path | str, *, progress: bool = False, jobs: int | None = No
     if not pages:
         raise DocsError(f"{root}: no Markdown pages found")
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    results: Iterable[PageResult] = _results(root, pages, jobs)
-    if progress:
+    cache = PageCache(Path(cache_dir), root, pages) if cache_dir is not None else None
+    todo = cache.missing() if cache is not None else pages
+    fresh: Iterable[PageResult] = _results(root, todo, jobs)
+    if progress and todo:
         from tqdm import tqdm
 
-        results = tqdm(results, total=len(pages), desc=f"reading {root.name}", unit="page", file=sys.stderr)
+        fresh = tqdm(fresh, total=len(todo), desc=f"reading {root.name}", unit="page", file=sys.stderr)
+    results: Iterable[PageResult] = cache.merge(fresh) if cache is not None else fresh
     methods: list[Method] = []
     events: list[Event] = []
     diagnostics: list[Diagnostic] = []
