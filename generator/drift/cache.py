@@ -110,14 +110,21 @@ class Fingerprinter:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """The generator's own code, templates and the formatter/Jinja versions: a change to any
-    of them may change the output, so each is part of every render key."""
-    import black
-    import jinja2
+    """The generator's own code and templates, and the versions of the tools that shape the
+    output (Jinja, the formatters): a change to any of them may change the output, so each
+    is part of every render key. Versions come from package metadata: importing black
+    alone would cost a no-change `check` a tenth of a second."""
+    from importlib import metadata
 
     from generator.paths import templates_dir
 
-    h = hashlib.sha256(f"black {black.__version__} jinja2 {jinja2.__version__}".encode())
+    versions = []
+    for dist in ("Jinja2", "black", "ruff", "markdown-it-py"):
+        try:
+            versions.append(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{dist} -")
+    h = hashlib.sha256("\n".join(versions).encode())
     generator_root = Path(__file__).resolve().parent.parent
     for root in (generator_root, templates_dir()):
         for rel, entry in iter_files(root):

@@ -63,7 +63,6 @@ def run_check(
 
     from generator.drift.check import check_tree, report_lines
     from generator.drift.incremental import render_files
-    from generator.reader import DocsError
 
     if not docs.is_dir():
         return _error(f"{docs}: no such docs folder")
@@ -71,8 +70,13 @@ def run_check(
         return _error(f"{out}: not a folder")
     try:
         rendered = render_files(docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs)
-    except DocsError as exc:
-        return _error(str(exc))
+    except Exception as exc:
+        # The reader is imported only when the cache misses; a no-change check skips it.
+        from generator.reader import DocsError
+
+        if isinstance(exc, DocsError):
+            return _error(str(exc))
+        raise
     try:
         result = check_tree(out, rendered.files)
     except ValueError as exc:  # a damaged manifest

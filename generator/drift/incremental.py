@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.drift.cache import Fingerprinter, RenderCache
+from generator.render.files import WriteReport, write_tree
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,20 @@ def render_files(
     if cache is not None and key is not None:
         cache.put(key, files)
     return RenderResult(files, False, timings)
+
+
+def generate_incremental(
+    docs: Path,
+    out: Path,
+    *,
+    package_name: str,
+    cache_dir: Path | None,
+    force: bool = False,
+    jobs: int | None = None,
+) -> tuple[WriteReport, RenderResult]:
+    """``generate`` through the caches: render what changed, write what differs."""
+    rendered = render_files(docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs)
+    t0 = time.perf_counter()
+    report = write_tree(Path(out), rendered.files, force=force)
+    rendered.timings["write"] = time.perf_counter() - t0
+    return report, rendered

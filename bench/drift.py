@@ -1,0 +1,122 @@
+"""Drift speed on a full docs corpus: check with nothing changed, generate after one edit.
+
+    python bench/drift.py [--docs ../shared/b24docs/ru] [--runs 5]
+
+Works on a temporary copy of the corpus (pages get edited), with a temporary output and
+cache. Every figure is the median of several runs of a fresh `b24gen` process (what a
+pre-commit hook or CI pays), next to its ratio to a cold generate in the same run.
+Targets (issue 5): check, nothing changed <= 1 s; generate after editing one page <= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DOCS = ROOT.parent / "shared" / "b24docs" / "ru"
+# Incremental generate as a process, until `b24gen generate` itself goes through the cache.
+GEN_INCREMENTAL = (
+    "import sys; from pathlib import Path;"
+    "from generator.drift.incremental import generate_incremental as g;"
+    "r, x = g(Path(sys.argv[1]), Path(sys.argv[2]), package_name='b24client',"
+    " cache_dir=Path(sys.argv[3]));"
+    "print(r.summary(), 'cache hit' if x.cache_hit else 'rendered',"
+    " {k: round(v, 2) for k, v in x.timings.items()}, file=sys.stderr)"
+)
+
+
+def timed(cmd: list[str], *, expect: int = 0) -> tuple[float, str]:
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - t
+    if proc.returncode != expect:
+        sys.exit(f"{cmd[:3]} exited {proc.returncode}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return took, proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
+
+
+def pages_to_edit(docs: Path, n: int) -> list[Path]:
+    """Method pages spread over the corpus, each with a parameter row to reword."""
+    found = []
+    for p in sorted(docs.rglob("*.md")):
+        if "/_" in p.as_posix() or "outdated" in p.as_posix():
+            continue
+        text = p.read_text(encoding="utf-8", errors="replace")
+        if text.startswith("# ") and "\n|| **" in text and "> Scope" in text:
+            found.append(p)
+    step = max(1, len(found) // n)
+    return found[::step][:n]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    if not args.docs.is_dir():
+        sys.exit(f"{args.docs}: no such docs folder")
+    b24gen = [sys.executable, "-m", "generator.cli"]
+    with tempfile.TemporaryDirectory(prefix="b24gen-bench-") as tmp:
+        tmp = Path(tmp)
+        docs, out, cache = tmp / "docs", tmp / "out", tmp / "cache"
+        shutil.copytree(args.docs, docs)
+        os.environ["B24GEN_CACHE_DIR"] = str(cache)
+        gen_cli = [*b24gen, "generate", "--no-progress", "--docs", str(docs), "--out"]
+        check = [
+            *b24gen,
+            "check",
+            "--docs",
+            str(docs),
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(cache),
+        ]
+        gen_inc = [sys.executable, "-c", GEN_INCREMENTAL, str(docs), str(out), str(cache)]
+
+        print(f"corpus {args.docs} ({sum(1 for _ in docs.rglob('*.md'))} pages), runs={args.runs}")
+        cold, _ = timed([*gen_cli, str(tmp / "cold")])
+        print(f"cold generate (b24gen generate, empty output):   {cold:7.2f} s  = 1.00")
+        cold_inc, note = timed(gen_inc)
+        print(
+            f"cold generate through the caches (empty cache):  {cold_inc:7.2f} s  "
+            f"= {cold_inc / cold:.2f}   [{note}]"
+        )
+
+        def report(label: str, samples: list[float], target: float | None, note: str = "") -> None:
+            med = statistics.median(samples)
+            verdict = "" if target is None else ("  ok" if med <= target else f"  OVER {target} s")
+            print(
+                f"{label:<49}{med:7.2f} s  = {med / cold:.3f} of cold "
+                f"(min {min(samples):.2f}, max {max(samples):.2f}){verdict}"
+                + (f"   [{note}]" if note else "")
+            )
+
+        report("check, nothing changed (median)", [timed(check)[0] for _ in range(args.runs)], 1.0)
+        samples, note = [], ""
+        for _ in range(args.runs):
+            took, note = timed(gen_inc)
+            samples.append(took)
+        report("generate, nothing changed (median)", samples, None, note)
+
+        edits, check_stale = [], []
+        for page in pages_to_edit(docs, args.runs):
+            text = page.read_text(encoding="utf-8")
+            # the H1 title goes into docstrings and docs, so this always changes the output
+            page.write_text(text.replace("# ", "# Bench ", 1), encoding="utf-8")
+            check_stale.append(timed(check, expect=1)[0])
+            took, note = timed(gen_inc)
+            edits.append(took)
+        report("check after editing one page (median)", check_stale, None)
+        report("generate after editing one page (median)", edits, 2.0, note)
+
+
+if __name__ == "__main__":
+    main()
