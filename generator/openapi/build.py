@@ -26,6 +26,21 @@ from generator.openapi.schema import example_schema, object_schema, param_schema
 OPENAPI_VERSION = "3.1.0"
 _ENVELOPE_ROWS = {"time", "next", "total"}
 _BLANK_CODES = {"", "-", "—", "–"}
+# the docs write an empty ``error`` code in words; the portal sends ""
+_EMPTY_CODE_WORDS = {"пустое значение", "пустая строка", "empty value", "empty string"}
+_FIELD_DESCRIPTOR: dict[str, Any] = {
+    "type": ["object", "array", "null"],
+    "description": "How the field is described by a *.fields method.",
+    "properties": {
+        "type": {"type": "string"},
+        "isRequired": {"type": ["boolean", "string"]},
+        "isReadOnly": {"type": ["boolean", "string"]},
+        "isImmutable": {"type": ["boolean", "string"]},
+        "isMultiple": {"type": ["boolean", "string"]},
+        "isDynamic": {"type": ["boolean", "string"]},
+        "title": {"type": ["string", "null"]},
+    },
+}
 
 TIME_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -181,7 +196,7 @@ def _page_url(base: str, source: str) -> str:
 
 def _success(m: Method) -> dict[str, Any]:
     props: dict[str, Any] = {
-        "result": result_schema(m.returns),
+        "result": fields_result_schema(m) if is_fields_method(m) else result_schema(m.returns),
         "time": {"$ref": "#/components/schemas/Time"},
     }
     if m.returns.paged:
@@ -236,6 +251,38 @@ def result_schema(r: Returns) -> dict[str, Any]:
     return schema
 
 
+def is_fields_method(m: Method) -> bool:
+    """``crm.lead.fields``, ``crm.item.getfields``…: the answer describes fields, not a record."""
+    last = m.name.rsplit(".", 1)[-1].lower()
+    return last in ("fields", "getfields") and m.returns.shape in ("object", "unknown")
+
+
+def fields_result_schema(m: Method) -> dict[str, Any]:
+    """field name -> its descriptor; the documented fields are named, with their text."""
+    rows = [f for f in m.returns.fields if f.name not in _ENVELOPE_ROWS and f.name != "result"]
+    wrapped = len(rows) == 1 and rows[0].name == "fields"  # crm.item.fields: {fields: {…}}
+    if wrapped:
+        rows = list(rows[0].children)
+    named: dict[str, Any] = {}
+    for f in rows:
+        if f.name not in named and "..." not in f.name:
+            named[f.name] = dict(_FIELD_DESCRIPTOR)
+            if f.description:
+                named[f.name]["description"] = f.description
+    schema: dict[str, Any] = {
+        "type": ["object", "array"],
+        "additionalProperties": _FIELD_DESCRIPTOR,
+    }
+    if named:
+        schema["properties"] = named
+    if wrapped:
+        schema = {"type": "object", "properties": {"fields": schema}}
+    example = _example(m.returns)
+    if example is not None:
+        schema["examples"] = [example]
+    return schema
+
+
 def _example(r: Returns) -> Any:
     try:
         return r.example_value()
@@ -252,18 +299,45 @@ def error_groups(errors: Iterable[ErrorCode], system: Iterable[ErrorCode]) -> di
     groups: dict[str, set[str]] = {}
     for e in list(errors) + list(system):
         code = e.code.strip()
-        if code in _BLANK_CODES:
+        if code.lower() in _EMPTY_CODE_WORDS:
+            code = ""
+        elif code in _BLANK_CODES:
             continue
         status = e.status if e.status and 400 <= e.status <= 599 else 400
         groups.setdefault(str(status), set()).add(code)
     return {k: sorted(v) for k, v in sorted(groups.items())}
 
 
+def _code(e: ErrorCode) -> str | None:
+    code = e.code.strip()
+    if code.lower() in _EMPTY_CODE_WORDS:
+        return ""
+    return None if code in _BLANK_CODES else code
+
+
 def _error_responses(m: Method, system: tuple[ErrorCode, ...]) -> dict[str, Any]:
+    """One response per HTTP status, ``error`` an enum of the codes documented for it.
+
+    A page that documents no error codes of its own still fails with the portal's
+    application errors (status 400), whose codes nobody listed: that answer keeps the
+    system codes in its text but accepts any code.
+    """
     out: dict[str, Any] = {}
-    described = {e.code.strip(): e.description for e in list(system) + list(m.errors)}
-    for status, codes in error_groups(m.errors, system).items():
-        code_schema = {"type": "string", "enum": codes}
+    described: dict[str, list[str]] = {}
+    for e in list(system) + list(m.errors):
+        code = _code(e)
+        if code is not None and e.description not in described.setdefault(code, []):
+            described[code].append(e.description)
+    groups = error_groups(m.errors, system)
+    own = any(_code(e) is not None for e in m.errors)
+    if not own:
+        groups.setdefault("400", [])
+        groups = dict(sorted(groups.items()))
+    for status, codes in groups.items():
+        open_codes = status == "400" and not own
+        code_schema: dict[str, Any] = {"type": "string"}
+        if not open_codes:
+            code_schema["enum"] = codes
         if m.api_version == 3:
             schema: dict[str, Any] = {
                 "type": "object",
@@ -286,9 +360,15 @@ def _error_responses(m: Method, system: tuple[ErrorCode, ...]) -> dict[str, Any]
                 "properties": {"error": code_schema, "error_description": {"type": "string"}},
                 "required": ["error"],
             }
-        lines = [f"- `{c}`: {described.get(c, '')}".rstrip(": ") for c in codes]
+        lines = [
+            f"- `{c}`: {'; '.join(d for d in described.get(c, []) if d)}".rstrip(": ")
+            for c in codes
+        ]
+        head = f"HTTP {status}: one of"
+        if open_codes:
+            head = f"HTTP {status}: the page documents no codes of its own; the portal's include"
         out[status] = {
-            "description": f"HTTP {status}: one of\n" + "\n".join(lines),
+            "description": head + "\n" + "\n".join(lines),
             "content": {"application/json": {"schema": schema}},
         }
     return out

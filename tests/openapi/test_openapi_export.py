@@ -12,7 +12,7 @@ from openapi_samples import SMALL
 from openapi_spec_validator import validate
 
 from generator.cli import main
-from generator.model import ApiModel, Method, Param, Returns
+from generator.model import ApiModel, ErrorCode, Method, Param, Returns
 from generator.openapi import build_spec, dump_spec, operation_id, operation_path
 from generator.openapi.build import error_groups, result_schema
 from generator.openapi.schema import object_schema, param_schema, type_schema
@@ -264,3 +264,34 @@ def test_corpus_export_validates_and_covers_the_methods(corpus: str, request) ->
         assert "result" in responses["200"]["content"]["application/json"]["schema"]["properties"]
         assert any(s.startswith(("4", "5")) for s in responses)
     assert dump_spec(spec) == dump_spec(build_spec(model))
+
+
+def test_empty_codes_and_pages_without_codes() -> None:
+    words = Method(
+        name="crm.deal.get",
+        errors=(ErrorCode("Пустое значение", "Not found"), ErrorCode("Empty string", "ID")),
+    )
+    silent = Method(name="crm.lead.get")
+    spec = build_spec(ApiModel(methods=(words, silent), system_errors=(ErrorCode("X", "", 400),)))
+    validate(spec)
+    e400 = _resolve(spec, _op(spec, "/crm.deal.get")["responses"]["400"])
+    error = e400["content"]["application/json"]["schema"]["properties"]["error"]
+    assert error["enum"] == ["", "X"] and "Not found; ID" in e400["description"]
+    open400 = _resolve(spec, _op(spec, "/crm.lead.get")["responses"]["400"])
+    error = open400["content"]["application/json"]["schema"]["properties"]["error"]
+    assert error == {"type": "string"} and "`X`" in open400["description"]
+
+
+def test_fields_methods_answer_field_descriptors() -> None:
+    fields = Method(
+        name="crm.lead.fields",
+        returns=Returns(
+            shape="object",
+            fields=(Param("result", "object"), Param("ID", "integer", description="id")),
+        ),
+    )
+    result = _op(build_spec(ApiModel(methods=(fields,))), "/crm.lead.fields")["responses"]["200"]
+    schema = result["content"]["application/json"]["schema"]["properties"]["result"]
+    assert schema["properties"]["ID"]["description"] == "id"
+    assert "isRequired" in schema["properties"]["ID"]["properties"]
+    assert "isReadOnly" in schema["additionalProperties"]["properties"]
