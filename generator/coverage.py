@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
-from generator.model import ApiModel
+from generator.model import ApiModel, walk_params
+
+
+def base_type(t: str) -> str:
+    """``sale_order.id[]`` → ``sale_order``: the name a data-types page would define."""
+    t = t.strip().lower()
+    while t.endswith("[]"):
+        t = t[:-2]
+    return t.split(".", 1)[0]
+
+
+def undefined_types(model: ApiModel) -> list[tuple[str, int]]:
+    """Base types used by parameters but defined on no data-types.md page, with use counts."""
+    defined = {base_type(t.name) for t in model.types}
+    used: dict[str, int] = {}
+    for m in model.methods:
+        for _, p in walk_params(m.params):
+            for part in p.type.split("|"):
+                if part:
+                    b = base_type(part)
+                    used[b] = used.get(b, 0) + 1
+    return sorted(((t, n) for t, n in used.items() if t not in defined), key=lambda x: (-x[1], x[0]))
 
 
 def _pct(n: int, d: int) -> str:
@@ -31,7 +52,8 @@ def summary_lines(model: ApiModel) -> list[str]:
         f"{s('param_rows_untyped_in_docs')} rows have no type in the docs",
         f"sub-table rows:        {attached}/{sub} attached to their parameter ({_pct(attached, sub)})",
         f"system errors:         {len(model.system_errors)}",
-        f"types defined:         {len(model.types)}",
+        f"types defined:         {len(model.types)}; used but defined nowhere: "
+        + (", ".join(f"{t} ({n})" for t, n in undefined_types(model)[:12]) or "none"),
         f"skipped: overview {s('overview')}, JS-only {s('js_only')}, placements {s('placements')}, "
         f"other {s('other_pages')}",
         f"diagnostics:           {len(model.diagnostics)}",

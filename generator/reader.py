@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
 from generator.extract.errors import read_error_table
+from generator.extract.sections import nested_object_name
 from generator.extract.page import PageResult, extract_page
 from generator.extract.text import code_spans, plain
 from generator.model import ApiModel, Diagnostic, ErrorCode, Event, Method, TypeDef
@@ -121,9 +122,10 @@ def read_types(root: Path) -> tuple[TypeDef, ...]:
                         if name and name not in seen and len(name) < 60:
                             seen[name] = TypeDef(name, plain(row[1].text)[:500], rel)
             elif isinstance(b, Heading) and b.level >= 2:
-                words = b.text.replace("`", "").split()
-                if len(words) == 1 and words[0].replace("_", "").isalnum() and words[0] not in seen:
-                    seen[words[0]] = TypeDef(words[0], "", rel)
+                # "## Объект time {#time}", "### crm_status"
+                name = nested_object_name(b.text)
+                if name and name.replace("_", "").isalnum() and name.isascii() and name not in seen:
+                    seen[name] = TypeDef(name, "", rel)
     return tuple(sorted(seen.values(), key=lambda t: t.name))
 
 

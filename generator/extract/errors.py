@@ -35,6 +35,10 @@ def error_columns(header: list[Cell]) -> dict[str, int] | None:
                 if i != cols["description"]:
                     cols["extra"] = i
     if "code" not in cols:
+        # "Описание | Значение" tables name errors by their message alone: the message
+        # column plays the code column's part and the code stays blank.
+        if "description" in cols and cols["description"] == 0 and len(header) > 1:
+            return {"message": 0, "description": 1, "extra": 1}
         return None
     return cols
 
@@ -54,6 +58,13 @@ def read_error_table(table: Table) -> list[ErrorCode] | None:
     if cols is None:
         return None
     out: list[ErrorCode] = []
+    if "message" in cols:
+        for row in table.rows[1:]:
+            texts = [plain(c.text) for c in row]
+            if texts and any(texts):
+                desc = " — ".join(t for t in texts if t)
+                out.append(ErrorCode(code="", description=desc, status=None))
+        return out
     for row in table.rows[1:]:
         if len(row) <= cols["code"]:
             continue
