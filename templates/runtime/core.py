@@ -120,6 +120,12 @@ def call_flow(
             return parsed
 
         error: Bitrix24Error = parsed
+        stale = outcome.status == 401 and ctx.auth.generation != generation
+        if stale and refreshes < _MAX_REFRESHES:
+            # Sent with tokens another caller has since replaced: the portal may call the old
+            # ones expired or unknown; either way the call did not run. Repeat it.
+            refreshes += 1
+            continue
         if error.code == "expired_token" or isinstance(error, ExpiredTokenError):
             if ctx.auth.can_refresh and refreshes < _MAX_REFRESHES:
                 refreshes += 1

@@ -65,8 +65,11 @@ Clock = Callable[[], float]
 class LeakyBucket:
     """Reservations against a leaky bucket; :meth:`reserve` says how long to wait."""
 
-    # Sent requests reach the portal a little after their slot; the margin absorbs the clock
-    # granularity of both sides without measurably lowering the rate.
+    # A request reaches the portal some time after its slot is taken here, so the portal's
+    # bucket drains later than this model of it: by up to ``drain * latency``, and by more
+    # when latencies vary between requests. One request of headroom under the burst covers
+    # half a second of that at the standard drain, and costs nothing of the sustained rate.
+    HEADROOM = 1.0
     MARGIN = 0.002
 
     def __init__(self, limit: RateLimit, clock: Clock = time.monotonic) -> None:
@@ -75,6 +78,7 @@ class LeakyBucket:
         self._lock = threading.Lock()
         self._level = 0.0
         self._stamp = clock()
+        self._capacity = max(1.0, limit.burst - self.HEADROOM)
 
     def _drain(self, now: float) -> None:
         if now > self._stamp:
@@ -87,7 +91,7 @@ class LeakyBucket:
             now = self._clock()
             self._drain(now)
             self._level += 1.0
-            excess = self._level - self.limit.burst
+            excess = self._level - self._capacity
             return excess / self.limit.drain + self.MARGIN if excess > 0 else 0.0
 
     def saturate(self) -> float:

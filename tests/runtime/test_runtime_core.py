@@ -198,3 +198,26 @@ def test_non_json_error_page() -> None:
 )
 def test_is_write(method: str, write: bool) -> None:
     assert is_write(method) is write
+
+
+def test_401_for_superseded_tokens_is_repeated_without_a_refresh() -> None:
+    """A call sent with tokens another caller has since refreshed is repeated as is."""
+    from b24gen_templates.runtime.auth import OAuthAuth
+
+    ctx = context()
+    auth = OAuthAuth("portal.example.com", "accessTOKEN2", refresh_token="refreshTOK2",
+                     client_id="app", client_secret="clientSECRET")  # fmt: skip
+    object.__setattr__(ctx, "auth", auth)
+    unknown = reply({"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization"}, 401)
+
+    def answer(send: object, index: int) -> object:
+        if index == 0:
+            auth.generation += 1  # another caller refreshed while this request was out
+            return unknown
+        return reply(OK)
+
+    run = drive(call_flow(ctx, "crm.lead.get", {}), answer)  # type: ignore[arg-type]
+    assert run.error is None and run.refreshes == [] and len(run.sends) == 2
+    # with current tokens, the same answer is an error
+    run = drive(call_flow(ctx, "crm.lead.get", {}), lambda s, i: unknown)
+    assert isinstance(run.error, Bitrix24Error) and run.error.code == "NO_AUTH_FOUND"

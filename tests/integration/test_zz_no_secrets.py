@@ -1,0 +1,53 @@
+"""No secret in any log record, exception text or repr captured during the session.
+
+Runs last in tests/integration (file name): it adds its own failing calls whose errors and
+httpx logs would carry secrets if anything leaked, then scans everything the session's
+watch collected (see conftest.WATCH) for every secret the tests used.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from conftest import WATCH, remember_secrets
+
+
+def test_no_secret_anywhere(
+    b24_emulator_factory: Any, client_pkg: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    errors = client_pkg._runtime.errors
+    emulator = b24_emulator_factory(limits="none", token="hook-secret-under-watch")
+    client = emulator.client(client_pkg.Client, rate_limit="none", max_retries=1)
+    WATCH.repr_of(client)
+    assert client.crm.deal.list().items == []
+
+    # an OAuth client whose refresh is refused: the error must not show the tokens
+    oauth = emulator.oauth_client(client_pkg.Client, rate_limit="none")
+    tokens = oauth.auth.tokens
+    WATCH.secrets.update((tokens.access_token, tokens.refresh_token))
+    emulator.portal.tokens.reset()  # the portal forgets every token
+    with pytest.raises(errors.Bitrix24Error) as info:
+        oauth.crm.deal.list()
+    WATCH.exception(info.value)
+
+    # the portal is gone: httpx raises with the URL (and so the secret) in its message
+    emulator.stop()
+    with pytest.raises(errors.TransportError) as gone:
+        client.crm.deal.list()
+    WATCH.exception(gone.value)
+    WATCH.repr_of(oauth)
+    WATCH.repr_of(tokens)
+    remember_secrets(emulator)
+
+    for record in caplog.records:
+        WATCH.texts.append(record.getMessage())
+    secrets = {s for s in WATCH.secrets if s}
+    assert "hook-secret-under-watch" in secrets and len(secrets) >= 4
+    assert WATCH.records > 100 and len(WATCH.texts) > 10  # the watch did see traffic
+    # the URL of the failed calls was logged, with the secret masked
+    assert any("/rest/1/***/crm.deal.list" in text for text in WATCH.texts)
+    leaks = [(secret, text[:200]) for text in WATCH.texts for secret in secrets if secret in text]
+    assert not leaks
