@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import logging
 import socket
 import struct
 import time
@@ -31,6 +32,8 @@ from generator.emulator.limits import Clock, Limits
 from generator.emulator.params import nest_php_pairs, parse_php_query
 from generator.emulator.portal import Options, Portal
 from generator.model import ApiModel
+
+log = logging.getLogger("b24gen.emulator")
 
 
 def create_app(
@@ -221,6 +224,13 @@ class EmulatorApp:
                 outcome = portal.call(method, params, version, caller)
         except ApiError as err:
             return self._error(err, version, start)
+        except Exception as exc:  # an emulator bug: answer like a portal, keep the trace
+            log.exception("emulator failure in %s", method)
+            return self._error(
+                ApiError("INTERNAL_SERVER_ERROR", f"emulator failure: {type(exc).__name__}", 500),
+                version,
+                start,
+            )
 
         portal.events.fire(outcome.events)
         if fault == "lost_write":

@@ -7,7 +7,7 @@ from typing import Any
 
 from generator.emulator import listing
 from generator.emulator.errors import V3_NOT_FOUND, ApiError
-from generator.emulator.families import ID, RECORD, TRUE, VERBATIM, WRAP, Family
+from generator.emulator.families import BARE, ID, RECORD, TRUE, VERBATIM, WRAP, Family
 from generator.emulator.params import coerce, get_ci
 from generator.emulator.store import Store
 from generator.model import Method
@@ -38,10 +38,15 @@ class EntityHandler:
             return ApiError(V3_NOT_FOUND, f"{what} not found", 400)
         return ApiError("NOT_FOUND", "Not found.", 400)
 
-    def _scope(self, params: dict[str, Any]) -> int:
+    def _scope(self, params: dict[str, Any], action: str) -> int:
         if not self.fam.scope_param:
             return 0
         raw = get_ci(params, self.fam.scope_param)
+        declared = any(
+            p.name.lower() == self.fam.scope_param.lower() for p in self.fam.methods[action].params
+        )
+        if raw is None and not declared:
+            return 0  # this method of the family is not split by entity type
         try:
             return int(raw)
         except (TypeError, ValueError):
@@ -96,7 +101,7 @@ class EntityHandler:
         return getattr(self, "do_" + action)(params)
 
     def do_add(self, params: dict[str, Any]) -> Outcome:
-        scope = self._scope(params)
+        scope = self._scope(params, "add")
         data = self._fields(params)
         if self.fam.scope_param:
             data.setdefault(self.fam.scope_param, scope)
@@ -109,7 +114,9 @@ class EntityHandler:
         )
 
     def do_get(self, params: dict[str, Any]) -> Outcome:
-        scope = self._scope(params)
+        if self.fam.shapes["get"].kind == BARE:
+            return self._get_as_filter(params)
+        scope = self._scope(params, "get")
         rec_id = self._id(params)
         data = self.store.get(self.fam.key, scope, rec_id)
         if data is None:
@@ -117,7 +124,7 @@ class EntityHandler:
         return Outcome(self._wrap("get", rec_id, self.present(rec_id, data)))
 
     def do_update(self, params: dict[str, Any]) -> Outcome:
-        scope = self._scope(params)
+        scope = self._scope(params, "update")
         rec_id = self._id(params)
         changes = self._fields(params)
         if not self.store.update(self.fam.key, scope, rec_id, changes):
@@ -130,7 +137,7 @@ class EntityHandler:
         )
 
     def do_delete(self, params: dict[str, Any]) -> Outcome:
-        scope = self._scope(params)
+        scope = self._scope(params, "delete")
         rec_id = self._id(params)
         if not self.store.delete(self.fam.key, scope, rec_id):
             raise self._missing(f"{self.fam.name} {rec_id}")
@@ -140,8 +147,8 @@ class EntityHandler:
             wrote=True,
         )
 
-    def do_list(self, params: dict[str, Any]) -> Outcome:
-        scope = self._scope(params)
+    def do_list(self, params: dict[str, Any], action: str = "list") -> Outcome:
+        scope = self._scope(params, action)
         flt = get_ci(params, "filter") or {}
         try:
             if self.fam.api_version == 3:
@@ -175,12 +182,20 @@ class EntityHandler:
         for rec_id, data in rows:
             rec = self.present(rec_id, data)
             items.append(pick(rec) if pick else rec)
-        shape = self.fam.shapes["list"]
+        shape = self.fam.shapes[action]
         result: Any = {shape.key: items} if shape.kind == WRAP else items
         if self.fam.api_version == 3:
             return Outcome(result)
         nxt = offset + limit if count and total is not None and offset + limit < total else None
         return Outcome(result, total=total, next=nxt)
+
+    def _get_as_filter(self, params: dict[str, Any]) -> Outcome:
+        """``department.get``-style: ``get`` answers a list, its arguments filter it."""
+        skip = {"start", "order", "sort", "filter", "select", "auth"}
+        flt = {k: v for k, v in params.items() if k.lower() not in skip}
+        flt.update(get_ci(params, "filter") or {})
+        listed = self.do_list({"filter": flt, "start": get_ci(params, "start", 0)}, "get")
+        return listed
 
     def do_fields(self, params: dict[str, Any]) -> Outcome:
         method = self.fam.methods["fields"]

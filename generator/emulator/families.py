@@ -113,7 +113,7 @@ def _build(ns: str, version: int, methods: dict[str, Method]) -> Family:
         "add": _shape(methods.get("add"), default=Shape(ID)),
         "update": _shape(methods.get("update"), default=Shape(TRUE)),
         "delete": _shape(methods.get("delete"), default=Shape(TRUE), keep_other=True),
-        "get": _shape(methods.get("get"), default=Shape(RECORD)),
+        "get": _get_shape(methods.get("get")),
         "list": _list_shape(methods.get("list")),
     }
     documented = [n for n in documented if n != id_key]
@@ -234,6 +234,13 @@ def _shape(m: Method | None, *, default: Shape, keep_other: bool = False) -> Sha
     if m.returns.shape == "boolean":
         return Shape(TRUE)
     return default
+
+
+def _get_shape(m: Method | None) -> Shape:
+    """A ``get`` whose example is a list is a filtered read (``department.get``)."""
+    if m is not None and isinstance(_example(m), list):
+        return Shape(BARE)
+    return _shape(m, default=Shape(RECORD))
 
 
 def _list_shape(m: Method | None) -> Shape:

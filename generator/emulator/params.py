@@ -94,8 +94,6 @@ def has_ci(params: dict[str, Any], name: str) -> bool:
 _INT_TYPES = {"integer", "int", "user", "crm_company", "crm_contact", "crm_lead", "crm_deal"}
 _FLOAT_TYPES = {"double", "float", "number", "money"}
 _BOOL_TYPES = {"boolean", "bool"}
-_TRUE = {"y", "true", "1", "on", "yes"}
-_FALSE = {"n", "false", "0", "off", "no", ""}
 
 
 def base_type(doc_type: str) -> str:
@@ -122,10 +120,12 @@ def coerce(doc_type: str, value: Any) -> Any:
         except ValueError:
             return value
     elif t in _BOOL_TYPES:
+        # Only the spellings that mean a JSON boolean; "Y"/"N" and "1"/"0" stay as sent,
+        # since classic CRM "boolean" fields are Y/N strings on a real portal.
         low = value.strip().lower()
-        if low in _TRUE:
+        if low == "true":
             return True
-        if low in _FALSE:
+        if low == "false":
             return False
     return value
 

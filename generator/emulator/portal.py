@@ -61,7 +61,12 @@ class Portal:
             handler = EntityHandler(self.store, fam)
             self.handlers[fam.key] = handler
             for action, m in fam.methods.items():
-                if action in ("get", "update", "delete") and fam.id_param is None:
+                filtered_get = action == "get" and fam.shapes["get"].kind == "bare"
+                if (
+                    action in ("get", "update", "delete")
+                    and fam.id_param is None
+                    and not (filtered_get)
+                ):
                     continue  # nothing identifies a record: answer from the example
                 self.entity_routes[(fam.api_version, m.name.lower())] = (handler, action)
         self.keyed: dict[str, tuple[KeyedHandler, str]] = discover_keyed(
@@ -210,6 +215,9 @@ _DESC_WORDS = (
     "not specified", "could not find value", "is not defined", "not set", "не задан",
     "is empty", "empty", "пуст", "не найден параметр",
 )  # fmt: skip
+_NOT_ARGUMENT_CODES = ("ACCESS", "AUTH", "DENIED", "PERMISSION", "SCOPE", "LICENSE", "TARIFF")
+# Pages write an empty ``error`` as these words; the portal sends "".
+_EMPTY_CODES = {"пустое значение", "пустая строка", "empty value", "empty string"}
 _CODE_WORDS = ("REQUIRED", "MISSING", "EMPTY", "NOT_SPECIFIED", "NOT_DEFINED", "NO_PARAM")
 
 
@@ -228,6 +236,10 @@ def _required_error(method: Method, param: Param) -> ApiError:
     for err in method.errors:
         desc = err.description.lower()
         code = err.code
+        if any(w in code.upper() for w in _NOT_ARGUMENT_CODES) or desc.startswith(
+            ("access denied", "доступ запрещ")
+        ):
+            continue  # about who calls, not about what was sent
         by_desc = any(w in desc for w in _DESC_WORDS)
         by_code = code.isascii() and any(w in code.upper() for w in _CODE_WORDS) and " " not in code
         if not (by_desc or by_code):
@@ -245,11 +257,11 @@ def _required_error(method: Method, param: Param) -> ApiError:
             best = (score, err)
     if best is not None and best[1].code.strip() not in ("", "-", "—"):
         err = best[1]
-        return ApiError(
-            err.code.strip(),
-            err.description or f"Required parameter {param.name}",
-            err.status or 400,
-        )
+        # A missing argument is the caller's fault: a 4xx whatever else the page's table
+        # says (a few pages put a numeric error code such as 510 in the status column).
+        status = err.status if err.status and 400 <= err.status < 500 else 400
+        code = "" if err.code.strip().lower() in _EMPTY_CODES else err.code.strip()
+        return ApiError(code, err.description or f"Required parameter {param.name}", status)
     return ApiError("ERROR_ARGUMENT", f"Could not find value for parameter {{{param.name}}}", 400)
 
 

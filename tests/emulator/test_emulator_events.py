@@ -46,9 +46,12 @@ def handler() -> Iterator[tuple[str, list[Any], EventRouter]]:
     thread.join(timeout=5)
 
 
-def _wait_for(received: list[Any], n: int) -> None:
-    deadline = time.monotonic() + 5
-    while len(received) < n and time.monotonic() < deadline:
+def _wait_for(received: list[Any], n: int, emu: Any = None) -> None:
+    """Until the handler saw ``n`` events and the emulator saw them acknowledged."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if len(received) >= n and (emu is None or len(emu.portal.events.sent) >= n):
+            return
         time.sleep(0.01)
 
 
@@ -59,7 +62,7 @@ def test_lead_add_update_delete_fire_events_in_order(b24_emulator_factory, handl
     lead_id = lead.json()["result"]
     http.post(emu.webhook_url + "crm.lead.update", json={"id": lead_id, "fields": {"NAME": "n"}})
     http.post(emu.webhook_url + "crm.lead.delete", json={"id": lead_id})
-    _wait_for(received, 3)
+    _wait_for(received, 3, emu)
     assert [e.name for e in received] == ["ONCRMLEADADD", "ONCRMLEADUPDATE", "ONCRMLEADDELETE"]
     assert received[0].data == {"FIELDS": {"ID": str(lead_id)}}
     assert received[0].auth["application_token"] == "app-secret"
