@@ -171,11 +171,21 @@ def _unique_events(events: tuple[Event, ...]) -> list[tuple[str, Event]]:
     return sorted(chosen.items())
 
 
+_HEADER_WORDS = {"parameter", "name", "field", "параметр", "название", "поле"}
+
+
+def _is_header_row(p: Param) -> bool:
+    """A table's header read as a row ("**parameter** `type` | Description")."""
+    return p.name.lower() in _HEADER_WORDS and p.type.lower() in ("type", "тип")
+
+
 def _nest(params: tuple[Param, ...]) -> tuple[Param, ...]:
     """Attach ``a.b`` rows to row ``a`` (the reader does it; this keeps flat tables right)."""
     out: list[Param] = []
     index: dict[str, int] = {}
     for p in params:
+        if _is_header_row(p):
+            continue
         head, sep, rest = p.name.partition(".")
         head = head.removesuffix("[]")
         if sep and rest and head in index:
