@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from b24gen_templates.runtime.client import AsyncTransportClient, SyncTransportClient
 from b24gen_templates.runtime.errors import Bitrix24Error
 
