@@ -223,3 +223,24 @@ def test_stopping_an_iteration_early_closes_the_flow() -> None:
         if index == 60:
             break
     assert len(calls) == 2
+
+
+def test_iterate_mode_selection_and_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
+    bodies: list[Any] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append((request.url.path.rsplit("/", 1)[-1], json.loads(request.content)))
+        return httpx.Response(200, json={"result": [{"ID": 1}, {"ID": 2}], "total": 2})
+
+    client = SyncTransportClient.from_webhook(HOOK, transport=httpx.MockTransport(handler))
+    # a CRM list picks the fast mode by itself: start=-1, ordered by ID
+    assert list(client.iterate("crm.deal.list", progress=True)) == [{"ID": 1}, {"ID": 2}]
+    assert bodies[-1] == ("crm.deal.list", {"order": {"ID": "ASC"}, "start": -1, "filter": {}})
+    assert "crm.deal.list" in capsys.readouterr().err  # the tqdm bar
+    # other lists, or an order other than by ID, page by start/next
+    list(client.iterate("user.get"))
+    assert bodies[-1] == ("user.get", {"start": 0})
+    list(client.iterate("crm.deal.list", {"order": {"TITLE": "ASC"}}))
+    assert bodies[-1][1]["start"] == 0
+    with pytest.raises(ValueError, match="fast iteration"):
+        client.iterate("crm.deal.list", {"order": {"TITLE": "ASC"}}, fast=True)
