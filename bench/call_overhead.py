@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bulk_read import Emulator, generated_client_package  # noqa: E402
+from bulk_read import Emulator, generated_client_package
 
 
 def per_call(fn: Callable[[], object], calls: int) -> float:
