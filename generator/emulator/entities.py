@@ -360,7 +360,7 @@ def discover_keyed(methods: list[Method], store: Store) -> dict[str, tuple[Keyed
     for low in names:
         if low.endswith(".items.get"):
             ns = low[: -len(".items.get")]
-            if f"{ns}.add" in names and f"{ns}.delete" in names:
+            if f"{ns}.add" in names:
                 group = groups.setdefault((ns, "contact"), {})
                 for action in ("add", "delete", "items.get", "items.set", "items.delete"):
                     if f"{ns}.{action}" in names:

@@ -1,5 +1,5 @@
-"""The emulator driven by the real ru corpus model: the CRM entities, the seed methods, and
-errors taken from the real pages. Over real loopback HTTP."""
+"""The emulator driven by real docs (docs_src/ and the ru corpus): the CRM entities, the seed
+methods, and errors taken from the pages. Over real loopback HTTP."""
 
 from __future__ import annotations
 
@@ -15,9 +15,15 @@ from generator.emulator.server import start_in_thread
 pytestmark = pytest.mark.corpus
 
 
+@pytest.fixture(scope="module", params=["docs_src_model", "ru_model"])
+def real_model(request) -> Any:
+    """The embedded sample docs (docs_src/) and the real ru corpus."""
+    return request.getfixturevalue(request.param)
+
+
 @pytest.fixture(scope="module")
-def ru_emulator(ru_model) -> Iterator[Any]:
-    running = start_in_thread(create_app(ru_model, limits="none"))
+def ru_emulator(real_model) -> Iterator[Any]:
+    running = start_in_thread(create_app(real_model, limits="none"))
     yield running
     running.stop()
 
@@ -152,11 +158,11 @@ def test_seed_methods_keep_state(emu, http) -> None:
     ]
 
 
-def test_required_parameters_from_the_real_pages(emu, http, ru_model) -> None:
+def test_required_parameters_from_the_real_pages(emu, http, real_model) -> None:
     url = emu.webhook_url
     r = http.post(url + "crm.activity.badge.add", json={"code": "x"})
     assert r.status_code == 400
-    documented = {e.code for e in ru_model.method("crm.activity.badge.add").errors}
+    documented = {e.code for e in real_model.method("crm.activity.badge.add").errors}
     assert r.json()["error"] in documented
     r = http.post(url + "crm.item.get", json={"id": 1})
     assert r.status_code == 400 and "entityTypeId" in r.json()["error_description"]
@@ -170,13 +176,13 @@ def test_unknown_method_and_example_answers(emu, http) -> None:
     assert "TITLE" in fields  # the documented crm.lead.fields example
 
 
-def test_every_method_answers_without_a_server_error(emu, http, ru_model) -> None:
+def test_every_method_answers_without_a_server_error(emu, http, real_model) -> None:
     """Called with no arguments, every documented method answers 200, or 400 when the page
     marks a parameter required, or when it reads/changes a record by an id not given."""
     portal = emu.portal
     unexplained = []
     answered = 0
-    for m in ru_model.methods:
+    for m in real_model.methods:
         prefix = "/rest/api/1/" if m.api_version == 3 else "/rest/1/"
         r = http.post(f"{emu.base_url}{prefix}{emu.token}/{m.name}", json={})
         assert r.status_code < 500, (m.name, r.text)
@@ -190,4 +196,4 @@ def test_every_method_answers_without_a_server_error(emu, http, ru_model) -> Non
         if not (r.status_code == 400 and (needs_arg or by_id)):
             unexplained.append((m.name, r.status_code, r.text[:80]))
     assert unexplained == []
-    assert answered > 300
+    assert answered > len(real_model.methods) // 5
