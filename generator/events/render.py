@@ -12,6 +12,7 @@ which escape it, and keys through ``repr``: a page cannot inject code into the p
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 import unicodedata
@@ -40,8 +41,14 @@ DEFAULT_AUTH: tuple[Param, ...] = tuple(
 _OBJECT_TYPES = {"object", "array", "object[]", "array[]", ""}
 
 
-def render_events_module(model: ApiModel, package_name: str = "b24client") -> str:
-    """Source of ``<package_name>/events.py`` for the events in ``model`` (deterministic)."""
+def render_events_module(
+    model: ApiModel, package_name: str = "b24client", *, format: bool = False
+) -> str:
+    """Source of ``<package_name>/events.py`` for the events in ``model`` (deterministic).
+
+    The text is valid and close to black's style; ``format=True`` runs black over it (about
+    3 s for the 189 events of the real docs; ``render_package`` formats everything anyway).
+    """
     r = _Renderer()
     events = _unique_events(model.events)
     auth_params = _auth_params(events)
@@ -103,13 +110,16 @@ def render_events_module(model: ApiModel, package_name: str = "b24client") -> st
         '    "parse_event",',
     ]
     for _, _, data_cls, alias in entries:
-        out.append(f"    {data_cls!r},")
-        out.append(f"    {alias!r},")
+        out.append(f"    {_q(data_cls)},")
+        out.append(f"    {_q(alias)},")
     out += ["]", "", ""]
     out += r.blocks
-    out += ["", "# -- one alias per event: annotate handlers with these --", ""]
+    out += ["# -- one alias per event: annotate handlers with these --", ""]
     for _, _, data_cls, alias in entries:
-        out.append(f"{alias} = Event[{data_cls}, EventAuth]")
+        line = f"{alias} = Event[{data_cls}, EventAuth]"
+        out += (
+            [line] if len(line) <= 100 else [f"{alias} = Event[", f"    {data_cls}, EventAuth", "]"]
+        )
     out += [
         "",
         "",
@@ -127,7 +137,7 @@ def render_events_module(model: ApiModel, package_name: str = "b24client") -> st
     ]
     if entries:
         out.append("EventName = Literal[")
-        out += [f"    {upper!r}," for upper, _, _, _ in entries]
+        out += [f"    {_q(upper)}," for upper, _, _, _ in entries]
         out.append("]")
     else:
         out.append('EventName = Literal[""]')
@@ -137,10 +147,14 @@ def render_events_module(model: ApiModel, package_name: str = "b24client") -> st
         "EVENTS: Final[Mapping[str, EventInfo]] = {",
     ]
     for upper, ev, data_cls, _ in entries:
-        args = f"{ev.name!r}, {data_cls}, {_clean(ev.title)!r}, {ev.source!r}"
+        # exploded with trailing commas, as black writes it
+        out.append(f"    {_q(upper)}: EventInfo(")
+        out += [
+            f"        {a}," for a in (_q(ev.name), data_cls, _q(_clean(ev.title)), _q(ev.source))
+        ]
         if ev.deprecated:
-            args += ", deprecated=True"
-        out.append(f"    {upper!r}: EventInfo({args}),")
+            out.append("        deprecated=True,")
+        out.append("    ),")
     out += [
         "}",
         '"""Registry by upper-cased event name."""',
@@ -152,13 +166,21 @@ def render_events_module(model: ApiModel, package_name: str = "b24client") -> st
         "    return None if info is None else info.data_type",
         "",
     ]
-    return _format("\n".join(out))
+    source = "\n".join(out)
+    return _format(source) if format else source
 
 
 def _format(source: str) -> str:
     import black
 
     return black.format_str(source, mode=black.Mode(line_length=100))
+
+
+def _q(text: str) -> str:
+    """A double-quoted string literal, as black writes them; ``repr`` if JSON cannot say it."""
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text) or ('"' in text and "'" not in text):
+        return repr(text)  # single quotes where black would use them
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _unique_events(events: tuple[Event, ...]) -> list[tuple[str, Event]]:
@@ -273,12 +295,12 @@ class _Renderer:
             # which takes no docstring: the text goes into comments instead
             lines += [comment(line) for line in doc.splitlines() if line.strip()]
             lines.append(f"{cls} = TypedDict(")
-            lines.append(f"    {cls!r},")
+            lines.append(f"    {_q(cls)},")
             lines.append("    {")
             for key, ann, note in rows:
                 if note:
                     lines.append(comment(note, indent="        "))
-                lines.append(f"        {key!r}: {ann},")
+                lines.append(f"        {_q(key)}: {ann},")
             lines.append("    },")
             lines.append("    total=False,")
             lines.append(")")

@@ -158,3 +158,8 @@ def test_colliding_names_get_distinct_classes() -> None:
     names = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
     assert len(names) == len(set(names))
     assert "OnFooData" in names and "OnFoo2Data" in names or "OnFooData2" in names
+
+
+def test_output_is_already_black_formatted() -> None:
+    src = render_events_module(SMALL, "b24client")
+    assert render_events_module(SMALL, "b24client", format=True) == src
