@@ -86,6 +86,7 @@ class Portal:
             clock=self.clock,
         )
         self.stats: dict[str, int] = {"requests": 0, "calls": 0, "limited": 0, "writes": 0}
+        self.idempotency: dict[tuple[str, str, str], tuple[float, str, Any]] = {}
 
     # -- lookup -----------------------------------------------------------------
 
@@ -155,6 +156,20 @@ class Portal:
         }
         return block
 
+    # -- REST 3.0 Idempotency-Key: a successful answer is kept 24 hours ----------
+
+    IDEMPOTENCY_TTL = 24 * 3600.0
+
+    def idempotent_answer(self, slot: tuple[str, str, str], fingerprint: str) -> Any:
+        """The saved answer for this key, "conflict" for another body, or None."""
+        saved = self.idempotency.get(slot)
+        if saved is None or self.clock() > saved[0] + self.IDEMPOTENCY_TTL:
+            return None
+        return saved[2] if saved[1] == fingerprint else "conflict"
+
+    def remember_answer(self, slot: tuple[str, str, str], fingerprint: str, body: Any) -> None:
+        self.idempotency[slot] = (self.clock(), fingerprint, body)
+
     # -- seeding and inspection (tests, benchmarks) ----------------------------
 
     def seed(
@@ -189,6 +204,7 @@ class Portal:
         self.meter.reset()
         self.tokens.reset()
         self.events.sent.clear()
+        self.idempotency.clear()
         for k in self.stats:
             self.stats[k] = 0
 

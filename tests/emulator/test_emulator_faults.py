@@ -93,3 +93,29 @@ def test_mixed_rates_are_drawn_reproducibly(b24_emulator_factory) -> None:
 def test_bad_fault_specs_are_explained(spec, message) -> None:
     with pytest.raises(ValueError, match=message):
         Faults.parse(spec)
+
+
+def test_rest3_idempotency_key_replays_a_lost_write(b24_emulator_factory, http) -> None:
+    from generator.emulator.faults import FaultDraw
+
+    emu = b24_emulator_factory(limits="none", faults="lost_write=1")
+    v3 = f"{emu.base_url}/rest/api/1/{emu.token}/tasks.task.add"
+    body = {"fields": {"title": "once"}}
+    headers = {"Idempotency-Key": "9f1c1a7e-5f1b"}
+    with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+        http.post(v3, json=body, headers=headers)
+    assert emu.portal.count("tasks.task", version=3) == 1
+    emu.portal.faults = FaultDraw(Faults())  # the network heals; the client retries
+    replay = http.post(v3, json=body, headers=headers)
+    assert replay.status_code == 200
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.headers["Idempotency-Key"] == "9f1c1a7e-5f1b"
+    assert replay.json()["result"]["item"]["id"] == 1
+    assert emu.portal.count("tasks.task", version=3) == 1  # no duplicate
+    other = http.post(v3, json={"fields": {"title": "other"}}, headers=headers)
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "BITRIX_REST_V3_EXCEPTION_IDEMPOTENCYKEYREUSEDEXCEPTION"
+    fresh = http.post(v3, json=body, headers={"Idempotency-Key": "another"})
+    assert fresh.json()["result"]["item"]["id"] == 2 and "Idempotent-Replayed" not in fresh.headers
+    bad = http.post(v3, json=body, headers={"Idempotency-Key": "x" * 256})
+    assert bad.status_code == 400
