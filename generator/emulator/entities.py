@@ -25,6 +25,15 @@ class Outcome:
     time_info: tuple[float, float, float | None] = (0.0, 0.0, None)  # processing, operating, reset
 
 
+def _int(raw: Any, default: int) -> int:
+    """A paging number; nonsense reads as the default, and stays within SQLite's range."""
+    try:
+        value = int(raw) if raw not in (None, "") else default
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return max(-1, min(value, 2**62))
+
+
 class EntityHandler:
     def __init__(self, store: Store, family: Family) -> None:
         self.store = store
@@ -48,16 +57,22 @@ class EntityHandler:
         if raw is None and not declared:
             return 0  # this method of the family is not split by entity type
         try:
-            return int(raw)
-        except (TypeError, ValueError):
-            raise ApiError("NOT_FOUND", "Smart process not found", 400) from None
+            value = int(raw)
+        except (TypeError, ValueError, OverflowError):
+            value = -1
+        if not 0 <= value < 2**63:
+            raise ApiError("NOT_FOUND", "Smart process not found", 400)
+        return value
 
     def _id(self, params: dict[str, Any]) -> int:
         raw = get_ci(params, self.fam.id_param or "id")
         try:
-            return int(raw)
-        except (TypeError, ValueError):
-            raise ApiError("ERROR_ARGUMENT", "ID is not defined or invalid.", 400) from None
+            value = int(raw)
+        except (TypeError, ValueError, OverflowError):
+            value = 0
+        if not 0 < value < 2**63:
+            raise ApiError("ERROR_ARGUMENT", "ID is not defined or invalid.", 400)
+        return value
 
     def _fields(self, params: dict[str, Any]) -> dict[str, Any]:
         if self.fam.fields_param:
@@ -161,15 +176,12 @@ class EntityHandler:
         limit, offset, count = PAGE, 0, True
         pagination = get_ci(params, "pagination")
         if self.fam.api_version == 3 and isinstance(pagination, dict):
-            limit = max(1, min(1000, int(pagination.get("limit") or PAGE)))
-            page = int(pagination.get("page") or 0)
-            offset = (page - 1) * limit if page > 0 else int(pagination.get("offset") or 0)
+            limit = max(1, min(1000, _int(pagination.get("limit"), PAGE)))
+            page = _int(pagination.get("page"), 0)
+            offset = (page - 1) * limit if page > 0 else _int(pagination.get("offset"), 0)
+            offset = max(0, min(offset, 2**62))
         else:
-            raw_start = get_ci(params, "start", 0)
-            try:
-                start = int(raw_start or 0)
-            except (TypeError, ValueError):
-                start = 0
+            start = _int(get_ci(params, "start", 0), 0)
             if start == -1:
                 count = False  # the fast mode: no COUNT(*), no next, the caller pages by ID
             else:
@@ -269,7 +281,7 @@ class KeyedHandler:
         owner = self._owner(params)
         key = self.item_key
         if action == "add":
-            fields = get_ci(params, "fields") or {}
+            fields = _mapping(get_ci(params, "fields"))
             item = {
                 key: coerce("integer", get_ci(fields, key)),
                 "SORT": coerce("integer", get_ci(fields, "SORT", 10)),
@@ -282,7 +294,7 @@ class KeyedHandler:
             self.store.bind(self.kind, owner, str(item[key]), item)
             return Outcome(True, wrote=True)
         if action == "delete":
-            fields = get_ci(params, "fields") or {}
+            fields = _mapping(get_ci(params, "fields"))
             self.store.unbind(self.kind, owner, str(get_ci(fields, key)))
             return Outcome(True, wrote=True)
         if action == "items.get":
@@ -292,7 +304,10 @@ class KeyedHandler:
             items = get_ci(params, "items") or []
             if isinstance(items, dict):
                 items = list(items.values())
+            if not isinstance(items, list):
+                raise ApiError("ERROR_ARGUMENT", "items must be an array", 400)
             for i, raw in enumerate(items):
+                raw = _mapping(raw)
                 item = {
                     key: coerce("integer", get_ci(raw, key)),
                     "SORT": coerce("integer", get_ci(raw, "SORT", (i + 1) * 10)),
@@ -350,6 +365,14 @@ class KeyedHandler:
                 raise ApiError("NOT_FOUND", "Badge not found", 400)
             return Outcome(True, wrote=True)
         raise KeyError(action)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise ApiError("ERROR_ARGUMENT", "fields must be an object", 400)
+    return value
 
 
 def discover_keyed(methods: list[Method], store: Store) -> dict[str, tuple[KeyedHandler, str]]:

@@ -32,12 +32,12 @@ class Columns:
         if name.lower() == self.id_key.lower() or name.lower() == "id":
             return "id", "integer", True
         real = name if name in self.types else self._by_lower.get(name.lower(), name)
-        path = '$."' + real.replace('"', '""') + '"'
-        return f"json_extract(data, '{path}')", self.types.get(real, ""), False
+        return f"json_extract(data, '{self.path(name)}')", self.types.get(real, ""), False
 
     def path(self, name: str) -> str:
+        """A JSON path literal, safe inside single quotes whatever the field name holds."""
         real = name if name in self.types else self._by_lower.get(name.lower(), name)
-        return '$."' + real.replace('"', '""') + '"'
+        return ('$."' + real.replace('"', '""') + '"').replace("'", "''")
 
 
 def split_key(key: str) -> tuple[str, str]:
@@ -112,10 +112,11 @@ def _condition(cols: Columns, name: str, op: str, value: Any) -> tuple[str, list
     def conv(v: Any) -> Any:
         if is_id:
             try:
-                return int(v)
+                n = int(v)
             except (TypeError, ValueError):
-                return v
-        return coerce_filter_value(doc_type, v)
+                return -1  # matches no record, as a portal treats a malformed id
+            return n if -(2**63) <= n < 2**63 else -1
+        return _sql_value(coerce_filter_value(doc_type, v))
 
     numeric = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     if not is_id and isinstance(value, list) is False and numeric(conv(value)):
@@ -162,6 +163,17 @@ def _condition(cols: Columns, name: str, op: str, value: Any) -> tuple[str, list
     raise FilterError(f"unknown filter operator {op!r}")
 
 
+def _sql_value(v: Any) -> Any:
+    """Something SQLite can bind: nested values compare as their JSON text."""
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, int) and not -(2**63) <= v < 2**63:
+        return float(v)
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False)
+    return v
+
+
 def _in_or_contains(cols: Columns, name: str, expr: str, is_id: bool, marks: str) -> str:
     if is_id:
         return f"id IN ({marks})"
@@ -188,10 +200,10 @@ def selector(select: Any, id_key: str) -> Callable[[dict[str, Any]], dict[str, A
     """A function trimming a record to ``select``; None when everything is wanted."""
     if not select:
         return None
-    if isinstance(select, str):
-        select = [select]
     if isinstance(select, dict):
         select = list(select.values())
+    if not isinstance(select, list):
+        select = [select]
     names = [str(s) for s in select]
     if "*" in names:
         extra = [n for n in names if n != "*"]
