@@ -6,6 +6,7 @@ filters are lists of ``[field, op, value]`` conditions with ``{"logic": "or"}`` 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 

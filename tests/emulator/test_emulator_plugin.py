@@ -8,9 +8,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from emulator_model import tiny_model
 
 
+@pytest.mark.slow  # a whole pytest run in a subprocess: seconds of interpreter start-up
 def test_plugin_fixtures_work_in_a_user_project(tmp_path: Path) -> None:
     (tmp_path / "model.json").write_text(tiny_model().to_json(), encoding="utf-8")
     (tmp_path / "pytest.ini").write_text(

@@ -70,3 +70,17 @@ def test_odd_field_names_are_data_not_sql(running, name: str) -> None:
         json={"filter": {name: "x"}, "order": {name: "DESC"}, "select": [name]},
     )
     assert r.status_code == 200 and r.json()["result"] == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"filter": {"TITLE": [["a"], {"b": 1}]}, "order": {"TITLE": ["x"]}},
+        {"filter": {">OPPORTUNITY": 2**80, "@ID": [2**70, "x", None]}, "start": 2**90},
+        {"filter": {"!TITLE": {"0": "a"}, "%TITLE": ["%_"]}, "select": 5},
+        {"filter": ["not", "a", "dict"], "order": "ID"},
+    ],
+)
+def test_odd_list_arguments_are_answered(running, client, params: dict[str, Any]) -> None:
+    r = client.post(running.webhook_url + "crm.lead.list", json=params)
+    assert r.status_code in (200, 400), r.text
