@@ -35,6 +35,15 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR)
 
 
+def ensure_cache_dir(folder: Path) -> None:
+    """Create the cache folder with a ``.gitignore`` of ``*`` in it, so that git ignores it
+    in any repository without the user configuring anything (as pytest does)."""
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(marker, "# created by b24gen: a cache, safe to delete\n*\n")
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -88,6 +97,7 @@ class Fingerprinter:
             fresh[rel] = [*sig, digest]
             h.update(rel.encode("utf-8") + b"\0" + digest.encode("ascii") + b"\n")
         if memo_file is not None and fresh != memo:
+            ensure_cache_dir(memo_file.parent)
             write_text_atomic(memo_file, json.dumps(fresh, separators=(",", ":")))
         return h.hexdigest()
 
@@ -158,6 +168,7 @@ class RenderCache:
 
     def put(self, key: str, files: dict[str, str]) -> None:
         text = json.dumps({"files": files}, ensure_ascii=False, separators=(",", ":"))
+        ensure_cache_dir(self.folder.parent)
         write_text_atomic(self.folder / f"{key}.json", text)
         self._prune()
 

@@ -224,6 +224,8 @@ def write_tree(
         txn = _txn_dir(out)
         _rmtree(txn)
         txn.mkdir()
+        # git ignores the transaction even if a killed run leaves it in a working tree
+        (txn / ".gitignore").write_text("*\n", encoding="utf-8")
         try:
             _stage(txn, out, files, [rel for kind, rel in ops if kind != "delete"], fsync)
             _write_file(txn / _NEW / MANIFEST_NAME, manifest_text(files).encode(), fsync)

@@ -116,3 +116,20 @@ def test_render_cache_round_trip_and_pruning(tmp_path):
     assert cache.get(keys[5]) == {"a.py": "5\n"}
     assert cache.get(keys[0]) is None, "old entries are pruned"
     assert len(list((tmp_path / "render").glob("*.json"))) == 4
+
+
+def test_cache_folder_ignores_itself_in_git(tmp_path):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("# a\n")
+    Fingerprinter(tmp_path / ".b24gen-cache").folder(tmp_path / "docs")
+    RenderCache(tmp_path / ".b24gen-cache").put("k", {"a.py": "a\n"})
+    status = subprocess.run(
+        ["git", "-C", str(tmp_path), "status", "--porcelain", "--untracked-files=all"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert status.split() == ["??", "docs/a.md"], status

@@ -209,6 +209,8 @@ def test_sigkill_while_staging_leaves_old_tree(tmp_path, snapshot):
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert snapshot(out) == before, "killed mid-write: old tree byte-identical"
+    leftover = tmp_path / ".out.b24gen-txn"
+    assert (leftover / ".gitignore").read_text() == "*\n", "git never shows the leftover"
     # the next run discards the half-written transaction and writes normally
     report = write_tree(out, NEW)
     assert report.recovered == "discarded an unfinished earlier write"
