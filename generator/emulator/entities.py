@@ -356,10 +356,10 @@ class KeyedHandler:
             self.store.bind(self.kind, "", code, badge)
             return Outcome(True, wrote=True)
         if action == "get":
-            badge = self.store.binding(self.kind, "", code)
-            if badge is None:
+            found = self.store.binding(self.kind, "", code)
+            if found is None:
                 raise ApiError("NOT_FOUND", "Badge not found", 400)
-            return Outcome({"badge": badge})
+            return Outcome({"badge": found})
         if action == "delete":
             if not self.store.unbind(self.kind, "", code):
                 raise ApiError("NOT_FOUND", "Badge not found", 400)

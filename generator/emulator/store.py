@@ -150,11 +150,12 @@ class Store:
         return [(r[0], json.loads(r[1])) for r in rows], total
 
     def count(self, family: str, scope: int | None = None) -> int:
+        q = "SELECT COUNT(*) FROM records WHERE family=?"
+        a: list[Any] = [family]
+        if scope is not None:
+            q += " AND scope=?"
+            a.append(scope)
         with self.lock:
-            if scope is None:
-                q, a = "SELECT COUNT(*) FROM records WHERE family=?", [family]
-            else:
-                q, a = "SELECT COUNT(*) FROM records WHERE family=? AND scope=?", [family, scope]
             return self.conn.execute(q, a).fetchone()[0]
 
     # -- bindings and keyed items (crm.lead.contact.*, crm.activity.binding.*, badges) --
