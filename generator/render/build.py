@@ -362,7 +362,7 @@ def _method_doc(
             wire = "" if arg.py == p.name else f" (sent as {p.name!r})"
             desc = tx.shorten(p.description, 400)
             lines += tx.wrap(
-                f"{arg.py}{wire} ({_type_text(p)}, {req}): {desc}".rstrip(": "),
+                f"{arg.py}{wire} ({_type_text(p)}, {req})" + (f": {desc}" if desc else ""),
                 DOC_WIDTH,
                 "    ",
                 "        ",
@@ -371,7 +371,7 @@ def _method_doc(
                 cdesc = tx.shorten(c.description, 160)
                 star = ", required" if c.required else ""
                 lines += tx.wrap(
-                    f"{c.name} ({_type_text(c)}{star}): {cdesc}".rstrip(": "),
+                    f"{tx.clean(c.name)} ({_type_text(c)}{star})" + (f": {cdesc}" if cdesc else ""),
                     DOC_WIDTH,
                     "        ",
                     "            ",
@@ -391,7 +391,7 @@ def _method_doc(
             cls = error_classes.get(e.code, "Bitrix24Error")
             code = tx.clean(e.code) or "(blank)"
             lines += tx.wrap(
-                f"{cls}: {code} {tx.shorten(e.description, 200)}".rstrip(),
+                f"{cls}: {code} {tx.shorten(e.description, 200)}",
                 DOC_WIDTH,
                 "    ",
                 "        ",
@@ -490,14 +490,15 @@ def _errors(model: ApiModel) -> tuple[list[ErrorView], list[str], dict[str, str]
             wanted = camel(*stripped.lower().split("_")) if stripped.isupper() else camel(stripped)
             wanted = wanted if wanted.endswith("Error") else wanted + "Error"
             cls, is_runtime = registry.claim(wanted), False
-        elif stripped.isdigit():
+        elif re.fullmatch(r"[0-9]+", stripped):
             cls, is_runtime = registry.claim(f"Error{stripped}"), False
         else:
             on_base.append(code)
             classes[code] = "Bitrix24Error"
             continue
         classes[code] = cls
-        doc_lines = [f"{tx.clean(code)}: {tx.shorten(e.description, 300)}".rstrip(": ")]
+        described_as = tx.shorten(e.description, 300)
+        doc_lines = [f"{tx.clean(code)}: {described_as}" if described_as else tx.clean(code)]
         if e.status is not None:
             doc_lines.append(f"HTTP status {e.status}.")
         views.append(ErrorView(code, tx.py_str(code), cls, tx.docstring(doc_lines), is_runtime))

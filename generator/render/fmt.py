@@ -54,7 +54,6 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
                 str(LINE_LENGTH),
                 "--target-version",
                 TARGET,
-                "--quiet",
                 ".",
             ],
             cwd=root,
@@ -63,7 +62,8 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
             env={**os.environ, "RUFF_NO_CACHE": "true"},
         )
         if proc.returncode != 0:
-            raise FormatError(f"ruff format failed on generated code:\n{proc.stderr.strip()}")
+            detail = (proc.stderr.strip() or proc.stdout.strip())[-3000:]
+            raise FormatError(f"ruff format failed on generated code:\n{detail}")
         for rel in targets:
             out[rel] = (root / rel).read_text(encoding="utf-8")
     return out

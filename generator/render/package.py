@@ -36,6 +36,7 @@ def _env() -> jinja2.Environment:
         returns=lambda m, shadowed=frozenset(): m.ret.render(shadowed),
         returns_any=lambda m: m.ret == ANY,
         pystr=tx.py_str,
+        doc=lambda text: tx.docstring([tx.clean(text)]),
         md_cell=tx.md_cell,
         md_text=tx.md_text,
         call_path=_call_path,
