@@ -213,11 +213,15 @@ def selector(select: Any, id_key: str) -> Callable[[dict[str, Any]], dict[str, A
     wanted_prefixes = [n[:-1] for n in names if n.endswith("*")]
     wanted = {n for n in names if not n.endswith("*")}
 
+    wanted.add(id_key)
+    if not wanted_prefixes:
+        return lambda rec: {k: v for k, v in rec.items() if k in wanted}
+
     def pick(rec: dict[str, Any]) -> dict[str, Any]:
         return {
             k: v
             for k, v in rec.items()
-            if k == id_key or k in wanted or any(k.startswith(p) for p in wanted_prefixes)
+            if k in wanted or any(k.startswith(p) for p in wanted_prefixes)
         }
 
     return pick
