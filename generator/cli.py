@@ -175,8 +175,24 @@ def openapi_cmd(
     show_default=True,
     help="Exit 1 when any breaking change (or any change at all) is found: a CI gate.",
 )
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Per-page reader cache, shared by OLD and NEW: pages equal in both are read once "
+    "(default: .b24gen-cache, or $B24GEN_CACHE_DIR).",
+)
+@click.option("--no-cache", is_flag=True, help="Read both from scratch; store nothing.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
-def diff_cmd(old: str, new: str, fmt: str, fail_on: str, jobs: int | None) -> None:
+def diff_cmd(
+    old: str,
+    new: str,
+    fmt: str,
+    fail_on: str,
+    cache_dir: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+) -> None:
     """The API changelog between two revisions of the docs.
 
     OLD and NEW are docs folders, or FOLDER@GITREV to read a git revision of a docs
@@ -185,9 +201,11 @@ def diff_cmd(old: str, new: str, fmt: str, fail_on: str, jobs: int | None) -> No
     made required or optional, retyped; error codes added and removed; result shape
     changes, each marked breaking or not. Exit 2 when a folder or revision cannot be read.
     """
+    from generator.drift.cache import default_cache_dir
     from generator.drift.commands import run_diff
 
-    sys.exit(run_diff(old, new, fmt=fmt, fail_on=fail_on, jobs=jobs))
+    cache = None if no_cache else (cache_dir or default_cache_dir())
+    sys.exit(run_diff(old, new, fmt=fmt, fail_on=fail_on, jobs=jobs, cache_dir=cache))
 
 
 @main.command("check")

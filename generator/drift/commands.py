@@ -27,17 +27,28 @@ def read_model(docs: Path, *, jobs: int | None = None, cache_dir: Path | None = 
     return read_docs(docs, progress=False, jobs=jobs)
 
 
-def run_diff(old: str, new: str, *, fmt: str, fail_on: str, jobs: int | None = None) -> int:
+def run_diff(
+    old: str,
+    new: str,
+    *,
+    fmt: str,
+    fail_on: str,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+) -> int:
     from generator.drift.diff import diff_models
     from generator.drift.report import render_diff
     from generator.drift.sources import SourceError, docs_folder
     from generator.reader import DocsError
 
     try:
+        # One page cache for both sides: its keys are page paths and bytes, so a page that
+        # did not change between OLD and NEW is parsed once.
+        pages = None if cache_dir is None else cache_dir / "pages"
         with docs_folder(old) as old_dir:
-            old_model = read_model(old_dir, jobs=jobs)
+            old_model = read_model(old_dir, jobs=jobs, cache_dir=pages)
         with docs_folder(new) as new_dir:
-            new_model = read_model(new_dir, jobs=jobs)
+            new_model = read_model(new_dir, jobs=jobs, cache_dir=pages)
     except (SourceError, DocsError) as exc:
         return _error(str(exc))
     diff = diff_models(old_model, new_model)

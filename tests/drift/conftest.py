@@ -28,3 +28,9 @@ import pytest
 @pytest.fixture(name="snapshot")
 def snapshot_fixture():
     return snapshot
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Every test (and the b24gen processes it starts) gets its own cache folder."""
+    monkeypatch.setenv("B24GEN_CACHE_DIR", str(tmp_path_factory.mktemp("b24gen-cache")))

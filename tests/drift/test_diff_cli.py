@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -65,6 +66,10 @@ def test_git_revisions_json(repo):
         "breaking": True,
     } in entry["changes"]
     assert _git(repo, "status", "--porcelain") == before, "the working tree is not touched"
+    cache = Path(os.environ["B24GEN_CACHE_DIR"])
+    assert list((cache / "pages").iterdir()), "pages are cached for the next run"
+    again = _run(f"{docs}@HEAD~1", f"{docs}@HEAD", "--format", "json", "--no-cache")
+    assert json.loads(again.output) == doc, "cached and uncached reads agree"
 
 
 def test_fail_on_breaking_is_a_ci_gate(repo):
