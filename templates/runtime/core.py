@@ -100,9 +100,10 @@ def call_flow(
                     attempt += 1
                     yield Sleep(delay)
                     continue
+                never = "" if outcome.sent else "; the request was never sent"
                 raise TransportError(
                     "TRANSPORT_ERROR",
-                    f"{outcome.kind}: {outcome.detail} (after {attempt + 1} attempts)",
+                    f"{outcome.kind}: {outcome.detail} (after {attempt + 1} attempts{never})",
                     method=method,
                 )
             raise WriteOutcomeUnknownError(
