@@ -27,7 +27,7 @@ from generator.extract.params import (
 )
 from generator.extract.returns import build_returns, is_json, parse_json_lenient
 from generator.extract.text import METHOD_NAME, code_spans, links, plain
-from generator.model import Diagnostic, ErrorCode, Event, Method, Param
+from generator.model import Diagnostic, ErrorCode, Event, Method, Param, is_wire_name
 from generator.yfm.parser import Block, Directive, Fence, Heading, Para, Table, blank_unused_sections, parse_blocks
 
 # Fragments whose meaning the reader knows; they are never spliced into the page.
@@ -435,10 +435,13 @@ def _count_rows(res: PageResult, pt: Any, *, nested: bool) -> None:
     res.stats["param_rows_read"] += len(pt.rows)
     res.stats["param_rows_complete"] += sum(1 for r in pt.rows if r.complete)
     res.stats["param_rows_typed"] += sum(1 for r in pt.rows if r.type)
-    untyped = sum(1 for r in pt.rows if not r.docs_typed)
-    if untyped:
-        res.stats["param_rows_untyped_in_docs"] += untyped
-        _diag(res, pt.line, f"{untyped} of {len(pt.rows)} parameter rows give no type in the docs",
+    untyped = [r for r in pt.rows if not r.docs_typed]
+    res.stats["param_rows_untyped_in_docs"] += len(untyped)
+    # placeholder rows (UF_..., <селектор>) stand for keys no page can type: not reported
+    named = sum(1 for r in untyped if is_wire_name(r.name))
+    res.stats["param_rows_untyped_placeholders"] += len(untyped) - named
+    if named:
+        _diag(res, pt.line, f"{named} of {len(pt.rows)} parameter rows give no type in the docs",
               "untyped-rows")
     if nested:
         res.stats["subtable_rows"] += len(pt.rows)
