@@ -126,3 +126,17 @@ def test_batch_form_encoding_equals_json(client: Any, emulator: Any) -> None:
     via_batch = client.batch({"q": ("crm.lead.list", params)})["q"]
     assert direct == via_batch and [r["TITLE"] for r in direct] == ["L19", "L13", "L12", "L11"]
     assert direct[0]["PHONE"] == [{"VALUE": "19", "VALUE_TYPE": "WORK"}]
+
+
+def test_rest3_call_and_error_format(client: Any, client_pkg: Any) -> None:
+    created = client.v3.tasks.task.add(fields={"title": "REST 3.0 task", "responsibleId": 1})
+    assert created
+    with pytest.raises(client_pkg._runtime.errors.Bitrix24Error) as info:
+        client.call_raw("tasks.task.add", {}, api_version=3)
+    error = info.value
+    assert error.status == 400 and error.method == "tasks.task.add"
+    assert error.validation and error.validation[0].get("field") == "fields"
+    assert "fields" in str(error)
+    # the same name under REST 2 is another method: not in this model
+    with pytest.raises(client_pkg._runtime.errors.MethodNotFoundError):
+        client.call("tasks.task.add", {"fields": {"TITLE": "x"}})
