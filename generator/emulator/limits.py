@@ -153,7 +153,9 @@ class TokenStore:
             old = self.by_refresh.pop(refresh_token, None)
             if old is None:
                 return None
-            self.by_access.pop(old.access_token, None)
+            # The old access token is not revoked: it lives out its lifetime, and calls made
+            # with it afterwards still get ``expired_token`` (not "unknown token"), as on a
+            # portal. Only the refresh token is single-use.
             self.refreshes += 1
         return self.issue()
 

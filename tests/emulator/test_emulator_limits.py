@@ -121,3 +121,14 @@ def test_preset_names_are_checked() -> None:
         Limits.preset("gold")
     assert Limits.preset("none") is None
     assert Limits.preset("enterprise") == Limits(burst=250, drain=5)
+
+
+def test_a_superseded_access_token_still_reads_as_expired(b24_emulator_factory, http) -> None:
+    """Callers racing a refresh send the old token; the portal says expired, not unknown."""
+    clock = ManualClock(1_000_000.0)
+    emu = b24_emulator_factory(limits="none", clock=clock, token_lifetime=60)
+    grant = emu.portal.tokens.issue()
+    clock.advance(61)
+    assert emu.portal.tokens.refresh(grant.refresh_token) is not None
+    late = http.post(f"{emu.base_url}/rest/server.time", data={"auth": grant.access_token})
+    assert late.status_code == 401 and late.json()["error"] == "expired_token"
