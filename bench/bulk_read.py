@@ -3,7 +3,7 @@
 Measures, in the same run and against the same emulator and limits:
 
 * ours: the generated client's ``iterate("crm.deal.list")`` (fast mode: ``start=-1``, ``>ID``
-  cursor, 50 pages chained per ``batch``);
+  cursor, 50 pages chained per ``batch``), with ``Client`` and with ``AsyncClient``;
 * theirs: fast_bitrix24's ``get_all("crm.deal.list")`` (``pip install fast_bitrix24``; a bench
   dependency only).
 
@@ -143,6 +143,20 @@ def read_ours(pkg: Any, emulator: Emulator) -> tuple[float, int, int]:
     return elapsed, len(ids), emulator.stats()["requests"] - before
 
 
+def read_ours_async(pkg: Any, emulator: Emulator) -> tuple[float, int, int]:
+    async def run() -> list[Any]:
+        async with pkg.AsyncClient.from_webhook(emulator.webhook, allow_insecure_http=True) as c:
+            return [r["ID"] async for r in c.iterate("crm.deal.list", {"select": ["ID", "TITLE"]})]
+
+    before = emulator.stats()["requests"]
+    started = time.perf_counter()
+    ids = asyncio.run(run())
+    elapsed = time.perf_counter() - started
+    if len(set(ids)) != len(ids):
+        raise AssertionError("ours (async): duplicates")
+    return elapsed, len(ids), emulator.stats()["requests"] - before
+
+
 def read_theirs(emulator: Emulator) -> tuple[float, int, int]:
     from fast_bitrix24 import BitrixAsync
 
@@ -180,11 +194,13 @@ def main() -> None:
     pkg = generated_client_package()
     emulator = Emulator(args.records, args.limits)
     ours: list[tuple[float, int, int]] = []
+    ours_async: list[tuple[float, int, int]] = []
     theirs: list[tuple[float, int, int]] = []
     try:
         for run in range(args.runs):
             for name, reader, sink in (
                 ("ours", lambda: read_ours(pkg, emulator), ours),
+                ("ours (async)", lambda: read_ours_async(pkg, emulator), ours_async),
                 ("fast_bitrix24", lambda: read_theirs(emulator), theirs),
             ):
                 emulator.reset()
@@ -207,6 +223,7 @@ def main() -> None:
 
     print()
     a = summary("ours", ours)
+    summary("ours (async)", ours_async)
     b = summary("fast_bitrix24", theirs)
     print(f"ratio ours / fast_bitrix24 (wall time): {a / b:.2f}  (target <= 1.0, aim 0.5)")
 
