@@ -18,6 +18,12 @@ DEFAULT_OUT = "generated"
 DEFAULT_PACKAGE = "b24client"
 
 
+class UnreadableInput(click.ClickException):
+    """Unreadable input is a usage-class error: exit 2, like click's own usage errors."""
+
+    exit_code = 2
+
+
 def _docs_option(default: str | None = DEFAULT_DOCS) -> click.Option:
     return click.option(
         "--docs",
@@ -41,6 +47,7 @@ def main() -> None:
       b24gen diff OLD NEW              what changed in the API between two doc revisions
       b24gen coverage DOCS             what the reader understood of a docs folder
       b24gen serve --docs DOCS         a local portal emulator for tests
+      b24gen openapi --docs DOCS       an OpenAPI 3.1 description of the API
     """
 
 
@@ -50,7 +57,7 @@ def _read(docs: Path, *, progress: bool, jobs: int | None = None):  # noqa: ANN2
     try:
         return read_docs(docs, progress=progress, jobs=jobs)
     except DocsError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise UnreadableInput(str(exc)) from exc
 
 
 @main.command("model")
