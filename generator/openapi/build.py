@@ -202,7 +202,8 @@ def _success(m: Method) -> dict[str, Any]:
     if m.returns.paged:
         props["next"] = {"type": ["integer", "string"], "description": "Send as start."}
         props["total"] = {"type": ["integer", "string"], "description": "Records in all pages."}
-    envelope = {"type": "object", "properties": props, "required": ["result"]}
+    # every successful answer carries its timing; result may be null, but is there
+    envelope = {"type": "object", "properties": props, "required": ["result", "time"]}
     return {
         "description": "Success: the portal's envelope around `result`.",
         "content": {"application/json": {"schema": envelope}},
@@ -337,7 +338,10 @@ def _error_responses(m: Method, system: tuple[ErrorCode, ...]) -> dict[str, Any]
         open_codes = status == "400" and not own
         code_schema: dict[str, Any] = {"type": "string"}
         if not open_codes:
-            code_schema["enum"] = codes
+            code_schema["enum"] = list(codes)
+            numeric = [int(c) for c in codes if c.isdigit()]
+            if numeric:  # "100", "0": a PHP portal may send them as JSON numbers
+                code_schema = {"type": ["string", "integer"], "enum": codes + numeric}
         if m.api_version == 3:
             schema: dict[str, Any] = {
                 "type": "object",

@@ -134,7 +134,7 @@ def test_integer_enum_and_values_on_booleans() -> None:
 def test_success_envelope_and_result_inference() -> None:
     spec = build_spec(SMALL)
     ok = _op(spec, "/crm.lead.add")["responses"]["200"]["content"]["application/json"]["schema"]
-    assert ok["required"] == ["result"]
+    assert ok["required"] == ["result", "time"]
     assert ok["properties"]["result"]["type"] == ["integer", "string", "null"]
     assert ok["properties"]["time"] == {"$ref": "#/components/schemas/Time"}
     assert "next" not in ok["properties"]
@@ -163,7 +163,7 @@ def test_errors_grouped_by_status_with_system_errors() -> None:
     assert set(responses) == {"200", "400", "403", "500", "503"}
     e400 = _resolve(spec, responses["400"])
     schema = e400["content"]["application/json"]["schema"]
-    assert schema["properties"]["error"]["enum"] == ["400", "ACCESS_DENIED"]
+    assert schema["properties"]["error"]["enum"] == ["400", "ACCESS_DENIED", 400]
     e403 = _resolve(spec, responses["403"])["content"]["application/json"]["schema"]
     assert e403["properties"]["error"]["enum"] == ["ACCESS_DENIED"]  # the system error's status
     v3 = _resolve(spec, _op(spec, "/api/tasks.task.add")["responses"]["400"])
@@ -295,3 +295,11 @@ def test_fields_methods_answer_field_descriptors() -> None:
     assert schema["properties"]["ID"]["description"] == "id"
     assert "isRequired" in schema["properties"]["ID"]["properties"]
     assert "isReadOnly" in schema["additionalProperties"]["properties"]
+
+
+def test_numeric_codes_may_come_as_numbers() -> None:
+    method = Method(name="tasks.x.add", errors=(ErrorCode("0", "Unknown"), ErrorCode("E")))
+    spec = build_spec(ApiModel(methods=(method,)))
+    e400 = _resolve(spec, _op(spec, "/tasks.x.add")["responses"]["400"])
+    error = e400["content"]["application/json"]["schema"]["properties"]["error"]
+    assert error == {"type": ["string", "integer"], "enum": ["0", "E", 0]}
