@@ -28,6 +28,7 @@ def render_files(
     package_name: str,
     cache_dir: Path | None,
     jobs: int | None = None,
+    progress: bool = False,
 ) -> RenderResult:
     """Path -> text of everything the generator owns for ``docs``; ``cache_dir=None``
     renders from scratch and stores nothing."""
@@ -66,9 +67,16 @@ def generate_incremental(
     cache_dir: Path | None,
     force: bool = False,
     jobs: int | None = None,
+    progress: bool = False,
 ) -> tuple[WriteReport, RenderResult]:
-    """``generate`` through the caches: render what changed, write what differs."""
-    rendered = render_files(docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs)
+    """``generate`` through the caches: render what changed, write what differs.
+
+    Raises ``generator.reader.DocsError`` for unreadable docs, ``ValueError`` for a bad
+    package name and ``generator.render.files.WriteConflict`` for a user's file in the way.
+    """
+    rendered = render_files(
+        docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs, progress=progress
+    )
     t0 = time.perf_counter()
     report = write_tree(Path(out), rendered.files, force=force)
     rendered.timings["write"] = time.perf_counter() - t0

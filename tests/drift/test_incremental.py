@@ -1,0 +1,45 @@
+"""generate through the caches gives exactly what an uncached render gives, doing less."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from generator.drift.incremental import generate_incremental, render_files
+from generator.render.files import read_manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "api-reference/crm/deals/crm-deal-get.md"
+
+
+def _tree(out: Path) -> dict[str, str]:
+    return {p: (out / p).read_text(encoding="utf-8") for p in read_manifest(out)}
+
+
+def test_cached_generate_matches_uncached_and_skips_work(tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs_src", docs)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+
+    first, r1 = generate_incremental(docs, out, package_name="b24client", cache_dir=cache)
+    assert not r1.cache_hit and first.created and not first.updated
+    uncached = render_files(docs, package_name="b24client", cache_dir=None)
+    assert not uncached.cache_hit and _tree(out) == uncached.files
+
+    again, r2 = generate_incremental(docs, out, package_name="b24client", cache_dir=cache)
+    assert r2.cache_hit and "read" not in r2.timings and "render" not in r2.timings
+    assert not again.changed
+
+    page = docs / PAGE
+    page.write_text(page.read_text().replace("Number of the deal", "Deal number"))
+    edited, r3 = generate_incremental(docs, out, package_name="b24client", cache_dir=cache)
+    assert not r3.cache_hit
+    assert "b24client/api/crm.py" in edited.updated and not edited.created
+    assert len(edited.updated) < len(edited.unchanged), "only the affected files are written"
+    assert _tree(out) == render_files(docs, package_name="b24client", cache_dir=None).files
+
+    # the per-page reader cache was used and filled
+    assert any((cache / "pages").iterdir())
+    renamed, r4 = generate_incremental(docs, out, package_name="other", cache_dir=cache)
+    assert not r4.cache_hit and renamed.deleted, "the package name is part of the key"
+    assert (out / "other" / "client.py").is_file() and not (out / "b24client").exists()
