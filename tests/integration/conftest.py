@@ -53,19 +53,45 @@ class _Watch(logging.Handler):
 WATCH = _Watch()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _watch_everything() -> Iterator[_Watch]:
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(WATCH)
-    root.setLevel(logging.DEBUG)
-    # httpx/httpcore log every request at INFO/DEBUG: the URL of a webhook call carries its
-    # secret, so these are the records most likely to leak.
-    for name in ("httpx", "httpcore"):
+def _install_watch() -> None:
+    """Watch from the moment this conftest is imported (collection), so the records of every
+    test of the session are kept, not only those of this folder. Only the HTTP libraries'
+    and the runtimes' loggers are opened to DEBUG; the root level is left alone."""
+    logging.getLogger().addHandler(WATCH)
+    for name in ("httpx", "httpcore", "b24gen_templates.runtime", f"{PACKAGE}._runtime"):
         logging.getLogger(name).setLevel(logging.DEBUG)
-    yield WATCH
-    root.removeHandler(WATCH)
-    root.setLevel(old_level)
+
+
+_install_watch()
+
+
+def all_known_secrets() -> set[str]:
+    """The secrets the tests noted, and every secret any runtime copy in this process was
+    given (the template's and each generated package's ``_runtime.redact`` registry)."""
+    found = {s for s in WATCH.secrets if s}
+    for name, module in list(sys.modules.items()):
+        if name.endswith("runtime.redact") and hasattr(module, "_secrets"):
+            found.update(module._secrets)
+    return found
+
+
+def leaks() -> list[tuple[str, str]]:
+    secrets = all_known_secrets()
+    return [(secret, text[:200]) for text in WATCH.texts for secret in secrets if secret in text]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """test_zz_no_secrets scans what was seen up to its turn; this rescans the whole session."""
+    found = leaks()
+    if found:
+        terminalreporter.write_sep("=", "SECRETS LEAKED into logs/exceptions/reprs", red=True)
+        for secret, text in found[:20]:
+            terminalreporter.write_line(f"{secret[:4]}…: {text}")
+    else:
+        terminalreporter.write_line(
+            f"secrets scan: {WATCH.records} log records, {len(WATCH.texts)} texts, "
+            f"{len(all_known_secrets())} secrets: no leak"
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)

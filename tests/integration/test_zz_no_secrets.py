@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 import pytest
-from conftest import WATCH, remember_secrets
+from conftest import WATCH, all_known_secrets, leaks, remember_secrets
 
 
 def test_no_secret_anywhere(
@@ -44,10 +44,9 @@ def test_no_secret_anywhere(
 
     for record in caplog.records:
         WATCH.texts.append(record.getMessage())
-    secrets = {s for s in WATCH.secrets if s}
+    secrets = all_known_secrets()
     assert "hook-secret-under-watch" in secrets and len(secrets) >= 4
-    assert WATCH.records > 100 and len(WATCH.texts) > 10  # the watch did see traffic
+    assert WATCH.records > 20 and len(WATCH.texts) > 10  # the watch did see traffic
     # the URL of the failed calls was logged, with the secret masked
     assert any("/rest/1/***/crm.deal.list" in text for text in WATCH.texts)
-    leaks = [(secret, text[:200]) for text in WATCH.texts for secret in secrets if secret in text]
-    assert not leaks
+    assert not leaks()
