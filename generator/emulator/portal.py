@@ -122,13 +122,18 @@ class Portal:
         self.stats["calls"] += 1
         started = time.perf_counter()
         low = method.name.lower()
-        if low in self.keyed:
-            handler, action = self.keyed[low]
-            outcome = handler.handle(action, params)
-        elif (version, low) in self.entity_routes:
-            ent, action = self.entity_routes[(version, low)]
-            outcome = ent.handle(action, params)
-        else:
+        try:
+            if low in self.keyed:
+                handler, action = self.keyed[low]
+                outcome = handler.handle(action, params)
+            elif (version, low) in self.entity_routes:
+                ent, action = self.entity_routes[(version, low)]
+                outcome = ent.handle(action, params)
+            else:
+                outcome = None
+        except ApiError as err:
+            raise _as_documented(method, err) from None
+        if outcome is None:
             outcome = _example_outcome(method)
             outcome.wrote = self.is_write(method.name)
         processing = time.perf_counter() - started
@@ -279,6 +284,38 @@ def _required_error(method: Method, param: Param) -> ApiError:
         code = "" if err.code.strip().lower() in _EMPTY_CODES else err.code.strip()
         return ApiError(code, err.description or f"Required parameter {param.name}", status)
     return ApiError("ERROR_ARGUMENT", f"Could not find value for parameter {{{param.name}}}", 400)
+
+
+_NOT_FOUND_WORDS = ("not found", "не найден", "не существует", "does not exist", "not exist")
+_BAD_ARG_WORDS = (
+    "not defined", "invalid", "некоррект", "неверн", "не указан", "incorrect", "wrong",
+    "не передан",
+)  # fmt: skip
+
+
+def _as_documented(method: Method, err: ApiError) -> ApiError:
+    """Our generic NOT_FOUND / ERROR_ARGUMENT, spelt with the code the method's page gives
+    for that situation when it gives one (often an empty ``error``: "Пустое значение")."""
+    if method.api_version == 3 or not method.errors:
+        return err
+    if err.code in {e.code.strip() for e in method.errors}:
+        return err
+    not_found = "NOT_FOUND" in err.code
+    for e in method.errors:
+        code, desc = e.code.strip(), e.description.lower()
+        if any(w in code.upper() for w in _NOT_ARGUMENT_CODES) or desc.startswith(
+            ("access denied", "доступ запрещ")
+        ):
+            continue
+        if not_found:
+            fits = "NOT_FOUND" in code.upper() or any(w in desc for w in _NOT_FOUND_WORDS)
+        else:
+            fits = any(w in desc for w in _BAD_ARG_WORDS)
+        if fits:
+            status = e.status if e.status and 400 <= e.status < 500 else err.status
+            spelt = "" if code.lower() in _EMPTY_CODES else code
+            return ApiError(spelt, err.description, status, err.validation)
+    return err
 
 
 def _example_outcome(method: Method) -> Outcome:
