@@ -72,3 +72,4 @@ def test_json_report_of_the_year_keeps_the_contract(year):
     }
     md = render_diff(year, "markdown", old_label="ru-2025-08", new_label="ru")
     assert "| `calendar.event.add` | parameter removed: host | **yes** |" in md
+    assert len(md.encode()) < 1_000_000, "GitHub refuses job summaries over 1 MiB"

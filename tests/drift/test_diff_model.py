@@ -159,3 +159,15 @@ def test_identical_models_have_no_changes():
 def test_order_of_pages_does_not_matter(diff):
     shuffled = ApiModel(methods=tuple(reversed(NEW.methods)), events=tuple(reversed(NEW.events)))
     assert diff_models(OLD, shuffled) == diff
+
+
+def test_markdown_fits_a_job_summary_breaking_first(diff):
+    full = render_diff(diff, "markdown")
+    assert "<details>" in full and "left out" not in full
+    assert full.index("**yes**") < full.index("| no |"), "breaking changes come first"
+    small = render_diff(diff, "markdown", budget=len(full) // 2)
+    assert len(small.encode()) < len(full.encode())
+    assert "more line(s) left out to fit a job summary" in small
+    for line in full.splitlines():
+        if "**yes**" in line or line.startswith("### Removed"):
+            assert line in small, f"a breaking change was cut: {line}"
