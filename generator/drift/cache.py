@@ -60,7 +60,7 @@ def iter_files(root: Path) -> Iterator[tuple[str, os.DirEntry]]:
         subdirs = []
         for e in entries:
             path = f"{rel}/{e.name}" if rel else e.name
-            if e.is_dir(follow_symlinks=True):
+            if e.is_dir(follow_symlinks=False):  # as os.walk: no symlink loops
                 if not e.name.startswith("."):
                     subdirs.append((path, Path(e.path)))
             elif e.is_file(follow_symlinks=True):
