@@ -184,7 +184,7 @@ def _encode(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
         out.append((prefix, value))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.dictionaries(_name, _tree, min_size=1, max_size=4))
 def test_round_trip_of_nested_fields(data: dict[str, Any]) -> None:
     pairs: list[tuple[str, str]] = [("event", "ONTEST")]
