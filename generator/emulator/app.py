@@ -327,7 +327,10 @@ async def _read_params(request: Request, version: int) -> tuple[dict[str, Any], 
         if "json" in ctype or (version == 3) or text[:1] in "{[":
             try:
                 body = json.loads(text)
-            except ValueError:
+                # Lone UTF-16 surrogates ("\udab7") are valid JSON escapes but no text;
+                # PHP's json_decode refuses them, and so does the portal.
+                json.dumps(body, ensure_ascii=False).encode("utf-8")
+            except (ValueError, UnicodeEncodeError, RecursionError):
                 code = V3_INVALID_JSON if version == 3 else "INVALID_REQUEST"
                 raise ApiError(code, "The request body is not valid JSON", 400) from None
             if isinstance(body, dict):

@@ -301,20 +301,22 @@ def _as_documented(method: Method, err: ApiError) -> ApiError:
     if err.code in {e.code.strip() for e in method.errors}:
         return err
     not_found = "NOT_FOUND" in err.code
-    for e in method.errors:
-        code, desc = e.code.strip(), e.description.lower()
-        if any(w in code.upper() for w in _NOT_ARGUMENT_CODES) or desc.startswith(
-            ("access denied", "доступ запрещ")
-        ):
-            continue
-        if not_found:
-            fits = "NOT_FOUND" in code.upper() or any(w in desc for w in _NOT_FOUND_WORDS)
-        else:
-            fits = any(w in desc for w in _BAD_ARG_WORDS)
-        if fits:
-            status = e.status if e.status and 400 <= e.status < 500 else err.status
-            spelt = "" if code.lower() in _EMPTY_CODES else code
-            return ApiError(spelt, err.description, status, err.validation)
+    # A record that is not there is also an invalid id, so each kind falls back on the other.
+    for kind_not_found in (not_found, not not_found):
+        for e in method.errors:
+            code, desc = e.code.strip(), e.description.lower()
+            if any(w in code.upper() for w in _NOT_ARGUMENT_CODES) or desc.startswith(
+                ("access denied", "доступ запрещ")
+            ):
+                continue
+            if kind_not_found:
+                fits = "NOT_FOUND" in code.upper() or any(w in desc for w in _NOT_FOUND_WORDS)
+            else:
+                fits = any(w in desc for w in _BAD_ARG_WORDS)
+            if fits:
+                status = e.status if e.status and 400 <= e.status < 500 else err.status
+                spelt = "" if code.lower() in _EMPTY_CODES else code
+                return ApiError(spelt, err.description, status, err.validation)
     return err
 
 

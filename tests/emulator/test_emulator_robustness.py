@@ -84,3 +84,10 @@ def test_odd_field_names_are_data_not_sql(running, name: str) -> None:
 def test_odd_list_arguments_are_answered(running, client, params: dict[str, Any]) -> None:
     r = client.post(running.webhook_url + "crm.lead.list", json=params)
     assert r.status_code in (200, 400), r.text
+
+
+def test_lone_surrogates_are_an_invalid_body(running, client) -> None:
+    body = '{"filter": {"\\udab7TITLE": "x"}, "\\udcab": [1]}'
+    r = client.post(running.webhook_url + "crm.lead.list", content=body,
+                    headers={"Content-Type": "application/json"})  # fmt: skip
+    assert r.status_code == 400 and r.json()["error"] == "INVALID_REQUEST"
