@@ -28,6 +28,7 @@ from generator.extract.params import (
 from generator.extract.returns import build_returns, is_json, parse_json_lenient
 from generator.extract.text import METHOD_NAME, code_spans, links, plain
 from generator.model import Diagnostic, ErrorCode, Event, Method, Param, is_wire_name
+from generator.yfm.tables import Cell
 from generator.yfm.parser import Block, Directive, Fence, Heading, Para, Table, blank_unused_sections, parse_blocks
 
 # Fragments whose meaning the reader knows; they are never spliced into the page.
@@ -146,13 +147,12 @@ def _expand_includes(rel: str, blocks: list[Block], load: FragmentLoader | None,
             if frag is None:
                 out.append(b)
                 continue
+            # Spliced blocks claim the include's line: that is where the page shows them.
             for fb in frag:
-                fb = copy.deepcopy(fb)
+                fb = copy.copy(fb)
                 fb.line = b.line
                 if isinstance(fb, Table):
-                    for row in fb.rows:
-                        for c in row:
-                            c.line = b.line - 1
+                    fb.rows = [[Cell(c.text, b.line - 1) for c in row] for row in fb.rows]
                 out.append(fb)
             continue
         out.append(b)

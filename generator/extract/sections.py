@@ -8,6 +8,7 @@ spelling variants counted in CORPUS-GUIDE.md, never one fixed Russian phrase.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Latin letters that look Cyrillic: some headers were typed with a Latin "C" or "o".
 _LOOKALIKE = str.maketrans("aceopxkmtbhACEOPXKMTBH", "асеорхкмтвнАСЕОРХКМТВН")
@@ -69,6 +70,7 @@ _CYRILLIC = re.compile(r"[а-яё]", re.I)
 _MIXED_WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=8192)
 def normalise_words(text: str) -> str:
     """Lower case; Latin look-alike letters fixed only inside words that are Cyrillic."""
     low = text.lower()
@@ -77,6 +79,7 @@ def normalise_words(text: str) -> str:
     return _MIXED_WORD.sub(lambda m: m.group().translate(_LOOKALIKE) if _CYRILLIC.search(m.group()) else m.group(), low)
 
 
+@lru_cache(maxsize=4096)
 def h2_kind(text: str) -> str:
     t = normalise_words(text)
     for kind, rx in _H2_RULES:
@@ -85,6 +88,7 @@ def h2_kind(text: str) -> str:
     return OTHER
 
 
+@lru_cache(maxsize=4096)
 def nested_object_name(text: str) -> str | None:
     """The object a sub-heading describes: "Параметр fields" → "fields"; None if it names none."""
     raw = text.strip().strip("#").strip()

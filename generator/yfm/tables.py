@@ -131,20 +131,9 @@ def _dedent(text: str, indent: int) -> str:
 
 
 def _line_starts(state: StateBlock) -> list[int]:
-    # markdown-it keeps per-line offsets; bMarks[i] - tShift is not what we want (that is
-    # the first non-space); the raw start of line i is eMarks[i-1] + 1.
-    cached = state.env.get("_yfm_line_starts") if isinstance(state.env, dict) else None
-    if cached is not None and cached[0] is state.src:
-        return cached[1]
-    src = state.src
-    starts = [0]
-    i = src.find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = src.find("\n", i + 1)
-    if isinstance(state.env, dict):
-        state.env["_yfm_line_starts"] = (src, starts)
-    return starts
+    # markdown-it already holds each line's start offset (bMarks); only a blockquote shifts
+    # them, and then only within the same line, so bisecting them still finds the line.
+    return state.bMarks
 
 
 def yfm_table_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
