@@ -38,7 +38,9 @@ class Columns:
     def path(self, name: str) -> str:
         """A JSON path literal, safe inside single quotes whatever the field name holds."""
         real = name if name in self.types else self._by_lower.get(name.lower(), name)
-        return ('$."' + real.replace('"', '""') + '"').replace("'", "''")
+        # NUL cannot appear in an SQL text; such a field name simply matches nothing stored.
+        quoted = real.replace('"', '""').replace("\x00", "\ufffd")
+        return ('$."' + quoted + '"').replace("'", "''")
 
 
 def split_key(key: str) -> tuple[str, str]:

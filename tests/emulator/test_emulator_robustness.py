@@ -63,7 +63,7 @@ def test_no_server_errors_for_any_json(running, client, method: str, params: dic
     assert "time" in body
 
 
-@pytest.mark.parametrize("name", ["TITLE'", 'TI"TLE', "a') OR 1=1 --", "$.x"])
+@pytest.mark.parametrize("name", ["TITLE'", 'TI"TLE', "a') OR 1=1 --", "$.x", "NUL\x00"])
 def test_odd_field_names_are_data_not_sql(running, name: str) -> None:
     r = httpx.post(
         running.webhook_url + "crm.lead.list",
