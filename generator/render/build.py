@@ -46,7 +46,8 @@ ROOT_RESERVED = (
 )
 # Names imported at module level of every generated types module.
 TYPES_RESERVED = ("Any", "Literal", "NotRequired", "Required", "TypedDict")
-_LITERAL_OK = re.compile(r"[^\s\"'\\]{1,64}\Z")
+# Listed values become a Literal only when they look like tokens (not operators or prose).
+_LITERAL_OK = re.compile(r"[\w.:/-]{1,64}\Z")
 _READ_VERBS = (
     "get",
     "list",
@@ -583,8 +584,6 @@ def build(model: ApiModel, package: str) -> PackageView:
             reg = class_registries[mv.name]
             parts = node.path.split(".")
             base = camel(*parts) if node is not v3_root else "V3"
-            if node is not v3_root and mv.title == "v3":
-                base = "V3" + base
             sync_cls = reg.claim(base)
             async_cls = reg.claim("Async" + base)
         reserved = reserved_root() if is_root else ()

@@ -13,7 +13,7 @@ from generator.model import ApiModel, Param, walk_params
 from generator.paths import templates_dir
 from generator.render import text as tx
 from generator.render.build import MethodView, PackageView, build, reserved_root
-from generator.render.fmt import format_python
+from generator.render.fmt import LINE_LENGTH, format_python
 from generator.render.naming import is_plain
 from generator.render.typemap import ANY, QUALIFIED, Ann
 
@@ -40,10 +40,29 @@ def _env() -> jinja2.Environment:
         md_cell=tx.md_cell,
         md_text=tx.md_text,
         call_path=_call_path,
+        param_decl=_param_decl,
         arg_params=_arg_params,
         walk=lambda params, prefix: list(walk_params(params, prefix)),
     )
     return env
+
+
+def _param_decl(arg: Any, shadowed: frozenset[str], stub: bool) -> str:
+    """``name: annotation[ = default]``, parenthesised exactly where black would.
+
+    Black (and not ruff) wraps a union annotation in parentheses when the parameter's own
+    line is too long once the signature is split one parameter per line.
+    """
+    ann = arg.ann.render(shadowed)
+    union = arg.ann.name == "|"
+    default = ""
+    if not arg.required:
+        ann = f"{ann} | {QUALIFIED['NotGiven'] if 'NotGiven' in shadowed else 'NotGiven'}"
+        union = True
+        default = " = ..." if stub else " = _NOT_GIVEN"
+    if union and len(f"        {arg.py}: {ann}{default},") > LINE_LENGTH:
+        ann = f"({ann})"
+    return f"{arg.py}: {ann}{default}"
 
 
 def _call_path(m: MethodView) -> str:

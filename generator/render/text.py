@@ -87,7 +87,8 @@ def docstring(lines: list[str]) -> str:
     if not body:
         return ""
     if body.endswith('"'):
-        body = body[:-1] + '\\"'
+        # black and ruff treat a docstring ending in a quote differently; avoid the case
+        body += "."
     return body
 
 
