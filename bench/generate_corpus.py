@@ -1,0 +1,71 @@
+"""Cold `b24gen generate` of a whole corpus (default ru/): wall time and peak memory.
+
+Usage: python bench/generate_corpus.py [--corpus ru] [--runs 3]
+
+Each run writes into a fresh empty folder (cold: nothing to reuse). Prints the median,
+the reader's own share (a cold `b24gen model` of the same corpus, measured in this run),
+seconds per method, and peak memory of the process tree. Targets: <= 10 s for ~1,650
+methods (<= 0.006 s a method; openapi-python-client needs 0.077 s an operation on
+Stripe's spec on this machine, a figure quoted in the issue, not measured here) and
+< 600 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import SHARED, b24gen, median, run_measured  # noqa: E402
+
+OPENAPI_PYTHON_CLIENT_S_PER_OP = 0.077  # quoted in issue 3 (32 s for 417 operations)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default="ru")
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    docs = SHARED / a.corpus
+    tmp = Path(tempfile.mkdtemp(prefix="b24gen-bench-"))
+    gen_times, gen_peaks, model_times = [], [], []
+    try:
+        for i in range(a.runs):
+            out = tmp / f"out{i}"
+            wall, peak = run_measured(
+                b24gen("generate", "--docs", str(docs), "--out", str(out), "--no-progress")
+            )
+            gen_times.append(wall)
+            gen_peaks.append(peak)
+            wall, _ = run_measured(
+                b24gen("model", str(docs), "--json", str(tmp / "m.json"), "--no-progress")
+            )
+            model_times.append(wall)
+        methods = len(json.loads((tmp / "m.json").read_text(encoding="utf-8"))["methods"])
+        files = sum(1 for p in (tmp / "out0").rglob("*") if p.is_file())
+        lines = sum(
+            p.read_text(encoding="utf-8").count("\n")
+            for p in (tmp / "out0").rglob("*.py*")
+            if p.is_file()
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    g, m = median(gen_times), median(model_times)
+    print(f"corpus: {docs}, {methods} methods -> {files} files, {lines} lines of Python")
+    print(f"b24gen generate (cold):  median {g:.2f} s  runs {[round(x, 2) for x in gen_times]}")
+    print(f"  of which reading (b24gen model, same run): median {m:.2f} s")
+    print(f"  rendering + formatting + writing:          ~{g - m:.2f} s")
+    print(f"per method: {g / methods * 1000:.2f} ms (target <= 6 ms; target total <= 10 s)")
+    print(
+        f"vs openapi-python-client's quoted {OPENAPI_PYTHON_CLIENT_S_PER_OP * 1000:.0f} ms/op: "
+        f"{OPENAPI_PYTHON_CLIENT_S_PER_OP / (g / methods):.1f}x faster"
+    )
+    print(f"peak memory (process tree RSS): {max(gen_peaks)} MB (target < 600 MB)")
+
+
+if __name__ == "__main__":
+    main()
