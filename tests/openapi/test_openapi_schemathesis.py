@@ -14,9 +14,10 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from schemathesis.specs.openapi.checks import (
 from generator.openapi import build_spec
 
 CRM_ENTITY_PATHS = r"^/crm\.(lead|deal|contact|company|item)\.(add|get|update|delete|list|fields)$"
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 15
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -50,31 +51,42 @@ def _first_line(exc: BaseException) -> str:
     return "; ".join(f"{a}: {b}"[:200] for a, b in found) or text.splitlines()[0][:200]
 
 
+@dataclass(frozen=True)
+class Served:
+    webhook: str
+    log: Path  # everything b24gen serve printed: its address, then any tracebacks
+
+    def errors(self) -> str:
+        """The last line of each traceback the server logged (the exception), counted."""
+        lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+        found = Counter(
+            line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception)\b", line)
+        )
+        return "; ".join(f"{n}x {line[:160]}" for line, n in found.most_common(5))
+
+
 @pytest.fixture
-def served_webhook(ru_model: Any, tmp_path: Path) -> Iterator[str]:
-    """``b24gen serve`` on a free loopback port, serving the ru model; its webhook URL."""
+def served(ru_model: Any, tmp_path: Path) -> Iterator[Served]:
+    """``b24gen serve`` on a free loopback port, serving the ru model."""
     model_file = tmp_path / "ru-model.json"
     model_file.write_text(ru_model.to_json(indent=None), encoding="utf-8")
+    log = tmp_path / "serve.log"
     command = [sys.executable, "-m", "generator.cli", "serve", "--model", str(model_file)]
     command += ["--port", "0", "--limits", "none", "--token", "schemathesis-token"]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-    )
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
-        url = ""
         deadline = time.monotonic() + 60
-        assert proc.stdout is not None
-        while not url and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            if line.startswith("webhook: "):
-                url = line.split(" ", 1)[1].strip()
-        assert url, f"b24gen serve did not announce its address (exit {proc.poll()})"
-        # drain the rest of its output so that its logging never blocks on a full pipe
-        threading.Thread(target=proc.stdout.read, daemon=True).start()
-        yield url
+        url = ""
+        while not url and proc.poll() is None and time.monotonic() < deadline:
+            text = log.read_text(encoding="utf-8", errors="replace")
+            url = next(
+                (ln[9:].strip() for ln in text.splitlines() if ln.startswith("webhook: ")), ""
+            )
+            time.sleep(0.05)
+        assert url, f"b24gen serve did not announce its address (exit {proc.poll()}): {text}"
+        yield Served(url, log)
     finally:
         proc.terminate()
         try:
@@ -87,12 +99,12 @@ def served_webhook(ru_model: Any, tmp_path: Path) -> Iterator[str]:
 @pytest.mark.corpus
 @pytest.mark.slow
 def test_schemathesis_finds_nothing_on_the_crm_entity_methods(
-    ru_model: Any, served_webhook: str
+    ru_model: Any, served: Served
 ) -> None:
     schema = schemathesis.openapi.from_dict(build_spec(ru_model)).include(
         path_regex=CRM_ENTITY_PATHS
     )
-    base_url = served_webhook.rstrip("/")  # http://127.0.0.1:port/rest/1/<token>
+    base_url = served.webhook.rstrip("/")  # http://127.0.0.1:port/rest/1/<token>
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 30, [op.label for op in operations]
 
@@ -101,31 +113,9 @@ def test_schemathesis_finds_nothing_on_the_crm_entity_methods(
     calls = sum(_exercise(op, base_url, failures) for op in operations)
     elapsed = time.monotonic() - started
     assert calls >= len(operations) * 2, f"only {calls} calls were made"
-    known = {
-        label: {f for f in found if _KNOWN_EMULATOR_ISSUE.search(f)}
-        for label, found in failures.items()
-    }
-    unknown = {label: found - known[label] for label, found in failures.items()}
-    assert not any(unknown.values()), _listing(unknown) + f"\n({calls} calls, {elapsed:.1f} s)"
-    if any(known.values()):
-        # the spec is right and the emulator is not: reported, not hidden, and the test
-        # passes by itself once generator/emulator is fixed
-        pytest.xfail("known emulator deviations:\n" + _listing(known))
-
-
-# Emulator faults this test finds, reported to the emulator's owner; they are listed (as an
-# xfail with every case) rather than failing the suite, and the test passes by itself once
-# they are fixed:
-# - 500 for some generated bodies (seen: ids beyond SQLite's integer range, list/dict values
-#   in filter/fields, lone surrogates in keys of list filters);
-# - for a missing or invalid id, an error code the method's page does not list (NOT_FOUND,
-#   ERROR_ARGUMENT) where the docs give the code as empty ("Пустое значение": "ID is not
-#   defined or invalid", "Not found").
-# Anything else (a success answer outside its schema, an undocumented status or content
-# type on a non-500 answer) is a fault of the export or of the emulator that fails the test.
-_KNOWN_EMULATOR_ISSUE = re.compile(
-    r'^500 ST101 |^4\d\d ST108 Response violates schema: "[^"]*" is not one of '
-)
+    logged = served.errors()
+    summary = f"\n({calls} calls, {elapsed:.1f} s; server log: {logged or 'no tracebacks'})"
+    assert not failures, _listing(failures) + summary
 
 
 def _listing(failures: dict[str, set[str]]) -> str:
