@@ -47,9 +47,8 @@ def render_files(
     from generator.render import render_package
 
     t1 = time.perf_counter()
-    model = read_model(
-        docs, jobs=jobs, cache_dir=None if cache_dir is None else cache_dir / "pages"
-    )
+    pages = None if cache_dir is None else cache_dir / "pages"
+    model = read_model(docs, jobs=jobs, cache_dir=pages, progress=progress)
     t2 = time.perf_counter()
     files = dict(render_package(model, package_name=package_name))
     t3 = time.perf_counter()
