@@ -14,17 +14,15 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
-def read_model(docs: Path, *, jobs: int | None = None, cache_dir: Path | None = None):
-    """The reader, with the per-page cache when this reader version accepts one."""
+def read_model(
+    docs: Path, *, jobs: int | None = None, cache_dir: Path | None = None, progress: bool = False
+):
+    """The reader, with its per-page cache in ``cache_dir`` when given."""
     from generator.reader import read_docs
 
     if cache_dir is not None:
-        try:
-            return read_docs(docs, progress=False, jobs=jobs, cache_dir=cache_dir)
-        except TypeError as exc:
-            if "cache_dir" not in str(exc):
-                raise
-    return read_docs(docs, progress=False, jobs=jobs)
+        return read_docs(docs, progress=progress, jobs=jobs, cache_dir=cache_dir)
+    return read_docs(docs, progress=progress, jobs=jobs)
 
 
 def run_diff(
