@@ -254,3 +254,35 @@ def test_router_limits_body_and_reports_handler_errors() -> None:
 
     r = _post(router, BODY)
     assert r.status_code == 500 and "secret detail" not in r.text
+
+
+def test_index_like_keys_that_are_not_indexes_stay_keys() -> None:
+    form = parse_form("a[00]=x&a[1]=y&b[%C2%B2]=z&c[" + "9" * 5000 + "]=w&c[]=v&d[-1]=u")
+    assert form["a"] == {"00": "x", "1": "y"}
+    assert form["b"] == {"²": "z"}
+    assert form["c"] == {"9" * 5000: "w", "0": "v"}
+    assert form["d"] == {"-1": "u"}
+
+
+def test_oversized_text_body_is_malformed() -> None:
+    with pytest.raises(MalformedEventError, match="too large"):
+        parse_form("event=A&x=" + "y" * (1 << 20))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.text(st.sampled_from(list("0123456789²٣-x")), max_size=4), max_size=3),
+            st.text(max_size=3),
+        ),
+        max_size=6,
+    )
+)
+def test_digit_like_keys_never_crash(entries: list[tuple[list[str], str]]) -> None:
+    pairs = [("event", "ONX"), ("auth[application_token]", TOKEN)]
+    pairs += [("data" + "".join(f"[{k}]" for k in keys), value) for keys, value in entries]
+    try:
+        parse_event(urlencode(pairs), application_token=TOKEN)
+    except MalformedEventError:
+        pass
