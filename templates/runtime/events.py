@@ -240,6 +240,8 @@ def _parse_json(body: bytes | str) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedEventError(f"body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise MalformedEventError("body is not valid JSON: nested too deeply") from None
 
 
 # -- ASGI --------------------------------------------------------------------------------

@@ -131,6 +131,8 @@ def test_non_ascii_bytes_and_bad_json_are_malformed() -> None:
         parse_event("event=лид".encode(), application_token=TOKEN)
     with pytest.raises(MalformedEventError, match="not valid JSON"):
         parse_event(b"{", application_token=TOKEN, content_type="application/json")
+    with pytest.raises(MalformedEventError, match="nested too deeply"):
+        parse_event(b"[" * 100_000, application_token=TOKEN, content_type="application/json")
     with pytest.raises(MalformedEventError, match="not a list"):
         parse_event(b"[1]", application_token=TOKEN, content_type="application/json")
 
