@@ -21,4 +21,4 @@ def generate(docs: Any, out: Any, package_name: str = "b24client") -> Any:
     return _generate(docs, out, package_name)
 
 
-__all__ = ["render_package", "generate"]
+__all__ = ["generate", "render_package"]

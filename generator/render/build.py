@@ -164,7 +164,7 @@ class PackageView:
 class _Node:
     segment: str
     path: str
-    children: dict[str, "_Node"] = field(default_factory=dict)
+    children: dict[str, _Node] = field(default_factory=dict)
     method: Method | None = None
 
 
@@ -185,7 +185,7 @@ def _insert(root: _Node, method: Method, segments: list[str]) -> bool:
 def reserved_root() -> tuple[str, ...]:
     names = set(ROOT_RESERVED)
     try:
-        from b24gen_templates.runtime import client as rt_client  # noqa: PLC0415
+        from b24gen_templates.runtime import client as rt_client
 
         for cls_name in ("SyncTransportClient", "AsyncTransportClient"):
             cls = getattr(rt_client, cls_name, None)
@@ -230,9 +230,8 @@ def _literal(p: Param) -> Ann | None:
         return None
     kind = base_kind(p.type)
     values = list(dict.fromkeys(tx.clean(v) for v in p.values))
-    if kind == "str" or (kind == "" and not p.type):
-        if all(_LITERAL_OK.match(v) for v in values):
-            return Ann("Literal", tuple(Ann(tx.py_str(v)) for v in values))
+    if (kind == "str" or (kind == "" and not p.type)) and all(_LITERAL_OK.match(v) for v in values):
+        return Ann("Literal", tuple(Ann(tx.py_str(v)) for v in values))
     if kind == "int":
         try:
             ints = list(dict.fromkeys(int(v) for v in values))
@@ -472,7 +471,7 @@ def _errors(model: ApiModel) -> tuple[list[ErrorView], list[str], dict[str, str]
             described.setdefault(e.code, e)
     runtime: dict[str, str] = {}
     try:
-        from b24gen_templates.runtime.errors import Bitrix24Error  # noqa: PLC0415
+        from b24gen_templates.runtime.errors import Bitrix24Error
 
         runtime = {code: cls.__name__ for code, cls in Bitrix24Error._registry.items()}
         runtime_names = set(__import__("b24gen_templates.runtime.errors").runtime.errors.__all__)

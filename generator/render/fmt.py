@@ -25,10 +25,10 @@ def _ruff() -> str:
     if found:
         return found
     try:
-        from ruff.__main__ import find_ruff_bin  # noqa: PLC0415
+        from ruff.__main__ import find_ruff_bin
 
         return str(find_ruff_bin())
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise FormatError(f"ruff is not installed ({sys.executable} -m pip install ruff)") from exc
 
 
@@ -60,6 +60,7 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
             capture_output=True,
             text=True,
             env={**os.environ, "RUFF_NO_CACHE": "true"},
+            check=False,
         )
         if proc.returncode != 0:
             detail = (proc.stderr.strip() or proc.stdout.strip())[-3000:]

@@ -19,15 +19,17 @@ The generated code always sends the exact wire name.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 _RUN = re.compile(r"[^A-Za-z0-9_]+")
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
+@functools.lru_cache(maxsize=65536)
 def sanitize(wire: str) -> str:
     """Steps 1-3 of the rule: a syntactically valid identifier, not yet checked for clashes."""
     text = unicodedata.normalize("NFKC", wire)
@@ -60,6 +62,7 @@ def assign_names(wires: Iterable[str], reserved: Iterable[str] = ()) -> dict[str
     return result
 
 
+@functools.lru_cache(maxsize=65536)
 def camel(*parts: str) -> str:
     """``("crm", "activity", "badge")`` -> ``CrmActivityBadge`` (for class names)."""
     out = []

@@ -12,7 +12,7 @@ import jinja2
 from generator.model import ApiModel, Param, walk_params
 from generator.paths import templates_dir
 from generator.render import text as tx
-from generator.render.build import MethodView, PackageView, build, reserved_root
+from generator.render.build import MethodView, build, reserved_root
 from generator.render.fmt import LINE_LENGTH, format_python
 from generator.render.naming import is_plain
 from generator.render.typemap import ANY, QUALIFIED, Ann
@@ -24,7 +24,7 @@ GENERATED_VERSION = "0.1.0"
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=False,  # noqa: S701 - we emit Python and Markdown, escaped by our filters
+        autoescape=False,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -95,7 +95,7 @@ def _runtime_files(package: str) -> dict[str, str]:
 
 def _events_module(model: ApiModel, package: str) -> str | None:
     try:
-        from generator.events import render_events_module  # noqa: PLC0415
+        from generator.events import render_events_module
     except ImportError:
         return None
     return render_events_module(model, package)
@@ -184,7 +184,7 @@ def render_package(model: ApiModel, *, package_name: str = "b24client") -> dict[
 
 def _runtime_error_names() -> list[str]:
     try:
-        from b24gen_templates.runtime import errors  # noqa: PLC0415
+        from b24gen_templates.runtime import errors
     except Exception:  # noqa: BLE001 - written concurrently by another engineer
         return ["Bitrix24Error"]
     return sorted(n for n in errors.__all__ if n != "register")
@@ -197,7 +197,7 @@ def write_package(
 
     A file in ``out`` the generator does not own is an error (``ValueError``) unless ``force``.
     """
-    from generator.render.files import WriteConflict, write_tree  # noqa: PLC0415
+    from generator.render.files import WriteConflict, write_tree
 
     files = render_package(model, package_name=package_name)
     try:
@@ -208,9 +208,9 @@ def write_package(
 
 def generate(docs: Path, out: Path, package_name: str = "b24client") -> Any:
     """Read ``docs``, render the package and write it to ``out`` atomically."""
-    from generator.reader import read_docs  # noqa: PLC0415
+    from generator.reader import read_docs
 
     return write_package(read_docs(Path(docs), progress=False), out, package_name=package_name)
 
 
-__all__ = ["render_package", "generate", "Ann"]
+__all__ = ["Ann", "generate", "render_package"]

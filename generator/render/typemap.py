@@ -7,6 +7,7 @@ builtin inside its class body) and not in another.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ class Ann:
     """``name[args]``; ``name == "|"`` is a union of ``args``; ``lit`` holds Literal values."""
 
     name: str
-    args: tuple["Ann", ...] = ()
+    args: tuple[Ann, ...] = ()
 
     def render(self, shadowed: frozenset[str] = frozenset(), td_prefix: str = "_t.") -> str:
         """Annotation text; ``TD:Name`` (a generated TypedDict) gets ``td_prefix``."""
@@ -133,6 +134,7 @@ class Mapped:
     meaning: str = ""  # what a domain type means, for docstrings
 
 
+@functools.lru_cache(maxsize=4096)
 def map_type(expr: str) -> Mapped:
     """``"string|array"`` -> ``str | list[Any]``; ``"integer[]"`` -> ``list[int]``; unknown -> Any."""
     parts = [p for p in _SPLIT.split(_CLEAN.sub("", expr or "")) if p]
@@ -156,7 +158,7 @@ def _map_one(part: str) -> tuple[Ann, str]:
     key = part.lower()
     if key in _BASE:
         ann, meaning = _BASE[key]
-    elif key.endswith(".id") or key.endswith("_id"):
+    elif key.endswith((".id", "_id")):
         ann, meaning = INT, f"id of a {part.rsplit('.', 1)[0]}"
     elif key.endswith(".code"):
         ann, meaning = STR, f"code of a {part.rsplit('.', 1)[0]}"

@@ -44,7 +44,7 @@ def run_mypy(
         env["MYPYPATH"] = mypypath
     cmd = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--show-error-codes"]
     cmd += ["--cache-dir", str(cache or cwd / ".mypy_cache"), *targets]
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, check=False)
 
 
 def resolve(client: object, dotted: str) -> object:

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import compileall
-import os
 import inspect
+import os
 import re
 from pathlib import Path
 from typing import Any

@@ -186,7 +186,7 @@ def check_markdown(rel: str, text: str) -> None:
             cells = len(re.findall(r"(?<!\\)\|", line))
             if line.startswith("|---"):
                 continue
-            if width is None or line.startswith("| Parameter") or line.startswith("| Error"):
+            if width is None or line.startswith(("| Parameter", "| Error")):
                 width = cells
             assert cells == width or line.startswith("| Namespace"), (rel, line)
         else:

@@ -23,7 +23,13 @@ def test_sanitize_examples() -> None:
 
 def test_keywords_get_a_trailing_underscore() -> None:
     names = assign_names(["from", "def", "class", "import", "to"])
-    assert names == {"from": "from_", "def": "def_", "class": "class_", "import": "import_", "to": "to"}
+    assert names == {
+        "from": "from_",
+        "def": "def_",
+        "class": "class_",
+        "import": "import_",
+        "to": "to",
+    }
 
 
 def test_valid_names_keep_their_spelling_and_clashes_are_disambiguated() -> None:

@@ -56,7 +56,10 @@ def _digest(files: dict[str, str]) -> str:
 
 @pytest.mark.slow
 def test_deterministic_across_runs_and_hash_seeds(docs_src_model: Any) -> None:
-    here = {"docs_src": _digest(render_package(docs_src_model)), "hard": _digest(render_package(hard_model()))}
+    here = {
+        "docs_src": _digest(render_package(docs_src_model)),
+        "hard": _digest(render_package(hard_model())),
+    }
     assert _digest(render_package(hard_model())) == here["hard"]
     for seed in ("1", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
@@ -69,7 +72,9 @@ def test_deterministic_across_runs_and_hash_seeds(docs_src_model: Any) -> None:
 
 def _black_check(paths: list[Path], cwd: Path) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "black", "--check", "--diff", "-q", "-l", "100"]
-    return subprocess.run(cmd + ["-t", "py311", *map(str, paths)], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run(
+        cmd + ["-t", "py311", *map(str, paths)], cwd=cwd, capture_output=True, text=True
+    )
 
 
 @pytest.mark.slow
@@ -84,8 +89,40 @@ def test_black_agrees_on_a_sample_of_the_ru_package(corpus_tree: Path) -> None:
     pkg = corpus_tree / "b24_ru" / "b24_ru"
     sample = [pkg / "client.py", pkg / "client.pyi", pkg / "errors.py", pkg / "__init__.py"]
     for name in ("user", "tasks", "im", "catalog"):
-        sample += [pkg / "api" / f"{name}.py", pkg / "api" / f"{name}.pyi", pkg / "types" / f"{name}.py"]
+        sample += [
+            pkg / "api" / f"{name}.py",
+            pkg / "api" / f"{name}.pyi",
+            pkg / "types" / f"{name}.py",
+        ]
     sample = [p for p in sample if p.exists()]
     assert len(sample) >= 10
     proc = _black_check(sample, corpus_tree)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_generated_project_installs_with_pip_and_imports(tmp_path: Path) -> None:
+    """The committed generated/ project is installable: pip builds and installs it."""
+    target = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"]
+        + ["--no-cache-dir", "--target", str(target), str(GENERATED)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (target / "b24client" / "py.typed").exists()
+    assert (target / "b24client" / "api" / "crm.pyi").exists()
+    assert (target / "b24client" / "_runtime" / "client.py").exists()
+    check = (
+        "import b24client, inspect; c = b24client.Client.from_webhook("
+        "'https://p.example/rest/1/s/'); print(inspect.signature(c.crm.lead.add))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    run = subprocess.run(
+        [sys.executable, "-c", check], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert "fields:" in run.stdout and "-> 'int'" in run.stdout

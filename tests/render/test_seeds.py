@@ -39,13 +39,15 @@ def ru_client(ru_model: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     from generator.model import ApiModel
 
     model = ApiModel(methods=tuple(ru_model.method(n) for n in methods))
-    root = write_files(tmp_path_factory.mktemp("seeds"), render_package(model, package_name="b24seed"))
+    root = write_files(
+        tmp_path_factory.mktemp("seeds"), render_package(model, package_name="b24seed")
+    )
     with imported(root, "b24seed") as pkg:
         yield pkg.Client.from_webhook("https://portal.example/rest/1/s/"), pkg
 
 
 def test_badge_add(ru_client: Any) -> None:
-    client, pkg = ru_client
+    client, _ = ru_client
     fn = client.crm.activity.badge.add
     assert shape(fn) == [("code", True), ("title", True), ("value", True), ("type", True)]
     hints = typing.get_type_hints(fn)
@@ -82,7 +84,7 @@ def test_lead_contact_add(ru_client: Any) -> None:
 
 def test_lead_add_current_page(ru_client: Any) -> None:
     # The current ru page no longer marks ``fields`` as required (the seed did, below).
-    client, pkg = ru_client
+    client, _ = ru_client
     fn = client.crm.lead.add
     assert [n for n, _ in shape(fn)] == ["fields", "params"]
     hints = typing.get_type_hints(fn)

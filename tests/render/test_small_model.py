@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from generator.render import render_package
-from tests.render.helpers import hard_model, imported, resolve, run_mypy, write_files
+from tests.render.helpers import hard_model, imported, run_mypy, write_files
 
 PKG = "b24small"
 
@@ -169,7 +169,9 @@ def test_errors_by_code(pkg: Any) -> None:
     assert base.for_code("100").__name__ == "Error100"
     assert base.for_code("Пустое значение") is base
     assert "QUERY_LIMIT_EXCEEDED" in pkg.errors.SYSTEM_ERRORS
-    doc = inspect.getdoc(pkg.Client.from_webhook("https://p.example/rest/1/s/").crm.activity.badge.add)
+    doc = inspect.getdoc(
+        pkg.Client.from_webhook("https://p.example/rest/1/s/").crm.activity.badge.add
+    )
     assert "AccessDeniedError: ACCESS_DENIED No access" in doc
     assert "api-reference/crm/badge-add.md" in doc
 

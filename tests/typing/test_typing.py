@@ -22,7 +22,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mypy-cache")
 
 
-def _check(name: str, tmp_path: Path, cache: Path):  # noqa: ANN202
+def _check(name: str, tmp_path: Path, cache: Path):
     shutil.copy(HERE / name, tmp_path / name)
     return run_mypy(tmp_path, name, cache=cache, mypypath=str(GENERATED))
 
@@ -37,9 +37,7 @@ def test_wrong_calls_are_rejected(tmp_path: Path, cache: Path) -> None:
     assert proc.returncode == 1, proc.stdout + proc.stderr
     lines = (HERE / "usage_wrong.py").read_text().splitlines()
     expected = {
-        i: m.group(1)
-        for i, line in enumerate(lines, 1)
-        if (m := re.search(r"# E: ([\w-]+)", line))
+        i: m.group(1) for i, line in enumerate(lines, 1) if (m := re.search(r"# E: ([\w-]+)", line))
     }
     got: dict[int, set[str]] = {}
     for line in proc.stdout.splitlines():

@@ -22,6 +22,7 @@ def wrong() -> None:
     lead_id: str = client.crm.lead.add(fields={})  # E: assignment
     client.crm.lead.nosuchmethod()  # E: attr-defined
     client.v3.tasks.task.add(fields={"title": "no creator"})  # E: typeddict-item
+    print(lead_id)
 
 
 async def wrong_async() -> None:

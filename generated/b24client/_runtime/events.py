@@ -98,6 +98,8 @@ def parse_form(body: bytes | str) -> dict[str, Any]:
                 f"body is not form-encoded: non-ASCII byte at offset {exc.start}"
             ) from None
     else:
+        if len(body) > MAX_BODY:
+            raise MalformedEventError(f"body too large: {len(body)} characters (limit {MAX_BODY})")
         text = body
     if not text.strip():
         raise MalformedEventError("empty body: expected event=…&data[…]=…&auth[…]=…")
@@ -152,17 +154,21 @@ def _insert(node: dict[str, Any], path: list[str], value: str, key: str) -> None
         node = child
 
 
+# a list index as PHP writes one: no sign, no leading zero, ASCII digits (str.isdigit would
+# also take "²" and "٣", and int() refuses strings of more than 4300 digits)
+_INDEX = re.compile(r"^(?:0|[1-9][0-9]{0,8})$")
+
+
 def _next_index(node: dict[str, Any]) -> int:
-    nums = [int(k) for k in node if k.isdigit()]
+    nums = [int(k) for k in node if _INDEX.match(k)]
     return max(nums) + 1 if nums else 0
 
 
 def _listify(node: dict[str, Any]) -> Any:
-    """Dicts keyed 0..n-1 become lists, recursively; other dicts stay dicts."""
+    """Dicts keyed exactly 0..n-1 become lists, recursively; other dicts stay dicts."""
     out = {k: _listify(v) if isinstance(v, dict) else v for k, v in node.items()}
-    keys = list(out)
-    if keys and all(k.isdigit() for k in keys) and sorted(map(int, keys)) == list(range(len(keys))):
-        return [out[str(i)] for i in range(len(keys))]
+    if out and all(_INDEX.match(k) for k in out) and {int(k) for k in out} == set(range(len(out))):
+        return [out[str(i)] for i in range(len(out))]
     return out
 
 
@@ -234,6 +240,8 @@ def _parse_json(body: bytes | str) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedEventError(f"body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise MalformedEventError("body is not valid JSON: nested too deeply") from None
 
 
 # -- ASGI --------------------------------------------------------------------------------

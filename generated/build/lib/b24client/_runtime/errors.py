@@ -1,0 +1,190 @@
+"""Exceptions raised by the generated client.
+
+Every error the portal answers with becomes a :class:`Bitrix24Error` subclass looked up by its
+code (:meth:`Bitrix24Error.for_code`); the generated ``errors.py`` registers one class per
+documented code with :func:`register`. Unknown codes give the base class, text kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from .redact import scrub
+
+__all__ = [
+    "Bitrix24Error",
+    "ConfigurationError",
+    "ExpiredTokenError",
+    "InsecureURLError",
+    "InvalidTokenError",
+    "MethodNotFoundError",
+    "OperationTimeLimitError",
+    "QueryLimitExceededError",
+    "TokenRefreshError",
+    "TransportError",
+    "WriteOutcomeUnknownError",
+    "register",
+]
+
+_E = TypeVar("_E", bound="type[Bitrix24Error]")
+
+
+class Bitrix24Error(Exception):
+    """An error answered by the portal (or met on the way to it).
+
+    ``code`` is the portal's code (``ACCESS_DENIED``, ``expired_token``...), ``description``
+    its text, ``status`` the HTTP status, ``method`` the REST method called, ``validation``
+    the REST 3.0 per-field messages. Secrets never appear in the text (it is scrubbed).
+    """
+
+    _registry: ClassVar[dict[str, type[Bitrix24Error]]] = {}
+    _registry_folded: ClassVar[dict[str, type[Bitrix24Error]]] = {}
+
+    def __init__(
+        self,
+        code: str,
+        description: str = "",
+        *,
+        status: int | None = None,
+        method: str | None = None,
+        validation: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        self.code = code
+        self.description = scrub(description)
+        self.status = status
+        self.method = method
+        self.validation: tuple[Mapping[str, Any], ...] = tuple(validation)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        text = f"{self.code}: {self.description}" if self.description else self.code
+        where = []
+        if self.method:
+            where.append(f"method {self.method}")
+        if self.status is not None:
+            where.append(f"HTTP {self.status}")
+        if where:
+            text += f" ({', '.join(where)})"
+        for item in self.validation:
+            field = item.get("field") or item.get("name")
+            message = item.get("message") or item
+            text += f"\n  - {field}: {message}" if field else f"\n  - {message}"
+        return scrub(text)
+
+    def __repr__(self) -> str:
+        return scrub(
+            f"{type(self).__name__}(code={self.code!r}, description={self.description!r}, "
+            f"status={self.status!r}, method={self.method!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keeps the keyword-only fields across pickling (multiprocessing, pytest-xdist).
+        return (_rebuild, (type(self), self.code, self.description, self.status, self.method))
+
+    @classmethod
+    def for_code(cls, code: str) -> type[Bitrix24Error]:
+        """The class registered for ``code`` (exact, then case-insensitive), else the base."""
+        found = cls._registry.get(code) or cls._registry_folded.get(code.casefold())
+        return found if found is not None else Bitrix24Error
+
+    @classmethod
+    def from_answer(
+        cls,
+        code: str,
+        description: str = "",
+        *,
+        status: int | None = None,
+        method: str | None = None,
+        validation: Sequence[Mapping[str, Any]] = (),
+    ) -> Bitrix24Error:
+        """An instance of the class registered for ``code``."""
+        error_cls = cls.for_code(code)
+        return error_cls(code, description, status=status, method=method, validation=validation)
+
+
+def _rebuild(
+    cls: type[Bitrix24Error], code: str, description: str, status: int | None, method: str | None
+) -> Bitrix24Error:
+    return cls(code, description, status=status, method=method)
+
+
+def register(code: str) -> Callable[[_E], _E]:
+    """Class decorator: make ``Bitrix24Error.for_code(code)`` return the decorated class.
+
+    A later registration of the same code replaces an earlier one (the generated ``errors.py``
+    may re-register a code the runtime already knows, with the documented description).
+    """
+
+    def decorate(error_cls: _E) -> _E:
+        if not (isinstance(error_cls, type) and issubclass(error_cls, Bitrix24Error)):
+            raise TypeError(f"register({code!r}) decorates Bitrix24Error subclasses only")
+        Bitrix24Error._registry[code] = error_cls
+        Bitrix24Error._registry_folded[code.casefold()] = error_cls
+        return error_cls
+
+    return decorate
+
+
+@register("QUERY_LIMIT_EXCEEDED")
+class QueryLimitExceededError(Bitrix24Error):
+    """503: the portal's leaky bucket is full; the call was not executed."""
+
+
+@register("OPERATION_TIME_LIMIT")
+class OperationTimeLimitError(Bitrix24Error):
+    """429: the method used up its operating time in the window; the call was not executed."""
+
+
+@register("expired_token")
+class ExpiredTokenError(Bitrix24Error):
+    """401: the OAuth access token expired (refreshed automatically when possible)."""
+
+
+@register("invalid_token")
+class InvalidTokenError(Bitrix24Error):
+    """401: the access token or webhook secret is not valid."""
+
+
+@register("ERROR_METHOD_NOT_FOUND")
+class MethodNotFoundError(Bitrix24Error):
+    """404: the portal does not know this method (or the scope is missing)."""
+
+
+@register("TRANSPORT_ERROR")
+class TransportError(Bitrix24Error):
+    """The portal could not be reached, or the connection broke; retries were exhausted."""
+
+
+@register("WRITE_OUTCOME_UNKNOWN")
+class WriteOutcomeUnknownError(Bitrix24Error):
+    """A write failed in a way that leaves its outcome unknown.
+
+    The request reached the portal (or may have), and then the answer was lost or was a server
+    error: the write MAY OR MAY NOT HAVE HAPPENED. It was not retried, to never duplicate it.
+    Check the portal's state before trying again. ``cause`` describes what happened.
+    """
+
+    def __init__(
+        self,
+        code: str = "WRITE_OUTCOME_UNKNOWN",
+        description: str = "",
+        *,
+        status: int | None = None,
+        method: str | None = None,
+        validation: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        super().__init__(code, description, status=status, method=method, validation=validation)
+
+
+@register("TOKEN_REFRESH_FAILED")
+class TokenRefreshError(Bitrix24Error):
+    """The OAuth token endpoint refused to refresh the tokens."""
+
+
+class InsecureURLError(ValueError):
+    """A portal or token URL is not HTTPS (plain HTTP is allowed to loopback only, on opt-in)."""
+
+
+class ConfigurationError(ValueError):
+    """The client was configured inconsistently (e.g. OAuth refresh without client_secret)."""

@@ -1,0 +1,137 @@
+"""Reading the portal's answers: results with their metadata, or typed errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .effects import HttpReply
+from .errors import Bitrix24Error
+
+__all__ = ["Page", "Response", "error_from_body", "extract_items", "items_key", "parse_reply"]
+
+
+@dataclass(frozen=True)
+class Response:
+    """A successful answer: ``result`` and the metadata around it."""
+
+    result: Any
+    time: Mapping[str, Any] | None = None
+    total: int | None = None
+    next: int | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def operating(self) -> float:
+        """Seconds of the method's operating-time budget this call used."""
+        value = (self.time or {}).get("operating")
+        return float(value) if isinstance(value, (int, float)) else 0.0
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a ``*.list`` method: its records and where the next page starts."""
+
+    items: list[Any]
+    total: int | None = None
+    next: int | None = None
+    time: Mapping[str, Any] | None = None
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def error_from_body(body: Any, *, status: int | None, method: str | None) -> Bitrix24Error | None:
+    """The error an answer body carries (REST 2 or REST 3.0 format), or ``None``."""
+    if not isinstance(body, Mapping) or "error" not in body:
+        return None
+    error = body["error"]
+    if isinstance(error, Mapping):  # REST 3.0: {"error": {"code", "message", "validation"}}
+        code = str(error.get("code") or "UNKNOWN_ERROR")
+        message = str(error.get("message") or "")
+        validation = error.get("validation") or ()
+        if not isinstance(validation, (list, tuple)):
+            validation = ()
+        items = [v if isinstance(v, Mapping) else {"message": str(v)} for v in validation]
+        return Bitrix24Error.from_answer(
+            code, message, status=status, method=method, validation=items
+        )
+    if error in (None, "", False):
+        return None
+    description = body.get("error_description") or body.get("error_message") or ""
+    return Bitrix24Error.from_answer(str(error), str(description), status=status, method=method)
+
+
+def parse_reply(reply: HttpReply, method: str) -> Response | Bitrix24Error:
+    """A :class:`Response`, or the error the answer means (returned, for the retry logic)."""
+    try:
+        body = json.loads(reply.content) if reply.content else None
+    except ValueError:
+        body = None
+    error = error_from_body(body, status=reply.status, method=method)
+    if error is not None:
+        return error
+    if reply.status >= 400 or not isinstance(body, Mapping) or "result" not in body:
+        code = {
+            401: "UNAUTHORIZED",
+            403: "ACCESS_DENIED",
+            404: "NOT_FOUND",
+            429: "OPERATION_TIME_LIMIT",
+        }.get(reply.status, f"HTTP_{reply.status}")
+        if reply.status == 503 and body is None:
+            code = "SERVICE_UNAVAILABLE"
+        text = reply.content[:200].decode("utf-8", "replace").strip()
+        what = "an answer without a result" if reply.status < 400 else "an error page"
+        return Bitrix24Error.from_answer(
+            code, f"{what}: {text}" if text else what, status=reply.status, method=method
+        )
+    time = body.get("time")
+    return Response(
+        result=body["result"],
+        time=time if isinstance(time, Mapping) else None,
+        total=_int_or_none(body.get("total")),
+        next=_int_or_none(body.get("next")),
+        raw=body,
+    )
+
+
+def items_key(result: Any) -> str | None:
+    """The key under which a list result keeps its records (``items``, ``tasks``...), if any."""
+    if isinstance(result, Mapping):
+        if isinstance(result.get("items"), list):
+            return "items"
+        lists = [key for key, value in result.items() if isinstance(value, list)]
+        if len(lists) == 1:
+            return str(lists[0])
+    return None
+
+
+def extract_items(result: Any) -> list[Any]:
+    """The records of a ``*.list`` result: a bare list or a ``{"items": [...]}``-style wrapper."""
+    if isinstance(result, list):
+        return result
+    if result is None:
+        return []
+    if isinstance(result, Mapping):
+        key = items_key(result)
+        if key is not None:
+            items: list[Any] = result[key]
+            return items
+        if not result:
+            return []
+        values = list(result.values())
+        # Some methods key records by ID: {"12": {...}, "15": {...}}.
+        if all(isinstance(value, Mapping) for value in values):
+            return values
+    raise TypeError(
+        f"a list method answered a {type(result).__name__} that holds no list of records"
+    )

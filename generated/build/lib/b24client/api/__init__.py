@@ -1,0 +1,1 @@
+"""Namespace classes, one module per top-level namespace; reached through ``Client``."""
