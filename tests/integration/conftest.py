@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -53,16 +53,16 @@ class _Watch(logging.Handler):
 WATCH = _Watch()
 
 
-def _install_watch() -> None:
-    """Watch from the moment this conftest is imported (collection), so the records of every
-    test of the session are kept, not only those of this folder. Only the HTTP libraries'
-    and the runtimes' loggers are opened to DEBUG; the root level is left alone."""
+@pytest.fixture(scope="session", autouse=True)
+def _install_watch() -> Iterator[None]:
+    """Watch from the first test of this folder to the end of the session (tests of other
+    folders that run later are watched too; earlier ones may post to webhook URLs with bare
+    httpx, which is their own business). Only the HTTP libraries' and the runtimes' loggers
+    are opened to DEBUG; the root level is left alone."""
     logging.getLogger().addHandler(WATCH)
     for name in ("httpx", "httpcore", "b24gen_templates.runtime", f"{PACKAGE}._runtime"):
         logging.getLogger(name).setLevel(logging.DEBUG)
-
-
-_install_watch()
+    yield
 
 
 def all_known_secrets() -> set[str]:
@@ -103,12 +103,6 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def b24_emulator_model(docs_src_model: Any) -> Any:
-    """The emulator serves the model the client is generated from."""
-    return docs_src_model
-
-
-@pytest.fixture(scope="session")
 def client_pkg(docs_src_model: Any, tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     from generator.render import render_package
 
@@ -135,11 +129,46 @@ def remember_secrets(emulator: Any) -> None:
             WATCH.secrets.update((grant.access_token, grant.refresh_token))
 
 
+# Our own emulators, not the plugin's session ``b24_emulator``: that one is cached once per
+# session with whichever model the first folder using it asked for, and this folder needs the
+# docs_src model the client is generated from.
+
+
+@pytest.fixture(scope="session")
+def _session_emulator(docs_src_model: Any) -> Iterator[Any]:
+    from generator.emulator.app import create_app
+    from generator.emulator.server import start_in_thread
+
+    running = start_in_thread(create_app(docs_src_model, limits="none"))
+    yield running
+    running.stop()
+
+
 @pytest.fixture
-def emulator(b24_emulator: Any) -> Iterator[Any]:
+def emulator(_session_emulator: Any) -> Iterator[Any]:
     """The session emulator (limits off), emptied; its secrets remembered for the scan."""
-    yield b24_emulator
-    remember_secrets(b24_emulator)
+    _session_emulator.reset()
+    yield _session_emulator
+    remember_secrets(_session_emulator)
+
+
+@pytest.fixture
+def emulator_factory(docs_src_model: Any) -> Iterator[Callable[..., Any]]:
+    """``factory(**create_app options)``: another emulator of the docs_src model."""
+    from generator.emulator.app import create_app
+    from generator.emulator.server import start_in_thread
+
+    started: list[Any] = []
+
+    def factory(**options: Any) -> Any:
+        running = start_in_thread(create_app(docs_src_model, **options))
+        started.append(running)
+        return running
+
+    yield factory
+    for running in started:
+        remember_secrets(running)
+        running.stop()
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ FAULTS = "500=0.02,503=0.02,reset=0.02,slow=0.02,lost_write=0.02,slow_seconds=0.
 
 
 @pytest.mark.slow
-def test_default_limits_are_never_exceeded(b24_emulator_factory: Any, client_pkg: Any) -> None:
-    emulator = b24_emulator_factory(limits="standard")
+def test_default_limits_are_never_exceeded(emulator_factory: Any, client_pkg: Any) -> None:
+    emulator = emulator_factory(limits="standard")
     client = client_pkg.Client.from_webhook(emulator.webhook_url, allow_insecure_http=True)
     stats = emulator.portal.stats
     errors: list[BaseException] = []
@@ -51,8 +51,8 @@ def test_default_limits_are_never_exceeded(b24_emulator_factory: Any, client_pkg
     assert abs(stats["requests"] - allowed) / allowed <= 0.05, (stats["requests"], allowed)
 
 
-def _faulty(b24_emulator_factory: Any, client_pkg: Any) -> tuple[Any, Any]:
-    emulator = b24_emulator_factory(limits="none", faults=FAULTS)
+def _faulty(emulator_factory: Any, client_pkg: Any) -> tuple[Any, Any]:
+    emulator = emulator_factory(limits="none", faults=FAULTS)
     client = client_pkg.Client.from_webhook(
         emulator.webhook_url, allow_insecure_http=True, rate_limit="none",
         backoff_base=0.02, max_retries=8,
@@ -64,9 +64,9 @@ def _faulty(b24_emulator_factory: Any, client_pkg: Any) -> tuple[Any, Any]:
 @pytest.mark.slow
 @pytest.mark.parametrize("fast", [True, False])
 def test_reads_under_faults_return_each_record_once(
-    b24_emulator_factory: Any, client_pkg: Any, fast: bool
+    emulator_factory: Any, client_pkg: Any, fast: bool
 ) -> None:
-    emulator, client = _faulty(b24_emulator_factory, client_pkg)
+    emulator, client = _faulty(emulator_factory, client_pkg)
     ids = emulator.portal.seed("crm.deal", [{"TITLE": f"d{i}"} for i in range(10_000)])
     # fast mode needs 5 requests for 10,000 records: read three times so faults do occur
     for _ in range(3 if fast else 1):
@@ -78,11 +78,9 @@ def test_reads_under_faults_return_each_record_once(
 
 
 @pytest.mark.slow
-def test_creates_under_faults_are_never_duplicated(
-    b24_emulator_factory: Any, client_pkg: Any
-) -> None:
+def test_creates_under_faults_are_never_duplicated(emulator_factory: Any, client_pkg: Any) -> None:
 
-    emulator, client = _faulty(b24_emulator_factory, client_pkg)
+    emulator, client = _faulty(emulator_factory, client_pkg)
     unknown_cls = client_pkg._runtime.errors.WriteOutcomeUnknownError
     created: dict[str, int] = {}
     unknown: set[str] = set()
@@ -109,18 +107,18 @@ def test_creates_under_faults_are_never_duplicated(
     assert unknown & set(stored)
 
 
-def _expiring(b24_emulator_factory: Any) -> tuple[Any, Any]:
+def _expiring(emulator_factory: Any) -> tuple[Any, Any]:
     from generator.emulator.limits import ManualClock
 
     clock = ManualClock()
-    emulator = b24_emulator_factory(limits="none", clock=clock, token_lifetime=60)
+    emulator = emulator_factory(limits="none", clock=clock, token_lifetime=60)
     return emulator, clock
 
 
 def test_expired_token_refreshed_once_for_20_threads(
-    b24_emulator_factory: Any, client_pkg: Any
+    emulator_factory: Any, client_pkg: Any
 ) -> None:
-    emulator, clock = _expiring(b24_emulator_factory)
+    emulator, clock = _expiring(emulator_factory)
     persisted: list[Any] = []
     client = emulator.oauth_client(client_pkg.Client, on_token_refresh=persisted.append)
     old_access = client.auth.tokens.access_token
@@ -148,10 +146,8 @@ def test_expired_token_refreshed_once_for_20_threads(
     WATCH.repr_of(client)
 
 
-def test_expired_token_refreshed_once_for_20_tasks(
-    b24_emulator_factory: Any, client_pkg: Any
-) -> None:
-    emulator, clock = _expiring(b24_emulator_factory)
+def test_expired_token_refreshed_once_for_20_tasks(emulator_factory: Any, client_pkg: Any) -> None:
+    emulator, clock = _expiring(emulator_factory)
     persisted: list[Any] = []
 
     async def run() -> list[Any]:

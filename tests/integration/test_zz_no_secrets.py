@@ -1,4 +1,5 @@
-"""No secret in any log record, exception text or repr captured during the session.
+"""No secret in any log record, exception text or repr captured during the session (from the
+first test of tests/integration on; conftest's terminal summary rescans after the last test).
 
 Runs last in tests/integration (file name): it adds its own failing calls whose errors and
 httpx logs would carry secrets if anything leaked, then scans everything the session's
@@ -15,11 +16,11 @@ from conftest import WATCH, all_known_secrets, leaks, remember_secrets
 
 
 def test_no_secret_anywhere(
-    b24_emulator_factory: Any, client_pkg: Any, caplog: pytest.LogCaptureFixture
+    emulator_factory: Any, client_pkg: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     errors = client_pkg._runtime.errors
-    emulator = b24_emulator_factory(limits="none", token="hook-secret-under-watch")
+    emulator = emulator_factory(limits="none", token="hook-secret-under-watch")
     client = emulator.client(client_pkg.Client, rate_limit="none", max_retries=1)
     WATCH.repr_of(client)
     assert client.crm.deal.list().items == []
