@@ -16,9 +16,16 @@ class SourceError(Exception):
 
 
 def split_spec(spec: str) -> tuple[Path, str | None]:
-    """``"docs@main"`` -> (docs, "main"); an existing path keeps any ``@`` it contains."""
+    """``"docs@main"`` -> (docs, "main"); an existing path keeps any ``@`` it contains, and
+    the revision may hold ``@`` too (``docs@HEAD@{1}``): the folder is the shortest prefix
+    before an ``@`` that is an existing folder."""
     if Path(spec).exists() or "@" not in spec:
         return Path(spec), None
+    cuts = [i for i, ch in enumerate(spec) if ch == "@"]
+    for i in cuts:
+        folder = spec[:i] or "."
+        if Path(folder).is_dir() and spec[i + 1 :]:
+            return Path(folder), spec[i + 1 :]
     folder, _, rev = spec.rpartition("@")
     if not rev:
         raise SourceError(f"{spec}: empty git revision after '@'")

@@ -126,3 +126,17 @@ def test_real_cli_process(repo):
     assert proc.returncode == 1, proc.stderr
     assert "### Removed methods (breaking) (1)" in proc.stdout
     assert "breaking change(s)" in proc.stderr
+
+
+def test_revision_spelling_with_at_signs(repo, tmp_path):
+    from generator.drift.sources import split_spec
+
+    docs = repo / "docs"
+    assert split_spec(f"{docs}@HEAD@{{1}}") == (docs, "HEAD@{1}")
+    odd = tmp_path / "my@docs"
+    odd.mkdir()
+    assert split_spec(str(odd)) == (odd, None), "an existing path is a path"
+    assert split_spec(f"{odd}@main") == (odd, "main")
+    res = _run(f"{docs}@HEAD@{{0}}", f"{docs}@HEAD", "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["removed"] == []
