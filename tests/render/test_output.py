@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -104,9 +105,12 @@ def test_black_agrees_on_a_sample_of_the_ru_package(corpus_tree: Path) -> None:
 def test_generated_project_installs_with_pip_and_imports(tmp_path: Path) -> None:
     """The committed generated/ project is installable: pip builds and installs it."""
     target = tmp_path / "site"
+    # Build from a copy: setuptools writes build/ and *.egg-info beside the sources.
+    project = tmp_path / "project"
+    shutil.copytree(GENERATED, project, ignore=shutil.ignore_patterns("__pycache__"))
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"]
-        + ["--no-cache-dir", "--target", str(target), str(GENERATED)],
+        + ["--no-cache-dir", "--target", str(target), str(project)],
         cwd=tmp_path,
         capture_output=True,
         text=True,

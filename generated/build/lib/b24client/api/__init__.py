@@ -1,1 +1,0 @@
-"""Namespace classes, one module per top-level namespace; reached through ``Client``."""
