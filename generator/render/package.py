@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ def _env() -> jinja2.Environment:
         doc=lambda text: tx.docstring([tx.clean(text)]),
         md_cell=tx.md_cell,
         md_text=tx.md_text,
+        md_link=lambda path: urllib.parse.quote(tx.clean(path)),
         call_path=_call_path,
         param_decl=_param_decl,
         arg_params=_arg_params,
