@@ -71,8 +71,7 @@ class EntityHandler:
         except (TypeError, ValueError, OverflowError):
             value = 0
         if not 0 < value < 2**63:
-            # No record has such an id: the portal answers as for any missing record.
-            raise self._missing(f"{self.fam.name} {raw!r}")
+            raise ApiError("ERROR_ARGUMENT", "ID is not defined or invalid.", 400)
         return value
 
     def _fields(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -301,8 +301,8 @@ def _as_documented(method: Method, err: ApiError) -> ApiError:
     if err.code in {e.code.strip() for e in method.errors}:
         return err
     not_found = "NOT_FOUND" in err.code
-    # A record that is not there is also an invalid id, so each kind falls back on the other.
-    for kind_not_found in (not_found, not not_found):
+    # An invalid id may be documented as "not found"; a missing record is only ever that.
+    for kind_not_found in (True,) if not_found else (False, True):
         for e in method.errors:
             code, desc = e.code.strip(), e.description.lower()
             if any(w in code.upper() for w in _NOT_ARGUMENT_CODES) or desc.startswith(

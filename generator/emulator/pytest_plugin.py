@@ -63,23 +63,35 @@ def b24_emulator_options() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def _b24_emulator_session(
-    b24_emulator_model: Any, b24_emulator_options: dict[str, Any]
-) -> Iterator[Any]:
-    from generator.emulator.app import create_app
-    from generator.emulator.server import start_in_thread
-
-    running = start_in_thread(create_app(b24_emulator_model, **b24_emulator_options))
-    yield running
-    running.stop()
+def _b24_emulator_pool() -> Iterator[dict[Any, Any]]:
+    """Running emulators by (model, options). A conftest deeper in the tree may override the
+    model or options fixtures; each combination gets its own emulator, started once."""
+    pool: dict[Any, Any] = {}
+    yield pool
+    for _model, running in pool.values():
+        running.stop()
 
 
 @pytest.fixture
-def b24_emulator(_b24_emulator_session: Any) -> Any:
+def b24_emulator(
+    _b24_emulator_pool: dict[Any, Any],
+    b24_emulator_model: Any,
+    b24_emulator_options: dict[str, Any],
+) -> Any:
     """A running emulator with an empty database: ``.webhook_url``, ``.base_url``,
     ``.token``, ``.app``, ``.portal``, ``.reset()``, ``.client(ClientClass)``."""
-    _b24_emulator_session.reset()
-    return _b24_emulator_session
+    key = (id(b24_emulator_model), repr(sorted(b24_emulator_options.items())))
+    entry = _b24_emulator_pool.get(key)
+    if entry is None:
+        from generator.emulator.app import create_app
+        from generator.emulator.server import start_in_thread
+
+        running = start_in_thread(create_app(b24_emulator_model, **b24_emulator_options))
+        # the model is kept with it, so that its id() is not reused while the key lives
+        entry = _b24_emulator_pool[key] = (b24_emulator_model, running)
+    running = entry[1]
+    running.reset()
+    return running
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from emulator_model import tiny_model
+from emulator_model import RAW_TOKEN, tiny_model
 
 from generator.model import ApiModel
 
@@ -16,6 +16,22 @@ from generator.model import ApiModel
 def b24_emulator_model() -> ApiModel:
     """The plugin's model fixture, overridden as a user would in their conftest."""
     return tiny_model()
+
+
+@pytest.fixture(scope="session")
+def b24_emulator_options() -> dict[str, Any]:
+    return {"limits": "none", "token": RAW_TOKEN}
+
+
+@pytest.fixture
+def b24_emulator_factory(b24_emulator_factory: Any) -> Any:
+    """The plugin's factory, with the raw-HTTP secret unless a test names its own."""
+
+    def factory(model: Any = None, **options: Any) -> Any:
+        options.setdefault("token", RAW_TOKEN)
+        return b24_emulator_factory(model, **options)
+
+    return factory
 
 
 @pytest.fixture

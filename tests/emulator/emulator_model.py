@@ -12,6 +12,11 @@ from generator.model import ApiModel, ErrorCode, Method, Param, Returns
 
 P = Param
 
+# Raw httpx calls log their URL, webhook secret included. The integration tests scan every
+# log record of the session for secrets that a runtime client registered; so the emulators
+# these tests call with raw httpx get a secret no runtime client is ever given.
+RAW_TOKEN = "raw-http-emulator-tests"
+
 
 def _lead_fields() -> tuple[Param, ...]:
     return (

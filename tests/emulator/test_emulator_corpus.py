@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from emulator_model import RAW_TOKEN
 
 from generator.emulator.app import create_app
 from generator.emulator.server import start_in_thread
@@ -23,7 +24,7 @@ def real_model(request) -> Any:
 
 @pytest.fixture(scope="module")
 def ru_emulator(real_model) -> Iterator[Any]:
-    running = start_in_thread(create_app(real_model, limits="none"))
+    running = start_in_thread(create_app(real_model, limits="none", token=RAW_TOKEN))
     yield running
     running.stop()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from emulator_model import tiny_model
+from emulator_model import RAW_TOKEN, tiny_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +34,7 @@ METHODS = [m.name for m in tiny_model().methods if m.api_version == 2] + ["batch
 
 @pytest.fixture(scope="module")
 def running() -> Any:
-    emu = start_in_thread(create_app(tiny_model(), limits="none"))
+    emu = start_in_thread(create_app(tiny_model(), limits="none", token=RAW_TOKEN))
     emu.portal.seed("crm.lead", [{"TITLE": "a", "OPPORTUNITY": 1}, {"TITLE": "b"}])
     yield emu
     emu.stop()

@@ -11,6 +11,13 @@ from b24gen_templates.runtime.errors import Bitrix24Error
 
 
 @pytest.fixture
+def emu(b24_emulator_factory) -> Any:
+    """Its own emulator and secret: the runtime registers the secret it is given, and the
+    raw-HTTP tests' log records must not contain it (see emulator_model.RAW_TOKEN)."""
+    return b24_emulator_factory(limits="none", token="runtime-client-tests")
+
+
+@pytest.fixture
 def client(emu) -> Any:
     with emu.client(SyncTransportClient, rate_limit="none") as c:
         yield c
