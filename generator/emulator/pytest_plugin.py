@@ -8,7 +8,8 @@ Registered as the ``b24gen_emulator`` pytest11 plugin, so installing b24gen is e
         assert client.crm.lead.get(id=lead_id)["TITLE"] == "x"
 
 Fixtures
-- ``b24_emulator``: the session's emulator, emptied before each test (fast).
+- ``b24_emulator``: an emulator started once per session for each model/options pair,
+  emptied before each test (fast).
 - ``b24_emulator_factory``: ``factory(**options)`` starts another emulator with its own
   options (limits, faults, clock, event_handler …); stopped when the test ends.
 - ``b24_emulator_model`` (session): the ``ApiModel`` served. By default read from the docs
