@@ -17,13 +17,15 @@ from generator.paths import templates_dir
 
 
 def write_package(tmp: Path, source: str, name: str = "evpkg") -> Path:
-    """A minimal generated package: events.py plus the runtime it imports."""
+    """A minimal generated package: events.py plus the one runtime module it imports.
+
+    The rest of ``_runtime`` (the HTTP client) is left out: it is not this module's
+    dependency, and mypy then checks only what the events module brings in.
+    """
     pkg = tmp / name
-    shutil.copytree(
-        templates_dir() / "runtime",
-        pkg / "_runtime",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-    )
+    (pkg / "_runtime").mkdir(parents=True)
+    (pkg / "_runtime" / "__init__.py").write_text('"""Runtime (events only, for tests)."""\n')
+    shutil.copy(templates_dir() / "runtime" / "events.py", pkg / "_runtime" / "events.py")
     (pkg / "__init__.py").write_text("")
     (pkg / "py.typed").write_text("")
     (pkg / "events.py").write_text(source, encoding="utf-8")
