@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from generator.emulator import listing
@@ -34,11 +37,28 @@ def _int(raw: Any, default: int) -> int:
     return max(-1, min(value, 2**62))
 
 
+_CREATED = ("DATE_CREATE", "createdTime")
+_MODIFIED = ("DATE_MODIFY", "updatedTime")
+
+
 class EntityHandler:
-    def __init__(self, store: Store, family: Family) -> None:
+    def __init__(
+        self, store: Store, family: Family, clock: Callable[[], float] = time.time
+    ) -> None:
         self.store = store
         self.fam = family
+        self.clock = clock
         self.cols = listing.Columns(family.id_key, family.field_types)
+        known = set(family.field_types) | set(family.documented)
+        # The portal stamps these itself; we do where the family's pages list them.
+        self.created = [n for n in _CREATED if n in known]
+        self.modified = [n for n in _MODIFIED if n in known]
+
+    def _stamp(self, data: dict[str, Any], names: list[str]) -> None:
+        if names:
+            now = datetime.fromtimestamp(self.clock(), tz=timezone.utc).astimezone()
+            for name in names:
+                data[name] = now.isoformat(timespec="seconds")
 
     # -- helpers ------------------------------------------------------------
 
@@ -120,6 +140,7 @@ class EntityHandler:
         data = self._fields(params)
         if self.fam.scope_param:
             data.setdefault(self.fam.scope_param, scope)
+        self._stamp(data, self.created + self.modified)
         new_id = self.store.insert(self.fam.key, scope, data)
         record = self.present(new_id, data)
         return Outcome(
@@ -142,6 +163,7 @@ class EntityHandler:
         scope = self._scope(params, "update")
         rec_id = self._id(params)
         changes = self._fields(params)
+        self._stamp(changes, self.modified)
         if not self.store.update(self.fam.key, scope, rec_id, changes):
             raise self._missing(f"{self.fam.name} {rec_id}")
         data = self.store.get(self.fam.key, scope, rec_id) or {}

@@ -58,7 +58,7 @@ class Portal:
         self.entity_routes: dict[tuple[int, str], tuple[EntityHandler, str]] = {}
         self.handlers: dict[str, EntityHandler] = {}
         for fam in self.families.values():
-            handler = EntityHandler(self.store, fam)
+            handler = EntityHandler(self.store, fam, self.clock)
             self.handlers[fam.key] = handler
             for action, m in fam.methods.items():
                 filtered_get = action == "get" and fam.shapes["get"].kind == "bare"

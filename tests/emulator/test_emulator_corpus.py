@@ -198,3 +198,20 @@ def test_every_method_answers_without_a_server_error(emu, http, real_model) -> N
             unexplained.append((m.name, r.status_code, r.text[:80]))
     assert unexplained == []
     assert answered > len(real_model.methods) // 5
+
+
+def test_portal_stamps_creation_and_modification_dates(emu, http) -> None:
+    url = emu.webhook_url
+    deal = _ok(http.post(url + "crm.deal.add", json={"fields": {"TITLE": "dated"}}))["result"]
+    got = _ok(http.post(url + "crm.deal.get", json={"id": deal}))["result"]
+    if not emu.portal.handlers["crm.deal"].created:  # docs that do not list the field
+        assert "DATE_CREATE" not in got
+        return
+    assert got["DATE_CREATE"] and got["DATE_CREATE"] == got["DATE_MODIFY"]
+    found = _ok(
+        http.post(
+            url + "crm.deal.list",
+            json={"filter": {">=DATE_CREATE": got["DATE_CREATE"]}, "select": ["ID"]},
+        )
+    )["result"]
+    assert found == [{"ID": str(deal)}]
