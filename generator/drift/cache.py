@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from generator.render.files import write_text_atomic
+from generator.render.files import manifest_text, write_text_atomic
 
 DEFAULT_CACHE_DIR = ".b24gen-cache"
 CACHE_ENV = "B24GEN_CACHE_DIR"
@@ -166,10 +166,20 @@ class RenderCache:
         os.utime(path)  # most recently used survives pruning
         return files
 
+    def get_manifest(self, key: str) -> str | None:
+        """The manifest text of the render stored under ``key``: enough for an in-sync
+        ``check`` to compare hashes without loading every file's text."""
+        try:
+            return (self.folder / f"{key}.manifest").read_text(encoding="utf-8")
+        except OSError:
+            return None
+
     def put(self, key: str, files: dict[str, str]) -> None:
         text = json.dumps({"files": files}, ensure_ascii=False, separators=(",", ":"))
         ensure_cache_dir(self.folder.parent)
         write_text_atomic(self.folder / f"{key}.json", text)
+        # written second: a manifest never points at a render that is not there
+        write_text_atomic(self.folder / f"{key}.manifest", manifest_text(files))
         self._prune()
 
     def _prune(self) -> None:
@@ -177,4 +187,5 @@ class RenderCache:
             self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True
         )
         for old in entries[_KEEP_RENDERS:]:
+            old.with_suffix(".manifest").unlink(missing_ok=True)
             old.unlink(missing_ok=True)

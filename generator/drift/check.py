@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.render.files import MANIFEST_NAME, pending_transaction, plan_tree
+from generator.render.files import (
+    MANIFEST_NAME,
+    content_hash,
+    pending_transaction,
+    plan_tree,
+)
 
 DIFF_LINES = 12  # per file: enough to see what changed, short enough for a hook's output
 
@@ -44,6 +50,22 @@ def check_tree(out: Path, files: dict[str, str]) -> CheckResult:
         manifest_stale=plan.manifest_stale,
         interrupted=pending_transaction(out),
     )
+
+
+def matches_manifest(out: Path, manifest: str) -> int | None:
+    """The number of generated files when ``out`` holds exactly what ``manifest`` (the
+    text ``write_tree`` writes) lists, byte for byte; ``None`` when anything differs."""
+    out = Path(out)
+    try:
+        if (out / MANIFEST_NAME).read_text(encoding="utf-8") != manifest:
+            return None
+        files = json.loads(manifest)["files"]
+        for rel, digest in files.items():
+            if content_hash((out / rel).read_bytes()) != digest:
+                return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return len(files)
 
 
 def short_diff(old: str, new: str, name: str, limit: int = DIFF_LINES) -> list[str]:

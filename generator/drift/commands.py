@@ -72,13 +72,31 @@ def run_check(
 
     from generator.drift.check import check_tree, report_lines
     from generator.drift.incremental import render_files
+    from generator.render.files import pending_transaction
 
     if not docs.is_dir():
         return _error(f"{docs}: no such docs folder")
     if out.exists() and not out.is_dir():
         return _error(f"{out}: not a folder")
+    key = None
+    if cache_dir is not None:
+        # Fast path: the cached render's manifest against the hashes of the files on disk,
+        # without loading any generated text.
+        from generator.drift.cache import RenderCache
+        from generator.drift.check import matches_manifest
+        from generator.drift.incremental import render_key
+
+        key = render_key(docs, package_name=package_name, cache_dir=cache_dir)
+        manifest = RenderCache(cache_dir).get_manifest(key)
+        count = None if manifest is None else matches_manifest(out, manifest)
+        if count is not None and pending_transaction(out) is None:
+            if not quiet:
+                click.echo(f"{out}: in sync ({count} generated files)")
+            return EXIT_OK
     try:
-        rendered = render_files(docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs)
+        rendered = render_files(
+            docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs, key=key
+        )
     except Exception as exc:
         # The reader is imported only when the cache misses; a no-change check skips it.
         from generator.reader import DocsError

@@ -29,16 +29,15 @@ def render_files(
     cache_dir: Path | None,
     jobs: int | None = None,
     progress: bool = False,
+    key: str | None = None,
 ) -> RenderResult:
     """Path -> text of everything the generator owns for ``docs``; ``cache_dir=None``
-    renders from scratch and stores nothing."""
+    renders from scratch and stores nothing. ``key``: from ``render_key``, if computed."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     cache = RenderCache(cache_dir) if cache_dir is not None else None
-    key = None
-    if cache is not None:
-        docs_hash = Fingerprinter(cache_dir).folder(docs)
-        key = cache.key(docs_hash, package_name)
+    if cache is not None and cache_dir is not None:
+        key = key or render_key(docs, package_name=package_name, cache_dir=cache_dir)
         files = cache.get(key)
         timings["fingerprint"] = time.perf_counter() - t0
         if files is not None:
@@ -56,6 +55,12 @@ def render_files(
     if cache is not None and key is not None:
         cache.put(key, files)
     return RenderResult(files, False, timings)
+
+
+def render_key(docs: Path, *, package_name: str, cache_dir: Path) -> str:
+    """The cache key of the render of ``docs``: a stat per docs file when nothing changed."""
+    docs_hash = Fingerprinter(cache_dir).folder(docs)
+    return RenderCache.key(docs_hash, package_name)
 
 
 def generate_incremental(

@@ -116,6 +116,8 @@ def test_render_cache_round_trip_and_pruning(tmp_path):
     assert cache.get(keys[5]) == {"a.py": "5\n"}
     assert cache.get(keys[0]) is None, "old entries are pruned"
     assert len(list((tmp_path / "render").glob("*.json"))) == 4
+    assert len(list((tmp_path / "render").glob("*.manifest"))) == 4
+    assert cache.get_manifest(keys[5]) is not None and cache.get_manifest(keys[0]) is None
 
 
 def test_cache_folder_ignores_itself_in_git(tmp_path):

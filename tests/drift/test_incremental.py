@@ -43,3 +43,28 @@ def test_cached_generate_matches_uncached_and_skips_work(tmp_path):
     renamed, r4 = generate_incremental(docs, out, package_name="other", cache_dir=cache)
     assert not r4.cache_hit and renamed.deleted, "the package name is part of the key"
     assert (out / "other" / "client.py").is_file() and not (out / "b24client").exists()
+
+
+def test_check_fast_path_agrees_with_the_full_comparison(tmp_path, capsys):
+    from generator.drift.cache import RenderCache
+    from generator.drift.check import matches_manifest
+    from generator.drift.commands import run_check
+    from generator.drift.incremental import render_key
+
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs_src", docs)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    generate_incremental(docs, out, package_name="b24client", cache_dir=cache)
+    key = render_key(docs, package_name="b24client", cache_dir=cache)
+    manifest = RenderCache(cache).get_manifest(key)
+    assert manifest is not None
+    assert matches_manifest(out, manifest) == len(read_manifest(out))
+    assert run_check(docs, out, package_name="b24client", cache_dir=cache) == 0
+
+    target = out / "b24client" / "errors.py"
+    target.write_text(target.read_text() + "# hand edit\n")
+    assert matches_manifest(out, manifest) is None
+    capsys.readouterr()
+    assert run_check(docs, out, package_name="b24client", cache_dir=cache) == 1
+    assert f"stale     {target}" in capsys.readouterr().out
+    assert run_check(docs, out, package_name="b24client", cache_dir=None) == 1
