@@ -3,9 +3,10 @@
 stricter baseline: the typed client keeps its connection too).
 
 The emulator runs in a child process with limits off, and the client with ``rate_limit="none"``,
-so both sides measure HTTP and the client's own work only. Each run times ``--calls``
-``crm.deal.get`` calls per contender (interleaved); the median per-call time over ``--runs``
-runs is reported with the ratios (target: typed / httpx.post <= 1.2).
+so both sides measure HTTP and the client's own work only. Each run makes ``--calls``
+``crm.deal.get`` calls per contender, interleaved call by call; a run's figure is the median
+call time, and the median over ``--runs`` runs is reported with the ratios (target: typed /
+httpx.post <= 1.2).
 
     python bench/call_overhead.py [--calls 300] [--runs 7]
 """
@@ -25,11 +26,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bulk_read import Emulator, generated_client_package
 
 
-def per_call(fn: Callable[[], object], calls: int) -> float:
-    started = time.perf_counter()
+def one_run(contenders: dict[str, Callable[[], object]], calls: int) -> dict[str, float]:
+    """Median time of one call per contender; calls interleaved one by one, so that load
+    from elsewhere on the machine falls on every contender alike."""
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    clock = time.perf_counter
     for _ in range(calls):
-        fn()
-    return (time.perf_counter() - started) / calls
+        for name, fn in contenders.items():
+            started = clock()
+            fn()
+            samples[name].append(clock() - started)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def main() -> None:
@@ -57,11 +64,10 @@ def main() -> None:
     }
     times: dict[str, list[float]] = {name: [] for name in contenders}
     try:
-        for fn in contenders.values():  # warm up connections and caches
-            per_call(fn, 20)
+        one_run(contenders, 20)  # warm up connections and caches
         for _ in range(args.runs):
-            for name, fn in contenders.items():
-                times[name].append(per_call(fn, args.calls))
+            for name, value in one_run(contenders, args.calls).items():
+                times[name].append(value)
     finally:
         client.close()
         kept.close()
