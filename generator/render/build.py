@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.model import ApiModel, ErrorCode, Method, Param
 from generator.render import text as tx
@@ -287,6 +287,56 @@ def _example_ann(value: object) -> Ann:
     return ANY
 
 
+_EXAMPLE_TYPES = ((bool, "boolean"), (int, "integer"), (float, "double"), (str, "string"))
+
+
+def _record(value: object) -> dict[str, object] | None:
+    """``value`` when it is a record (string keys, not a numeric-keyed map), else None."""
+    if not isinstance(value, dict) or not value:
+        return None
+    if any(not isinstance(k, str) or k.isdigit() for k in value):
+        return None
+    return value
+
+
+def _params_from_example(record: dict[str, object], depth: int = 0) -> tuple[Param, ...]:
+    """What the response example shows, as returned-data rows (types as the example has them)."""
+    out = []
+    for key, value in record.items():
+        children: tuple[Param, ...] = ()
+        sub = _record(value)
+        if isinstance(value, list) and value:
+            sub = _record(value[0])
+        if sub is not None and depth < 3:
+            children = _params_from_example(sub, depth + 1)
+            typ = "object[]" if isinstance(value, list) else "object"
+        elif isinstance(value, list):
+            typ = "array"
+        elif isinstance(value, dict):
+            typ = "object"
+        else:
+            typ = next((t for py, t in _EXAMPLE_TYPES if isinstance(value, py)), "")
+        out.append(Param(name=key, type=typ, children=children))
+    return tuple(out)
+
+
+def _with_example(members: tuple[Param, ...], example: object) -> tuple[Param, ...]:
+    """Returned-data rows, completed from the example where the table leaves objects empty."""
+    record = _record(example)
+    if record is None:
+        return members
+    if not members:
+        return _params_from_example(record)
+    done = []
+    for m in members:
+        value = record.get(m.name)
+        sub = _record(value[0] if isinstance(value, list) and value else value)
+        if not m.children and sub is not None:
+            m = replace(m, children=_params_from_example(sub, 1))
+        done.append(m)
+    return tuple(done)
+
+
 def return_ann(method: Method, prefix: str, types: _Types) -> tuple[Ann, bool]:
     """The return annotation and whether the method returns a page (``_invoke_page``).
 
@@ -315,10 +365,13 @@ def return_ann(method: Method, prefix: str, types: _Types) -> tuple[Ann, bool]:
             mapped = _example_ann(example)
         return mapped, False
     if shape in ("object", "item", "items"):
+        members = _with_example(members, example)
         if members:
             return Ann("TD:" + types.typed_dict(prefix + "Result", members, returned=True)), False
         return (DICT_ANY if example is None or isinstance(example, dict) else ANY), False
     if shape == "list":
+        first = example[0] if isinstance(example, list) and example else None
+        members = _with_example(members, first)
         if members:
             td = types.typed_dict(prefix + "Item", members, returned=True)
             return Ann("list", (Ann("TD:" + td),)), False

@@ -21,7 +21,8 @@ def sync_usage() -> None:
     badge = client.crm.activity.badge.add(
         code="lateDelivery", title=["Late", "Поздно"], value="2 days", type="failure"
     )
-    got: dict[str, Any] = client.crm.activity.badge.get(code="lateDelivery")
+    got = client.crm.activity.badge.get(code="lateDelivery")
+    code: str = got["badge"]["code"]  # a TypedDict built from the page's response example
     bound: bool = client.crm.activity.binding.add(activityId=1, entityTypeId=2, entityId=3)
     linked: bool = client.crm.lead.contact.add(id=lead_id, fields={"CONTACT_ID": 5})
     page = client.crm.lead.list(select=["ID", "TITLE"], start=50)
@@ -37,7 +38,7 @@ def sync_usage() -> None:
         client.crm.lead.delete(id=lead_id)
     except AccessDeniedError as exc:
         print(exc.code, exc.description, exc.status, exc.method)
-    print(updated, badge, got, bound, linked, records, total, events, task, raw, cls)
+    print(updated, badge, code, bound, linked, records, total, events, task, raw, cls)
 
 
 async def async_usage() -> None:

@@ -22,6 +22,8 @@ def wrong() -> None:
     lead_id: str = client.crm.lead.add(fields={})  # E: assignment
     client.crm.lead.nosuchmethod()  # E: attr-defined
     client.v3.tasks.task.add(fields={"title": "no creator"})  # E: typeddict-item
+    number: int = client.crm.activity.badge.get(code="x")["badge"]["code"]  # E: assignment
+    print(number)
     print(lead_id)
 
 

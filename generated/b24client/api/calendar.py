@@ -65,7 +65,7 @@ class CalendarEvent:
         from_: str | NotGiven = _NOT_GIVEN,
         to: str | NotGiven = _NOT_GIVEN,
         section: list[Any] | NotGiven = _NOT_GIVEN,
-    ) -> list[Any]:
+    ) -> list[_t.CalendarEventGetItem]:
         """calendar.event.get: Read calendar events
 
         calendar.event.get returns the events of one calendar that fall inside a date range.
@@ -96,7 +96,7 @@ class CalendarEvent:
             https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html
         """
         return _cast(
-            list[Any],
+            list[_t.CalendarEventGetItem],
             self._b24._invoke(
                 "calendar.event.get",
                 _drop(
@@ -122,7 +122,7 @@ class AsyncCalendarEvent:
         from_: str | NotGiven = _NOT_GIVEN,
         to: str | NotGiven = _NOT_GIVEN,
         section: list[Any] | NotGiven = _NOT_GIVEN,
-    ) -> list[Any]:
+    ) -> list[_t.CalendarEventGetItem]:
         """calendar.event.get: Read calendar events
 
         calendar.event.get returns the events of one calendar that fall inside a date range.
@@ -153,7 +153,7 @@ class AsyncCalendarEvent:
             https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html
         """
         return _cast(
-            list[Any],
+            list[_t.CalendarEventGetItem],
             await self._b24._invoke(
                 "calendar.event.get",
                 _drop(

@@ -48,7 +48,7 @@ class CalendarEvent:
         from_: str | NotGiven = ...,
         to: str | NotGiven = ...,
         section: list[Any] | NotGiven = ...,
-    ) -> list[Any]: ...
+    ) -> list[_t.CalendarEventGetItem]: ...
 
 class AsyncCalendarEvent:
     __slots__ = ("_b24",)
@@ -62,4 +62,4 @@ class AsyncCalendarEvent:
         from_: str | NotGiven = ...,
         to: str | NotGiven = ...,
         section: list[Any] | NotGiven = ...,
-    ) -> list[Any]: ...
+    ) -> list[_t.CalendarEventGetItem]: ...

@@ -163,7 +163,7 @@ class CrmActivityBadge:
         title: str | _builtins.list[Any],
         value: str | _builtins.list[Any],
         type: Literal["success", "failure", "warning", "primary", "secondary"],
-    ) -> dict[str, Any]:
+    ) -> _t.CrmActivityBadgeAddResult:
         """crm.activity.badge.add: Register a badge
 
         crm.activity.badge.add registers a badge that configurable activities can then display.
@@ -193,7 +193,7 @@ class CrmActivityBadge:
             https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
         """
         return _cast(
-            dict[str, Any],
+            _t.CrmActivityBadgeAddResult,
             self._b24._invoke(
                 "crm.activity.badge.add",
                 _drop({"code": code, "title": title, "value": value, "type": type}),
@@ -228,7 +228,7 @@ class CrmActivityBadge:
             bool, self._b24._invoke("crm.activity.badge.delete", _drop({"code": code}), write=True)
         )
 
-    def get(self, *, code: str) -> dict[str, Any]:
+    def get(self, *, code: str) -> _t.CrmActivityBadgeGetResult:
         """crm.activity.badge.get: Read a badge
 
         crm.activity.badge.get looks a badge up by its code.
@@ -252,10 +252,11 @@ class CrmActivityBadge:
             https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
         """
         return _cast(
-            dict[str, Any], self._b24._invoke("crm.activity.badge.get", _drop({"code": code}))
+            _t.CrmActivityBadgeGetResult,
+            self._b24._invoke("crm.activity.badge.get", _drop({"code": code})),
         )
 
-    def list(self) -> dict[str, Any]:
+    def list(self) -> _t.CrmActivityBadgeListResult:
         """crm.activity.badge.list: List badges
 
         crm.activity.badge.list returns every badge the application has registered.
@@ -274,7 +275,9 @@ class CrmActivityBadge:
             api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.md:1
             https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
         """
-        return _cast(dict[str, Any], self._b24._invoke("crm.activity.badge.list", _drop({})))
+        return _cast(
+            _t.CrmActivityBadgeListResult, self._b24._invoke("crm.activity.badge.list", _drop({}))
+        )
 
 
 class AsyncCrmActivityBadge:
@@ -292,7 +295,7 @@ class AsyncCrmActivityBadge:
         title: str | _builtins.list[Any],
         value: str | _builtins.list[Any],
         type: Literal["success", "failure", "warning", "primary", "secondary"],
-    ) -> dict[str, Any]:
+    ) -> _t.CrmActivityBadgeAddResult:
         """crm.activity.badge.add: Register a badge
 
         crm.activity.badge.add registers a badge that configurable activities can then display.
@@ -322,7 +325,7 @@ class AsyncCrmActivityBadge:
             https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
         """
         return _cast(
-            dict[str, Any],
+            _t.CrmActivityBadgeAddResult,
             await self._b24._invoke(
                 "crm.activity.badge.add",
                 _drop({"code": code, "title": title, "value": value, "type": type}),
@@ -358,7 +361,7 @@ class AsyncCrmActivityBadge:
             await self._b24._invoke("crm.activity.badge.delete", _drop({"code": code}), write=True),
         )
 
-    async def get(self, *, code: str) -> dict[str, Any]:
+    async def get(self, *, code: str) -> _t.CrmActivityBadgeGetResult:
         """crm.activity.badge.get: Read a badge
 
         crm.activity.badge.get looks a badge up by its code.
@@ -382,10 +385,11 @@ class AsyncCrmActivityBadge:
             https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
         """
         return _cast(
-            dict[str, Any], await self._b24._invoke("crm.activity.badge.get", _drop({"code": code}))
+            _t.CrmActivityBadgeGetResult,
+            await self._b24._invoke("crm.activity.badge.get", _drop({"code": code})),
         )
 
-    async def list(self) -> dict[str, Any]:
+    async def list(self) -> _t.CrmActivityBadgeListResult:
         """crm.activity.badge.list: List badges
 
         crm.activity.badge.list returns every badge the application has registered.
@@ -404,7 +408,10 @@ class AsyncCrmActivityBadge:
             api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.md:1
             https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
         """
-        return _cast(dict[str, Any], await self._b24._invoke("crm.activity.badge.list", _drop({})))
+        return _cast(
+            _t.CrmActivityBadgeListResult,
+            await self._b24._invoke("crm.activity.badge.list", _drop({})),
+        )
 
 
 class CrmActivityBinding:
@@ -775,7 +782,7 @@ class CrmCompany:
         """
         return _cast(_t.CrmCompanyFieldsResult, self._b24._invoke("crm.company.fields", _drop({})))
 
-    def get(self, *, id: int) -> dict[str, Any]:
+    def get(self, *, id: int) -> _t.CrmCompanyGetResult:
         """crm.company.get: Read one company
 
         crm.company.get returns every field of the company with the given number.
@@ -799,7 +806,9 @@ class CrmCompany:
             api-reference/crm/companies/crm-company-get.md:1
             https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
         """
-        return _cast(dict[str, Any], self._b24._invoke("crm.company.get", _drop({"id": id})))
+        return _cast(
+            _t.CrmCompanyGetResult, self._b24._invoke("crm.company.get", _drop({"id": id}))
+        )
 
     def list(
         self,
@@ -1052,7 +1061,7 @@ class AsyncCrmCompany:
             _t.CrmCompanyFieldsResult, await self._b24._invoke("crm.company.fields", _drop({}))
         )
 
-    async def get(self, *, id: int) -> dict[str, Any]:
+    async def get(self, *, id: int) -> _t.CrmCompanyGetResult:
         """crm.company.get: Read one company
 
         crm.company.get returns every field of the company with the given number.
@@ -1076,7 +1085,9 @@ class AsyncCrmCompany:
             api-reference/crm/companies/crm-company-get.md:1
             https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
         """
-        return _cast(dict[str, Any], await self._b24._invoke("crm.company.get", _drop({"id": id})))
+        return _cast(
+            _t.CrmCompanyGetResult, await self._b24._invoke("crm.company.get", _drop({"id": id}))
+        )
 
     async def list(
         self,
@@ -1322,7 +1333,7 @@ class CrmContact:
         """
         return _cast(_t.CrmContactFieldsResult, self._b24._invoke("crm.contact.fields", _drop({})))
 
-    def get(self, *, id: int) -> dict[str, Any]:
+    def get(self, *, id: int) -> _t.CrmContactGetResult:
         """crm.contact.get: Read one contact
 
         crm.contact.get returns every field of the contact with the given number.
@@ -1346,7 +1357,9 @@ class CrmContact:
             api-reference/crm/contacts/crm-contact-get.md:1
             https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
         """
-        return _cast(dict[str, Any], self._b24._invoke("crm.contact.get", _drop({"id": id})))
+        return _cast(
+            _t.CrmContactGetResult, self._b24._invoke("crm.contact.get", _drop({"id": id}))
+        )
 
     def list(
         self,
@@ -1595,7 +1608,7 @@ class AsyncCrmContact:
             _t.CrmContactFieldsResult, await self._b24._invoke("crm.contact.fields", _drop({}))
         )
 
-    async def get(self, *, id: int) -> dict[str, Any]:
+    async def get(self, *, id: int) -> _t.CrmContactGetResult:
         """crm.contact.get: Read one contact
 
         crm.contact.get returns every field of the contact with the given number.
@@ -1619,7 +1632,9 @@ class AsyncCrmContact:
             api-reference/crm/contacts/crm-contact-get.md:1
             https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
         """
-        return _cast(dict[str, Any], await self._b24._invoke("crm.contact.get", _drop({"id": id})))
+        return _cast(
+            _t.CrmContactGetResult, await self._b24._invoke("crm.contact.get", _drop({"id": id}))
+        )
 
     async def list(
         self,
@@ -1867,7 +1882,7 @@ class CrmDeal:
         """
         return _cast(_t.CrmDealFieldsResult, self._b24._invoke("crm.deal.fields", _drop({})))
 
-    def get(self, *, id: int) -> dict[str, Any]:
+    def get(self, *, id: int) -> _t.CrmDealGetResult:
         """crm.deal.get: Read one deal
 
         crm.deal.get returns every field of the deal with the given number.
@@ -1891,7 +1906,7 @@ class CrmDeal:
             api-reference/crm/deals/crm-deal-get.md:1
             https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
         """
-        return _cast(dict[str, Any], self._b24._invoke("crm.deal.get", _drop({"id": id})))
+        return _cast(_t.CrmDealGetResult, self._b24._invoke("crm.deal.get", _drop({"id": id})))
 
     def list(
         self,
@@ -2144,7 +2159,7 @@ class AsyncCrmDeal:
         """
         return _cast(_t.CrmDealFieldsResult, await self._b24._invoke("crm.deal.fields", _drop({})))
 
-    async def get(self, *, id: int) -> dict[str, Any]:
+    async def get(self, *, id: int) -> _t.CrmDealGetResult:
         """crm.deal.get: Read one deal
 
         crm.deal.get returns every field of the deal with the given number.
@@ -2168,7 +2183,9 @@ class AsyncCrmDeal:
             api-reference/crm/deals/crm-deal-get.md:1
             https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
         """
-        return _cast(dict[str, Any], await self._b24._invoke("crm.deal.get", _drop({"id": id})))
+        return _cast(
+            _t.CrmDealGetResult, await self._b24._invoke("crm.deal.get", _drop({"id": id}))
+        )
 
     async def list(
         self,
@@ -2305,7 +2322,7 @@ class CrmItem:
         entityTypeId: int,
         fields: _t.CrmItemAddFields,
         useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
-    ) -> dict[str, Any]:
+    ) -> _t.CrmItemAddResult:
         """crm.item.add: Create a CRM record
 
         crm.item.add creates a record of any CRM kind, from leads to smart processes.
@@ -2351,7 +2368,7 @@ class CrmItem:
             https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
         """
         return _cast(
-            dict[str, Any],
+            _t.CrmItemAddResult,
             self._b24._invoke(
                 "crm.item.add",
                 _drop(
@@ -2401,7 +2418,7 @@ class CrmItem:
 
     def fields(
         self, *, entityTypeId: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
-    ) -> dict[str, Any]:
+    ) -> _t.CrmItemFieldsResult:
         """crm.item.fields: Describe the fields of a CRM kind
 
         crm.item.fields describes every field that records of one CRM kind carry.
@@ -2430,7 +2447,7 @@ class CrmItem:
             https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
         """
         return _cast(
-            dict[str, Any],
+            _t.CrmItemFieldsResult,
             self._b24._invoke(
                 "crm.item.fields",
                 _drop({"entityTypeId": entityTypeId, "useOriginalUfNames": useOriginalUfNames}),
@@ -2439,7 +2456,7 @@ class CrmItem:
 
     def get(
         self, *, entityTypeId: int, id: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
-    ) -> dict[str, Any]:
+    ) -> _t.CrmItemGetResult:
         """crm.item.get: Read a CRM record
 
         crm.item.get reads one record of any CRM kind.
@@ -2469,7 +2486,7 @@ class CrmItem:
             https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
         """
         return _cast(
-            dict[str, Any],
+            _t.CrmItemGetResult,
             self._b24._invoke(
                 "crm.item.get",
                 _drop(
@@ -2547,7 +2564,7 @@ class CrmItem:
         id: int,
         fields: _t.CrmItemUpdateFields,
         useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
-    ) -> dict[str, Any]:
+    ) -> _t.CrmItemUpdateResult:
         """crm.item.update: Change a CRM record
 
         crm.item.update changes the given fields of one record of any CRM kind.
@@ -2590,7 +2607,7 @@ class CrmItem:
             https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
         """
         return _cast(
-            dict[str, Any],
+            _t.CrmItemUpdateResult,
             self._b24._invoke(
                 "crm.item.update",
                 _drop(
@@ -2620,7 +2637,7 @@ class AsyncCrmItem:
         entityTypeId: int,
         fields: _t.CrmItemAddFields,
         useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
-    ) -> dict[str, Any]:
+    ) -> _t.CrmItemAddResult:
         """crm.item.add: Create a CRM record
 
         crm.item.add creates a record of any CRM kind, from leads to smart processes.
@@ -2666,7 +2683,7 @@ class AsyncCrmItem:
             https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
         """
         return _cast(
-            dict[str, Any],
+            _t.CrmItemAddResult,
             await self._b24._invoke(
                 "crm.item.add",
                 _drop(
@@ -2716,7 +2733,7 @@ class AsyncCrmItem:
 
     async def fields(
         self, *, entityTypeId: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
-    ) -> dict[str, Any]:
+    ) -> _t.CrmItemFieldsResult:
         """crm.item.fields: Describe the fields of a CRM kind
 
         crm.item.fields describes every field that records of one CRM kind carry.
@@ -2745,7 +2762,7 @@ class AsyncCrmItem:
             https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
         """
         return _cast(
-            dict[str, Any],
+            _t.CrmItemFieldsResult,
             await self._b24._invoke(
                 "crm.item.fields",
                 _drop({"entityTypeId": entityTypeId, "useOriginalUfNames": useOriginalUfNames}),
@@ -2754,7 +2771,7 @@ class AsyncCrmItem:
 
     async def get(
         self, *, entityTypeId: int, id: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
-    ) -> dict[str, Any]:
+    ) -> _t.CrmItemGetResult:
         """crm.item.get: Read a CRM record
 
         crm.item.get reads one record of any CRM kind.
@@ -2784,7 +2801,7 @@ class AsyncCrmItem:
             https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
         """
         return _cast(
-            dict[str, Any],
+            _t.CrmItemGetResult,
             await self._b24._invoke(
                 "crm.item.get",
                 _drop(
@@ -2862,7 +2879,7 @@ class AsyncCrmItem:
         id: int,
         fields: _t.CrmItemUpdateFields,
         useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
-    ) -> dict[str, Any]:
+    ) -> _t.CrmItemUpdateResult:
         """crm.item.update: Change a CRM record
 
         crm.item.update changes the given fields of one record of any CRM kind.
@@ -2905,7 +2922,7 @@ class AsyncCrmItem:
             https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
         """
         return _cast(
-            dict[str, Any],
+            _t.CrmItemUpdateResult,
             await self._b24._invoke(
                 "crm.item.update",
                 _drop(
@@ -3078,7 +3095,7 @@ class CrmLead:
         """
         return _cast(_t.CrmLeadFieldsResult, self._b24._invoke("crm.lead.fields", _drop({})))
 
-    def get(self, *, id: int) -> dict[str, Any]:
+    def get(self, *, id: int) -> _t.CrmLeadGetResult:
         """crm.lead.get: Read one lead
 
         crm.lead.get returns every field of the lead with the given number.
@@ -3102,7 +3119,7 @@ class CrmLead:
             api-reference/crm/leads/crm-lead-get.md:1
             https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
         """
-        return _cast(dict[str, Any], self._b24._invoke("crm.lead.get", _drop({"id": id})))
+        return _cast(_t.CrmLeadGetResult, self._b24._invoke("crm.lead.get", _drop({"id": id})))
 
     def list(
         self,
@@ -3398,7 +3415,7 @@ class AsyncCrmLead:
         """
         return _cast(_t.CrmLeadFieldsResult, await self._b24._invoke("crm.lead.fields", _drop({})))
 
-    async def get(self, *, id: int) -> dict[str, Any]:
+    async def get(self, *, id: int) -> _t.CrmLeadGetResult:
         """crm.lead.get: Read one lead
 
         crm.lead.get returns every field of the lead with the given number.
@@ -3422,7 +3439,9 @@ class AsyncCrmLead:
             api-reference/crm/leads/crm-lead-get.md:1
             https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
         """
-        return _cast(dict[str, Any], await self._b24._invoke("crm.lead.get", _drop({"id": id})))
+        return _cast(
+            _t.CrmLeadGetResult, await self._b24._invoke("crm.lead.get", _drop({"id": id}))
+        )
 
     async def list(
         self,
