@@ -8,6 +8,7 @@ texts must survive as data (docstrings, string literals, Markdown cells).
 from __future__ import annotations
 
 import ast
+import json
 import re
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -57,6 +58,10 @@ NASTY = [
     "$",
 ]
 
+HOSTILE_EXAMPLE = json.dumps(
+    {'"""': 1, "{{x}}": {"\\": [{"k": None, "\u202e": True}]}, "from": "x", "": 2.5}
+)
+
 text = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=20),
@@ -98,7 +103,9 @@ def methods(draw: st.DrawFn) -> Method:
             shape=draw(st.sampled_from(["scalar", "object", "list", "items", "unknown"])),
             type=draw(types),
             fields=tuple(draw(st.lists(params(1), max_size=2))),
-            example=draw(st.sampled_from([None, "1", '"x"', "{}", "[1]", "not json"])),
+            example=draw(
+                st.sampled_from([None, "1", '"x"', "{}", "[1]", "not json", HOSTILE_EXAMPLE])
+            ),
             paged=draw(st.booleans()),
         ),
         source=draw(text),
