@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import SHARED, b24gen, median, run_measured  # noqa: E402
+from _measure import SHARED, b24gen, median, run_measured
 
 OPENAPI_PYTHON_CLIENT_S_PER_OP = 0.077  # quoted in issue 3 (32 s for 417 operations)
 
