@@ -58,6 +58,11 @@ def serve(
     def announce() -> None:
         echo(f"webhook: http://{shown}:{real_port}/rest/1/{portal.options.token}/")
         echo(f"oauth token endpoint: http://{shown}:{real_port}/oauth/token/")
+        grant = portal.tokens.issue()
+        echo(
+            f"oauth: access_token={grant.access_token} refresh_token={grant.refresh_token} "
+            f"client_id={portal.options.client_id} client_secret={portal.options.client_secret}"
+        )
         if not is_loopback(host):
             echo(f"warning: listening on {host}, which is not a loopback address")
         sys.stdout.flush()

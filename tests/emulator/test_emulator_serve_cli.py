@@ -54,6 +54,24 @@ def test_serve_prints_url_answers_and_stops_cleanly(model_json, sig) -> None:
         assert "28 methods" in lines[0]
         r = httpx.post(url + "crm.lead.add", json={"fields": {"TITLE": "cli"}})
         assert r.json()["result"] == 1
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        while not line.startswith("oauth: "):
+            line = proc.stdout.readline()
+        oauth = dict(part.split("=", 1) for part in line.split()[1:])
+        base = url.split("/rest/")[0]
+        r = httpx.post(f"{base}/rest/crm.lead.get", data={"id": "1", "auth": oauth["access_token"]})
+        assert r.json()["result"]["TITLE"] == "cli"
+        refreshed = httpx.get(
+            f"{base}/oauth/token/",
+            params={
+                "grant_type": "refresh_token",
+                "client_id": oauth["client_id"],
+                "client_secret": oauth["client_secret"],
+                "refresh_token": oauth["refresh_token"],
+            },
+        )
+        assert refreshed.status_code == 200 and refreshed.json()["access_token"]
         assert httpx.post(url + "crm.lead.get", json={"id": 1}).json()["result"]["TITLE"] == "cli"
     finally:
         proc.send_signal(sig)
