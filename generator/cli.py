@@ -381,23 +381,53 @@ def serve_cmd(
 @click.option(
     "--force", is_flag=True, help="Overwrite files in OUT that the generator does not own."
 )
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Content-hash cache (default: .b24gen-cache, or $B24GEN_CACHE_DIR).",
+)
+@click.option("--no-cache", is_flag=True, help="Read and render from scratch; store nothing.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
 def generate_cmd(
-    docs: Path, out: Path, package_name: str, force: bool, jobs: int | None, progress: bool | None
+    docs: Path,
+    out: Path,
+    package_name: str,
+    force: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+    progress: bool | None,
 ) -> None:
     """Render the typed client, its stubs and reference docs from DOCS into OUT.
 
     OUT receives an installable project: pyproject.toml, README.md (with the naming rule),
     the package (sync and async clients, TypedDicts, errors, .pyi stubs, py.typed) and
-    docs/ (a Markdown page per namespace). Writing is atomic: on failure OUT is unchanged.
+    docs/ (a Markdown page per namespace). Writing is atomic: on failure OUT is unchanged;
+    files of removed methods are deleted; files the generator did not write are never
+    touched. Pages and renders are cached by content hash, so a run after a small docs
+    change re-reads only the changed pages and rewrites only the files that differ.
     """
-    from generator.render.package import write_package
+    from generator.drift.cache import default_cache_dir
+    from generator.drift.incremental import generate_incremental
+    from generator.reader import DocsError
+    from generator.render.files import WriteConflict
 
-    model = _read(docs, progress=_want_progress(progress), jobs=jobs)
+    cache = None if no_cache else (cache_dir or default_cache_dir())
     try:
-        report = write_package(model, out, package_name=package_name, force=force)
-    except ValueError as exc:
+        report, _ = generate_incremental(
+            docs,
+            out,
+            package_name=package_name,
+            cache_dir=cache,
+            force=force,
+            jobs=jobs,
+            progress=_want_progress(progress),
+        )
+    except DocsError as exc:
+        raise UnreadableInput(str(exc)) from exc
+    except (ValueError, WriteConflict) as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(report.summary(), err=True)
 
