@@ -171,6 +171,10 @@ class EmulatorApp:
             params, raw_body = await _read_params(request, version)
         except ApiError as err:
             return self._error(err, version, start)
+        except Exception:  # whatever the body holds, it is the caller's request that is bad
+            log.exception("unreadable request to %s", method)
+            code = V3_INVALID_JSON if version == 3 else "INVALID_REQUEST"
+            return self._error(ApiError(code, "The request could not be read", 400), version, start)
 
         # Authorisation first: a portal does not reveal its methods to strangers.
         if auth_kind == "webhook":

@@ -56,8 +56,12 @@ def _assign(node: dict[str, Any], path: list[str], value: Any) -> None:
         node = child
 
 
+def _is_index(key: str) -> bool:
+    return key.isascii() and key.isdigit()  # not "²", which isdigit() but int() refuses
+
+
 def _next_index(node: dict[str, Any]) -> int:
-    ints = [int(k) for k in node if k.isdigit()]
+    ints = [int(k) for k in node if _is_index(k)]
     return max(ints) + 1 if ints else 0
 
 
@@ -65,7 +69,7 @@ def _lists_from_numeric_dicts(value: Any) -> Any:
     """PHP arrays with keys 0..n-1 are JSON lists; keep the same shape as a JSON request."""
     if isinstance(value, dict):
         value = {k: _lists_from_numeric_dicts(v) for k, v in value.items()}
-        if value and all(k.isdigit() for k in value):
+        if value and all(_is_index(k) for k in value):
             keys = sorted(int(k) for k in value)
             if keys == list(range(len(keys))):
                 return [value[str(k)] for k in keys]

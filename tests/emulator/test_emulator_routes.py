@@ -25,6 +25,10 @@ def test_php_style_keys_nest_like_php() -> None:
     }
 
 
+def test_unicode_digits_are_keys_not_indexes() -> None:
+    assert parse_php_query("id[%C2%B2]=x&a[]=1&a[]=2") == {"id": {"²": "x"}, "a": ["1", "2"]}
+
+
 def test_webhook_json_and_form_give_identical_records(emu, http) -> None:
     url = emu.webhook_url
     a = http.post(
