@@ -144,9 +144,15 @@ def run_batch_v3(portal: Portal, body: Any, caller: str) -> Outcome:
     events: list[tuple[str, dict[str, Any]]] = []
     wrote = False
     for item in body[:MAX_COMMANDS]:
-        name = str((item or {}).get("method", ""))
         try:
-            out = portal.call(name, dict((item or {}).get("query") or {}), 3, caller)
+            if not isinstance(item, dict) or not isinstance(item.get("query") or {}, dict):
+                raise ApiError(
+                    "BITRIX_REST_V3_EXCEPTION_INVALIDSELECTEXCEPTION",
+                    'each call is {"method": ..., "query": {...}}',
+                    400,
+                )
+            name = str(item.get("method", ""))
+            out = portal.call(name, dict(item.get("query") or {}), 3, caller)
         except ApiError as err:
             results.append(err.body_v3())
             continue

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from generator.emulator import listing
-from generator.emulator.errors import V3_NOT_FOUND, ApiError
+from generator.emulator.errors import V3_NOT_FOUND, V3_VALIDATION, ApiError
 from generator.emulator.families import BARE, ID, RECORD, TRUE, VERBATIM, WRAP, Family
 from generator.emulator.params import coerce, get_ci
 from generator.emulator.store import Store
@@ -193,7 +193,8 @@ class EntityHandler:
             else:
                 where, args = listing.where_v2(flt, self.cols)
         except listing.FilterError as exc:
-            raise ApiError("INVALID_FILTER", str(exc), 400) from None
+            code = V3_VALIDATION if self.fam.api_version == 3 else "INVALID_FILTER"
+            raise ApiError(code, str(exc), 400) from None
         order = listing.order_sql(get_ci(params, "order"), self.cols)
         limit, offset, count = PAGE, 0, True
         pagination = get_ci(params, "pagination")

@@ -72,7 +72,14 @@ def where_v3(flt: Any, cols: Columns) -> tuple[str, list[Any]]:
         return "", []
     if isinstance(flt, dict):  # a REST 2 style filter sent to a REST 3.0 method
         return where_v2(flt, cols)
-    return _group_v3(flt, cols, " AND ")
+    if not isinstance(flt, list):
+        raise FilterError("filter must be a list of conditions")
+    try:
+        return _group_v3(flt, cols, " AND ")
+    except (TypeError, ValueError, AttributeError) as exc:
+        if isinstance(exc, FilterError):
+            raise
+        raise FilterError(f"malformed filter: {type(exc).__name__}") from None
 
 
 _V3_OPS = {"=": "=", "!=": "!", ">": ">", ">=": ">=", "<": "<", "<=": "<=", "in": "@"}

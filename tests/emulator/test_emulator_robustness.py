@@ -91,3 +91,15 @@ def test_lone_surrogates_are_an_invalid_body(running, client) -> None:
     r = client.post(running.webhook_url + "crm.lead.list", content=body,
                     headers={"Content-Type": "application/json"})  # fmt: skip
     assert r.status_code == 400 and r.json()["error"] == "INVALID_REQUEST"
+
+
+V3_METHODS = [m.name for m in tiny_model().methods if m.api_version == 3] + ["batch"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(method=st.sampled_from(V3_METHODS), body=st.one_of(PARAMS, JSON))
+def test_rest3_route_never_fails_either(running, client, method: str, body: Any) -> None:
+    r = client.post(f"{running.base_url}/rest/api/1/{RAW_TOKEN}/{method}", json=body)
+    assert r.status_code < 500, (method, body, r.text)
+    answer = r.json()
+    assert ("result" in answer) != ("error" in answer)
