@@ -12,6 +12,8 @@ from generator.yfm.tables import Cell
 
 _STATUS = re.compile(r"\b([1-5]\d\d)\b")
 _DASHES = {"—", "-", "–", ""}
+# Codes written as an HTTP status ("400"); other numbers (100, 510, 0) are Bitrix24 codes.
+_HTTP_CODES = {"400", "401", "402", "403", "404", "405", "409", "429", "500", "502", "503"}
 
 
 def _head(cell: Cell) -> str:
@@ -93,7 +95,7 @@ def read_error_table(table: Table) -> list[ErrorCode] | None:
                 if t and t != ">" and t not in parts:
                     parts.append(t)
         # a code cell holding only an HTTP status ("400") also gives the status
-        if status is None and code.isdigit() and len(code) == 3 and code[0] in "2345":
+        if status is None and code in _HTTP_CODES:
             status = int(code)
         if not code and not parts:
             continue
