@@ -189,3 +189,57 @@ class RenderCache:
         for old in entries[_KEEP_RENDERS:]:
             old.with_suffix(".manifest").unlink(missing_ok=True)
             old.unlink(missing_ok=True)
+
+
+class PartCache:
+    """Pieces of renders (a namespace's files, a formatted file) by content key, in
+    ``cache_dir/parts/<key>.json``: ``render_package``'s memo (``RenderMemo``), so that
+    a one-page docs edit re-renders and re-formats only the namespace it belongs to."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.folder = Path(cache_dir) / "parts"
+        self.salt = code_fingerprint()
+        self.used: set[str] = set()
+        self.stored = 0  # entries written during this run (for tests and the bench)
+
+    def get(self, key: str) -> dict | None:
+        self.used.add(key)
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def put(self, key: str, value: dict) -> None:
+        self.used.add(key)
+        ensure_cache_dir(self.folder.parent)
+        self.folder.mkdir(exist_ok=True)
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        write_text_atomic(self.folder / f"{key}.json", text)
+        self.stored += 1
+
+    def prune(self, keep_factor: int = _KEEP_RENDERS) -> None:
+        """Mark this run's entries as recent and drop the oldest others, keeping about
+        ``keep_factor`` renders' worth (switching branches back and forth stays fast)."""
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        now = time.time_ns()
+        others = []
+        for e in entries:
+            if not e.name.endswith(".json"):
+                continue
+            if e.name[:-5] in self.used:
+                try:
+                    os.utime(e.path, ns=(now, now))
+                except OSError:
+                    pass
+            else:
+                try:
+                    others.append((e.stat().st_mtime_ns, e.path))
+                except OSError:
+                    pass
+        others.sort(reverse=True)
+        for _, path in others[keep_factor * max(1, len(self.used)) :]:
+            Path(path).unlink(missing_ok=True)

@@ -49,8 +49,15 @@ def render_files(
     pages = None if cache_dir is None else cache_dir / "pages"
     model = read_model(docs, jobs=jobs, cache_dir=pages, progress=progress)
     t2 = time.perf_counter()
-    files = dict(render_package(model, package_name=package_name))
+    memo = None
+    if cache_dir is not None:
+        from generator.drift.cache import PartCache
+
+        memo = PartCache(cache_dir)
+    files = dict(render_package(model, package_name=package_name, memo=memo))
     t3 = time.perf_counter()
+    if memo is not None:
+        memo.prune()
     timings.update(read=t2 - t1, render=t3 - t2)
     if cache is not None and key is not None:
         cache.put(key, files)

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def render_package(model: Any, *, package_name: str = "b24client") -> dict[str, str]:
+def render_package(
+    model: Any, *, package_name: str = "b24client", memo: Any = None
+) -> dict[str, str]:
     from generator.render.package import render_package as _render
 
-    return _render(model, package_name=package_name)
+    return _render(model, package_name=package_name, memo=memo)
 
 
 def generate(docs: Any, out: Any, package_name: str = "b24client") -> Any:

@@ -515,21 +515,44 @@ def _method_view(
     )
 
 
-def _errors(model: ApiModel) -> tuple[list[ErrorView], list[str], dict[str, str]]:
+@dataclass(frozen=True)
+class RuntimeFacts:
+    """What the generated code must know of the hand-written runtime (templates/runtime).
+
+    Importing the runtime pulls in httpx (a tenth of a second), so ``render_package``
+    keeps these in its memo, whose salt covers the runtime's source."""
+
+    error_classes: tuple[tuple[str, str], ...]  # code -> class the runtime already defines
+    error_all: tuple[str, ...] | None  # runtime errors' __all__; None when it cannot load
+    reserved: tuple[str, ...]  # names the client root must not take (reserved_root)
+
+    @staticmethod
+    def load() -> RuntimeFacts:
+        registry: tuple[tuple[str, str], ...] = ()
+        error_all: tuple[str, ...] | None = None
+        try:
+            from b24gen_templates.runtime import errors as rt_errors
+
+            registry = tuple(
+                (code, cls.__name__) for code, cls in rt_errors.Bitrix24Error._registry.items()
+            )
+            error_all = tuple(rt_errors.__all__)
+        except Exception:  # noqa: BLE001, S110 - the runtime is written concurrently
+            pass
+        return RuntimeFacts(registry, error_all, reserved_root())
+
+
+def _errors(
+    model: ApiModel, facts: RuntimeFacts
+) -> tuple[list[ErrorView], list[str], dict[str, str]]:
     described: dict[str, ErrorCode] = {}
     for e in model.system_errors:
         described.setdefault(e.code, e)
     for m in sorted(model.methods, key=lambda m: (m.name, m.api_version, m.source)):
         for e in m.errors:
             described.setdefault(e.code, e)
-    runtime: dict[str, str] = {}
-    try:
-        from b24gen_templates.runtime.errors import Bitrix24Error
-
-        runtime = {code: cls.__name__ for code, cls in Bitrix24Error._registry.items()}
-        runtime_names = set(__import__("b24gen_templates.runtime.errors").runtime.errors.__all__)
-    except Exception:  # noqa: BLE001 - the runtime is written concurrently
-        runtime_names = set()
+    runtime = dict(facts.error_classes)
+    runtime_names = set(facts.error_all or ())
     registry = NameRegistry({"Bitrix24Error", "register", "SYSTEM_ERRORS"} | runtime_names)
     views: list[ErrorView] = []
     on_base: list[str] = []
@@ -567,7 +590,174 @@ def _doc_base_url(model: ApiModel) -> str:
     )
 
 
-def build(model: ApiModel, package: str) -> PackageView:
+@dataclass
+class ModuleSummary:
+    """What the whole-package files (client, docs index) need to know of a built module."""
+
+    name: str
+    title: str
+    method_count: int
+    tops: list[tuple[str, str]]  # (sync_cls, async_cls) of each top-level namespace, in order
+
+
+@dataclass
+class PackagePlan:
+    """The package's global decisions (module names, error classes, the namespace tree),
+    made without building any method. Modules are then built one at a time
+    (``build_module``), each from its own subtree and these decisions only, which is what
+    lets ``render_package`` reuse the output of modules whose inputs did not change."""
+
+    package: str
+    v2_root: _Node
+    v3_root: _Node
+    runtime: RuntimeFacts
+    reserved: tuple[str, ...]  # reserved_root()
+    root_names: dict[str, str]  # root segment -> attribute on the client
+    modules: list[ModuleView]  # empty skeletons, sorted by name
+    module_nodes: dict[str, list[_Node]]  # module name -> its top-level nodes, in root order
+    errors: list[ErrorView]
+    error_base_codes: list[str]
+    error_classes: dict[str, str]
+    system_errors: list[str]
+    method_count: int
+    exposed_count: int
+    doc_base_url: str
+
+    def module_inputs(self, name: str) -> str:
+        """Everything ``build_module(name)`` reads, as text: equal text, equal module."""
+        mv = next(m for m in self.modules if m.name == name)
+        parts = [self.package, name, mv.title, self.doc_base_url]
+        codes: set[str] = set()
+
+        def walk(node: _Node) -> None:
+            parts.append(f"node {node.path!r}")
+            if node.method is not None:
+                parts.append(repr(node.method))
+                codes.update(e.code for e in node.method.errors)
+            for seg in sorted(node.children):
+                walk(node.children[seg])
+
+        for node in self.module_nodes[name]:
+            parts.append(f"top {node.segment!r} {self._root_attr(node)!r}")
+            parts.append(f"v3 {node is self.v3_root}")
+            walk(node)
+        parts.append(repr(sorted((c, self.error_classes.get(c, "Bitrix24Error")) for c in codes)))
+        return "\n".join(parts)
+
+    def _root_attr(self, node: _Node) -> str:
+        return self.root_names["\x00v3" if node is self.v3_root else node.segment]
+
+    def _member_names(self, node: _Node, reserved: tuple[str, ...]) -> dict[str, str]:
+        wires = [seg for seg in sorted(node.children) if seg != "\x00v3"]
+        names = assign_names(wires, reserved=reserved)
+        if "\x00v3" in node.children:
+            names["\x00v3"] = "v3"
+        return names
+
+    def build_module(self, name: str) -> tuple[ModuleView, ModuleSummary]:
+        """A fresh ``ModuleView`` of module ``name``, namespaces, methods and types filled in."""
+        skeleton = next(m for m in self.modules if m.name == name)
+        mv = ModuleView(name=skeleton.name, title=skeleton.title)
+        attrs: set[str] = set()
+
+        def collect_attrs(node: _Node) -> None:
+            for seg, attr in self._member_names(node, ()).items():
+                attrs.add(attr)
+                collect_attrs(node.children[seg])
+
+        tops = self.module_nodes[name]
+        for node in tops:
+            attrs.add(self._root_attr(node))
+            collect_attrs(node)
+        reg = NameRegistry(set(QUALIFIED) | {"Any", "Literal"})
+        for a in sorted(attrs):
+            reg.claim(a)
+        types = _Types(mv)
+        built = []
+        for node in tops:
+            top = self._build_ns(node, mv, types, reg, self._root_attr(node))
+            built.append((top.sync_cls, top.async_cls))
+        return mv, ModuleSummary(mv.name, mv.title, len(mv.methods), built)
+
+    def _method(self, m: Method, attr: str, types: _Types) -> MethodView:
+        return _method_view(m, attr, types, self.error_classes, self.doc_base_url, self.package)
+
+    def _build_ns(
+        self, node: _Node, mv: ModuleView, types: _Types, reg: NameRegistry, py_path: str
+    ) -> NamespaceView:
+        parts = node.path.split(".")
+        base = camel(*parts) if node is not self.v3_root else "V3"
+        sync_cls = reg.claim(base)
+        async_cls = reg.claim("Async" + base)
+        names = self._member_names(node, ())
+        ns = NamespaceView(
+            path=node.path if node is not self.v3_root else "v3",
+            sync_cls=sync_cls,
+            async_cls=async_cls,
+            doc=tx.docstring(tx.wrap(f"Methods under {node.path or 'the portal'}.", DOC_WIDTH)),
+            py_path=py_path,
+        )
+        mv.namespaces.append(ns)
+        if node.method is not None:
+            ns.call = self._method(node.method, "__call__", types)
+            ns.call.py_path = py_path
+            mv.methods.append(ns.call)
+        for seg in sorted(node.children):
+            child = node.children[seg]
+            attr = names[seg]
+            if not child.children and child.method is not None:
+                mview = self._method(child.method, attr, types)
+                mview.py_path = f"{py_path}.{attr}"
+                ns.methods.append(mview)
+                mv.methods.append(mview)
+                continue
+            sub = self._build_ns(child, mv, types, reg, f"{py_path}.{attr}")
+            ns.children.append(ChildView(attr, sub.sync_cls, sub.async_cls, None, None))
+        ns.attrs = frozenset([c.attr for c in ns.children] + [m.attr for m in ns.methods])
+        return ns
+
+    def build_root(self, summaries: dict[str, ModuleSummary]) -> tuple[NamespaceView, ModuleView]:
+        """The client class (top-level methods, one property per top-level namespace) and
+        the types module of the top-level methods; ``summaries`` of every module."""
+        root_module = ModuleView(name="root", title="")
+        types = _Types(root_module)
+        node = self.v2_root
+        ns = NamespaceView(
+            path="",
+            sync_cls="Client",
+            async_cls="AsyncClient",
+            doc=tx.docstring(tx.wrap("Methods under the portal.", DOC_WIDTH)),
+            py_path="",
+        )
+        module_of = {id(n): name for name, nodes in self.module_nodes.items() for n in nodes}
+        top_index = {id(n): i for nodes in self.module_nodes.values() for i, n in enumerate(nodes)}
+        for seg in sorted(node.children):
+            child = node.children[seg]
+            attr = self.root_names[seg]
+            if not child.children and child.method is not None:
+                mview = self._method(child.method, attr, types)
+                mview.py_path = attr
+                ns.methods.append(mview)
+                root_module.methods.append(mview)
+                continue
+            name = module_of[id(child)]
+            sync_cls, async_cls = summaries[name].tops[top_index[id(child)]]
+            alias = f"_api_{name}"
+            ns.children.append(
+                ChildView(
+                    attr=attr,
+                    sync_cls=sync_cls,
+                    async_cls=async_cls,
+                    module_alias=alias,
+                    lazy_import=f"from .api import {name} as {alias}",
+                )
+            )
+        ns.attrs = frozenset([c.attr for c in ns.children] + [m.attr for m in ns.methods])
+        return ns, root_module
+
+
+def plan(model: ApiModel, package: str, facts: RuntimeFacts | None = None) -> PackagePlan:
+    facts = facts or RuntimeFacts.load()
     methods = sorted(model.methods, key=lambda m: (m.name, m.api_version, m.source, m.line))
     v2_root = _Node("", "")
     v3_root = _Node("v3", "v3")
@@ -578,8 +768,7 @@ def build(model: ApiModel, package: str) -> PackageView:
         exposed += _insert(target, m, segments)
     if v3_root.children:
         v2_root.children.setdefault("\x00v3", v3_root)  # sorts first, never a wire segment
-    errors, on_base, error_classes = _errors(model)
-    doc_base_url = _doc_base_url(model)
+    errors, on_base, error_classes = _errors(model, facts)
 
     # modules: one per top-level namespace, names folded to lower case (case-insensitive
     # file systems) and made unique
@@ -595,111 +784,49 @@ def build(model: ApiModel, package: str) -> PackageView:
             name = module_names.claim(key if key != "v3" or node is v3_root else key + "_")
             modules[key] = ModuleView(name=name, title=node.path)
         module_of[id(node)] = modules[key]
-    root_module = ModuleView(name="root", title="")
-    root_types = _Types(root_module)
+    module_nodes: dict[str, list[_Node]] = {mv.name: [] for mv in modules.values()}
+    for seg in sorted(v2_root.children):  # the order the client's properties are built in
+        node = v2_root.children[seg]
+        if id(node) in module_of:
+            module_nodes[module_of[id(node)].name].append(node)
+    reserved = facts.reserved
+    result = PackagePlan(
+        package=package,
+        v2_root=v2_root,
+        v3_root=v3_root,
+        runtime=facts,
+        reserved=reserved,
+        root_names={},
+        modules=sorted(modules.values(), key=lambda mv: mv.name),
+        module_nodes=module_nodes,
+        errors=errors,
+        error_base_codes=on_base,
+        error_classes=error_classes,
+        system_errors=[e.code for e in model.system_errors],
+        method_count=len(methods),
+        exposed_count=exposed,
+        doc_base_url=_doc_base_url(model),
+    )
+    result.root_names = result._member_names(v2_root, reserved)
+    return result
 
-    # attribute names per module, so class names never collide with them
-    module_attrs: dict[str, set[str]] = {mv.name: set() for mv in modules.values()}
-    class_registries = {
-        mv.name: NameRegistry(set(QUALIFIED) | {"Any", "Literal"}) for mv in modules.values()
-    }
-    types_by_module = {mv.name: _Types(mv) for mv in modules.values()}
 
-    def member_names(node: _Node, reserved: tuple[str, ...]) -> dict[str, str]:
-        wires = [seg for seg in sorted(node.children) if seg != "\x00v3"]
-        names = assign_names(wires, reserved=reserved)
-        if "\x00v3" in node.children:
-            names["\x00v3"] = "v3"
-        return names
-
-    def collect_attrs(node: _Node, mv: ModuleView) -> None:
-        for seg, attr in member_names(node, ()).items():
-            module_attrs[mv.name].add(attr)
-            collect_attrs(node.children[seg], mv)
-
-    for node in top_nodes:
-        mv = module_of[id(node)]
-        module_attrs[mv.name].add(member_names(v2_root, reserved_root()).get(node.segment, ""))
-        collect_attrs(node, mv)
-    for mv in modules.values():
-        reg = class_registries[mv.name]
-        for a in sorted(module_attrs[mv.name]):
-            reg.claim(a)
-
-    def build_ns(
-        node: _Node, mv: ModuleView | None, types: _Types, is_root: bool, py_path: str = ""
-    ) -> NamespaceView:
-        if is_root:
-            sync_cls, async_cls = "Client", "AsyncClient"
-        else:
-            assert mv is not None
-            reg = class_registries[mv.name]
-            parts = node.path.split(".")
-            base = camel(*parts) if node is not v3_root else "V3"
-            sync_cls = reg.claim(base)
-            async_cls = reg.claim("Async" + base)
-        reserved = reserved_root() if is_root else ()
-        names = member_names(node, reserved)
-        title = node.path or "the portal"
-        ns = NamespaceView(
-            path=node.path if node is not v3_root else "v3",
-            sync_cls=sync_cls,
-            async_cls=async_cls,
-            doc=tx.docstring(tx.wrap(f"Methods under {title}.", DOC_WIDTH)),
-            py_path=py_path,
-        )
-        if mv is not None:
-            mv.namespaces.append(ns)
-        if node.method is not None and not is_root:
-            ns.call = _method_view(
-                node.method, "__call__", types, error_classes, doc_base_url, package
-            )
-            ns.call.py_path = py_path
-            if mv is not None:
-                mv.methods.append(ns.call)
-        for seg in sorted(node.children):
-            child = node.children[seg]
-            attr = names[seg]
-            if not child.children and child.method is not None:
-                mview = _method_view(
-                    child.method, attr, types, error_classes, doc_base_url, package
-                )
-                mview.py_path = f"{py_path}.{attr}" if py_path else attr
-                ns.methods.append(mview)
-                (mv or root_module).methods.append(mview)
-                continue
-            if is_root:
-                cmv = module_of[id(child)]
-                sub = build_ns(child, cmv, types_by_module[cmv.name], False, attr)
-                alias = f"_api_{cmv.name}"
-                ns.children.append(
-                    ChildView(
-                        attr=attr,
-                        sync_cls=sub.sync_cls,
-                        async_cls=sub.async_cls,
-                        module_alias=alias,
-                        lazy_import=f"from .api import {cmv.name} as {alias}",
-                    )
-                )
-            else:
-                sub = build_ns(child, mv, types, False, f"{py_path}.{attr}")
-                ns.children.append(ChildView(attr, sub.sync_cls, sub.async_cls, None, None))
-        ns.attrs = frozenset([c.attr for c in ns.children] + [m.attr for m in ns.methods])
-        return ns
-
-    root = build_ns(v2_root, None, root_types, True)
-    module_list = sorted(modules.values(), key=lambda mv: mv.name)
+def build(model: ApiModel, package: str) -> PackageView:
+    """The whole view model at once (``render_package`` builds module by module instead)."""
+    p = plan(model, package)
+    built = {mv.name: p.build_module(mv.name) for mv in p.modules}
+    root, root_module = p.build_root({name: summary for name, (_, summary) in built.items()})
     return PackageView(
         package=package,
         root=root,
         root_module=root_module,
-        modules=module_list,
-        errors=errors,
-        error_base_codes=on_base,
-        system_errors=[e.code for e in model.system_errors],
-        method_count=len(methods),
-        exposed_count=exposed,
-        doc_base_url=doc_base_url,
+        modules=[built[mv.name][0] for mv in p.modules],
+        errors=p.errors,
+        error_base_codes=p.error_base_codes,
+        system_errors=p.system_errors,
+        method_count=p.method_count,
+        exposed_count=p.exposed_count,
+        doc_base_url=p.doc_base_url,
     )
 
 

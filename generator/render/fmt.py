@@ -5,6 +5,7 @@ Black itself is kept out of the hot path; tests check that black agrees with the
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -30,6 +31,13 @@ def _ruff() -> str:
         return str(find_ruff_bin())
     except Exception as exc:
         raise FormatError(f"ruff is not installed ({sys.executable} -m pip install ruff)") from exc
+
+
+@functools.lru_cache(maxsize=1)
+def format_identity() -> str:
+    """What, besides the text, decides ruff's output (its version is in the render
+    memo's salt): part of the key of every memoised formatting."""
+    return f"{_ruff()}\0{LINE_LENGTH}\0{TARGET}"
 
 
 def format_python(files: dict[str, str]) -> dict[str, str]:
