@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DOCS = ROOT.parent / "shared" / "b24docs" / "ru"
-# Incremental generate as a process, until `b24gen generate` itself goes through the cache.
+# What `b24gen generate` runs, as a process that also prints where the time went.
 GEN_INCREMENTAL = (
     "import sys; from pathlib import Path;"
     "from generator.drift.incremental import generate_incremental as g;"
@@ -127,23 +127,27 @@ def main() -> None:
             samples.append(took)
         report("generate, nothing changed (median)", samples, None, note)
 
-        pages = pages_to_edit(docs, out, 3 * args.runs)
-        edits, check_stale, after_check = [], [], []
+        pages = pages_to_edit(docs, out, 4 * args.runs)
+        gen_edit = [*gen_cli, str(out), "--cache-dir", str(cache)]
+        edits, check_stale, after_check, cli_edits = [], [], [], []
         gen_note = ""
         for i in range(args.runs):
             # the H1 title goes into docstrings and docs, so each edit changes the output
-            edit(pages[3 * i])
+            edit(pages[4 * i])
             took, gen_note = timed(gen_inc)
             edits.append(took)
-            edit(pages[3 * i + 1])
+            edit(pages[4 * i + 1])
             check_stale.append(timed(check, expect=1)[0])
             # the usual hook flow: check fails, then generate reuses the render it cached
-            edit(pages[3 * i + 2])
+            edit(pages[4 * i + 2])
             timed(check, expect=1)
             after_check.append(timed(gen_inc)[0])
+            edit(pages[4 * i + 3])
+            cli_edits.append(timed(gen_edit)[0])
         report("check after editing one page (median)", check_stale, None)
         report("generate after editing one page (median)", edits, 2.0, gen_note)
         report("generate after a failed check (median)", after_check, None)
+        report("b24gen generate CLI after one edit (median)", cli_edits, 2.0)
 
 
 def edit(page: Path) -> None:

@@ -45,7 +45,7 @@ ROOT_RESERVED = (
     "v3",
 )
 # Names imported at module level of every generated types module.
-TYPES_RESERVED = ("Any", "Literal", "NotRequired", "Required", "TypedDict")
+TYPES_RESERVED = ("Any", "Literal", "NotRequired", "Required", "TypedDict", "sys")
 # Listed values become a Literal only when they look like tokens (not operators or prose).
 _LITERAL_OK = re.compile(r"[\w.:/-]{1,64}\Z")
 _READ_VERBS = (

@@ -112,7 +112,7 @@ def methods(draw: st.DrawFn) -> Method:
     )
 
 
-ALLOWED_IMPORTS = {"__future__", "builtins", "typing", "warnings"}
+ALLOWED_IMPORTS = {"__future__", "builtins", "sys", "typing", "typing_extensions", "warnings"}
 ALLOWED_CALLS = {"_cast", "_drop", "_warnings.warn", "TypedDict", "register"}
 _CALL_TARGET = re.compile(r"self(\._b24)?\._invoke(_page)?\Z")
 
@@ -125,8 +125,11 @@ def check_module(rel: str, tree: ast.Module) -> None:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             check_import(rel, node)
         elif isinstance(node, ast.If):
-            assert ast.unparse(node.test) == "TYPE_CHECKING", rel
-            for sub in node.body:
+            # TYPE_CHECKING imports, and Required/NotRequired from typing_extensions on 3.10
+            test = ast.unparse(node.test)
+            assert test in ("TYPE_CHECKING", "sys.version_info >= (3, 11)"), rel
+            assert not node.orelse or test.startswith("sys."), rel
+            for sub in [*node.body, *node.orelse]:
                 assert isinstance(sub, (ast.ImportFrom, ast.Pass)), rel
                 if isinstance(sub, ast.ImportFrom):
                     check_import(rel, sub)
