@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
+import sys
 import time
 from collections.abc import Iterator
 from functools import lru_cache
@@ -27,7 +29,7 @@ from generator.render.files import manifest_text, write_text_atomic
 DEFAULT_CACHE_DIR = ".b24gen-cache"
 CACHE_ENV = "B24GEN_CACHE_DIR"
 _KEEP_RENDERS = 4  # a few, so that switching branches back and forth stays fast
-_FORMAT = 1
+_FORMAT = 2
 _RACY_NS = 2_000_000_000
 
 
@@ -145,23 +147,28 @@ def code_fingerprint() -> str:
 
 
 class RenderCache:
-    """Rendered packages by input key, in ``cache_dir/render/<key>.json``."""
+    """Rendered packages by input key, in ``cache_dir/render/<key>.marshal``, each with its
+    manifest beside it (``<key>.manifest``)."""
 
     def __init__(self, cache_dir: Path) -> None:
         self.folder = Path(cache_dir) / "render"
 
     @staticmethod
     def key(docs_hash: str, package_name: str) -> str:
-        return _sha(f"{_FORMAT}\0{docs_hash}\0{code_fingerprint()}\0{package_name}".encode())
+        return _sha(
+            f"{_FORMAT}\0{marshal.version} {sys.version_info[:2]}\0{docs_hash}\0"
+            f"{code_fingerprint()}\0{package_name}".encode()
+        )
 
     def get(self, key: str) -> dict[str, str] | None:
-        path = self.folder / f"{key}.json"
+        path = self.folder / f"{key}.marshal"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            files = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
             return None
-        files = data.get("files") if isinstance(data, dict) else None
-        if not isinstance(files, dict):
+        if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in files.items()
+        ):
             return None
         os.utime(path)  # most recently used survives pruning
         return files
@@ -175,16 +182,17 @@ class RenderCache:
             return None
 
     def put(self, key: str, files: dict[str, str]) -> None:
-        text = json.dumps({"files": files}, ensure_ascii=False, separators=(",", ":"))
+        # marshal: ten times faster than JSON for the ~13 MB of a full corpus's package,
+        # which every generate after an edit stores (its format is in the key)
         ensure_cache_dir(self.folder.parent)
-        write_text_atomic(self.folder / f"{key}.json", text)
+        write_text_atomic(self.folder / f"{key}.marshal", marshal.dumps(dict(files)))
         # written second: a manifest never points at a render that is not there
         write_text_atomic(self.folder / f"{key}.manifest", manifest_text(files))
         self._prune()
 
     def _prune(self) -> None:
         entries = sorted(
-            self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+            self.folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True
         )
         for old in entries[_KEEP_RENDERS:]:
             old.with_suffix(".manifest").unlink(missing_ok=True)

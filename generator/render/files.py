@@ -50,13 +50,16 @@ def _umask() -> int:
     return mask
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+def write_text_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8 when a str) to ``path`` through a temporary file in the same
+    folder and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        if isinstance(text, str):
+            text = text.encode("utf-8")  # no newline translation: "\n" stays "\n"
+        with os.fdopen(fd, "wb") as fh:
             fh.write(text)
         # mkstemp makes the file 0600; an ordinary file gets what the umask allows.
         os.chmod(tmp, 0o666 & ~_umask())

@@ -111,13 +111,15 @@ def test_render_cache_round_trip_and_pruning(tmp_path):
     assert len(set(keys)) == 6 and cache.key("docs0", "other") != keys[0]
     for i, k in enumerate(keys):
         cache.put(k, {"a.py": f"{i}\n"})
-        os.utime(tmp_path / "render" / f"{k}.json", ns=(i * 10**9, i * 10**9))
+        os.utime(tmp_path / "render" / f"{k}.marshal", ns=(i * 10**9, i * 10**9))
     cache.put(keys[5], {"a.py": "5\n"})
     assert cache.get(keys[5]) == {"a.py": "5\n"}
     assert cache.get(keys[0]) is None, "old entries are pruned"
-    assert len(list((tmp_path / "render").glob("*.json"))) == 4
+    assert len(list((tmp_path / "render").glob("*.marshal"))) == 4
     assert len(list((tmp_path / "render").glob("*.manifest"))) == 4
     assert cache.get_manifest(keys[5]) is not None and cache.get_manifest(keys[0]) is None
+    (tmp_path / "render" / f"{keys[5]}.marshal").write_bytes(b"\xff damaged")
+    assert cache.get(keys[5]) is None, "a damaged entry is a miss"
 
 
 def test_cache_folder_ignores_itself_in_git(tmp_path):
