@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -17,7 +18,11 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
-from typing_extensions import Self
+
+if sys.version_info >= (3, 11):
+    from typing import Self
+else:  # only Python 3.10 needs typing_extensions (declared for it alone)
+    from typing_extensions import Self
 
 from .auth import DEFAULT_TOKEN_URL, Auth, OAuthAuth, TokenCallback, WebhookAuth
 from .batch import BatchResult, Commands, batch_flow
