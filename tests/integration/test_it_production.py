@@ -15,9 +15,8 @@ from conftest import WATCH, remember_secrets
 
 pytestmark = pytest.mark.filterwarnings("ignore:crm.*is deprecated:DeprecationWarning")
 
-# The issue asks for 60 s; CI runs a shorter window (same assertions), the full length with
-# B24GEN_RATE_SECONDS=60.
-RATE_SECONDS = float(os.environ.get("B24GEN_RATE_SECONDS", "12"))
+# The issue asks for a 60 s run, and CI runs that; B24GEN_RATE_SECONDS shortens it locally.
+RATE_SECONDS = float(os.environ.get("B24GEN_RATE_SECONDS", "60"))
 FAULTS = "500=0.02,503=0.02,reset=0.02,slow=0.02,lost_write=0.02,slow_seconds=0.2,seed=11"
 
 
