@@ -167,17 +167,12 @@ def test_no_line_is_copied_from_the_real_page(lang: str):
 
 # -- read through the real reader ------------------------------------------------------
 
-needs_reader = pytest.mark.skipif(
-    not (DOCS_SRC.parent / "generator" / "reader.py").exists(),
-    reason="generator/reader.py has not landed yet",
-)
 
 
 def _params(params) -> dict:
     return {p.name: p for p in params}
 
 
-@needs_reader
 def test_every_page_yields_a_method_or_event(docs_src_model):
     read = {m.source for m in docs_src_model.methods} | {e.source for e in docs_src_model.events}
     pages = {p.relative_to(DOCS_SRC).as_posix() for p in method_pages()}
@@ -185,7 +180,6 @@ def test_every_page_yields_a_method_or_event(docs_src_model):
     assert not docs_src_model.diagnostics, "\n".join(map(str, docs_src_model.diagnostics))
 
 
-@needs_reader
 @pytest.mark.parametrize("name", sorted(SEED_PARAMS))
 def test_seed_methods_have_the_documented_parameters(docs_src_model, name):
     method = docs_src_model.method(name)
@@ -193,7 +187,6 @@ def test_seed_methods_have_the_documented_parameters(docs_src_model, name):
     assert got == SEED_PARAMS[name]
 
 
-@needs_reader
 def test_seed_details(docs_src_model):
     badge = _params(docs_src_model.method("crm.activity.badge.add").params)
     assert badge["title"].type == badge["value"].type == "string|array"
@@ -216,7 +209,6 @@ def test_seed_details(docs_src_model):
     assert children == {"CONTACT_ID": True, "SORT": False, "IS_PRIMARY": False}
 
 
-@needs_reader
 def test_hard_constructs_survive_reading(docs_src_model):
     assert "from" in _params(docs_src_model.method("calendar.event.get").params)
 

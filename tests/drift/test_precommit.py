@@ -21,7 +21,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "docs_src/api-reference/crm/deals/crm-deal-get.md"
 
-pytestmark = pytest.mark.skipif(shutil.which("pre-commit") is None, reason="needs pre-commit")
+# pre-commit is in the dev extra: under CI it must be there and these tests must run.
+pytestmark = pytest.mark.skipif(
+    shutil.which("pre-commit") is None and os.environ.get("CI") != "true",
+    reason="needs pre-commit (pip install -e '.[dev]')",
+)
 
 
 def _hooks() -> dict[str, dict]:
