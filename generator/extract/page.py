@@ -27,7 +27,7 @@ from generator.extract.params import (
 )
 from generator.extract.returns import build_returns, is_json, parse_json_lenient
 from generator.extract.text import METHOD_NAME, code_spans, links, plain
-from generator.model import Diagnostic, ErrorCode, Event, Method, Param, is_wire_name
+from generator.model import Diagnostic, ErrorCode, Event, Method, is_wire_name
 from generator.yfm.tables import Cell
 from generator.yfm.parser import Block, Directive, Fence, Heading, Para, Table, blank_unused_sections, parse_blocks
 
@@ -248,13 +248,11 @@ def _read_api_page(
     replacement: str | None = None
     v3 = rel.endswith("-rest-v3.md") or "/rest/api/" in text
     top: list[PNode] = []
-    top_rows_seen = 0
     nested: list[_NestedTable] = []
     ret_top: list[PNode] = []
     ret_nested: list[_NestedTable] = []
     errors: list[ErrorCode] = []
     examples: list[Any] = []
-    h2 = ""
     h2_kind = S.OTHER
     sub: Heading | None = None
     notes: list[Directive] = []
@@ -267,7 +265,7 @@ def _read_api_page(
         if isinstance(b, Heading):
             if b.level <= 2:
                 seen_h2 = seen_h2 or b.level == 2
-                h2, h2_kind, sub = b.text, S.h2_kind(b.text) if b.level == 2 else S.OTHER, None
+                h2_kind, sub = (S.h2_kind(b.text) if b.level == 2 else S.OTHER), None
                 # "## Параметр fields": an H2 that itself names a nested object
                 if h2_kind == S.PARAMS and top and S.nested_object_name(b.text):
                     sub = b
@@ -357,11 +355,8 @@ def _read_api_page(
             continue
         nested_heading = sub is not None and (S.nested_object_name(sub.text) is not None or sub.anchor)
         if not nested_heading or not top:
-            if sub is not None and nested_heading and not top and top_rows_seen == 0:
-                # a sub-heading before any top-level table still opens the parameter list
-                pass
+            # the first table opens the parameter list, even under a sub-heading
             _count_rows(res, pt, nested=False)
-            top_rows_seen += len(pt.rows)
             if not top:
                 top.extend(pt.rows)
             else:
@@ -533,7 +528,3 @@ def _dedupe(errors: list[ErrorCode]) -> list[ErrorCode]:
             seen.add(key)
             out.append(e)
     return out
-
-
-def param_count(params: tuple[Param, ...]) -> int:
-    return sum(1 + param_count(p.children) for p in params)

@@ -50,8 +50,3 @@ def links(text: str) -> list[tuple[str, str]]:
 
 def code_spans(text: str) -> list[str]:
     return [m.group(1).strip() for m in _CODE.finditer(text)]
-
-
-def first_paragraph_sentence(text: str, limit: int = 400) -> str:
-    s = plain(text)
-    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"

@@ -13,7 +13,7 @@ learning" link lists) are blanked out before parsing, keeping line numbers intac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -74,11 +74,6 @@ class Directive:
 
 
 Block = Heading | Para | Fence | Table | Directive
-
-
-@dataclass
-class Page:
-    blocks: list[Block] = field(default_factory=list)
 
 
 def indented_fence(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
