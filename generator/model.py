@@ -9,17 +9,23 @@ Design notes
 - Tuples, not lists, so that instances are hashable and truly frozen.
 - ``type`` stays the docs' own spelling (``"string|array"``, ``"integer[]"``,
   ``"crm_status"``, ``"sale_order.id"``); mapping to Python types is the
-  renderer's business (see ``generator.types`` for the shared vocabulary).
+  later stages' business (see ``generator.vocabulary`` for the shared vocabulary).
+- Facts derived from the docs by one rule for every stage (``Method.writes``,
+  ``Method.repeatable``: ``generator.vocabulary.writes``) are properties, written into
+  the JSON for readers of it and derived again when it is read back.
 - ``returns.example`` is kept as JSON *text* so the model stays hashable and the
   dump is byte-stable; use ``Returns.example_value()`` to get the parsed value.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
+
+from generator.vocabulary import writes as _writes
 
 MODEL_FORMAT_VERSION = 1
 
@@ -83,6 +89,16 @@ class Method:
     @property
     def namespace(self) -> str:
         return self.name.rsplit(".", 1)[0] if "." in self.name else ""
+
+    @functools.cached_property
+    def writes(self) -> bool:
+        """Whether calling it changes the portal's state (``generator.vocabulary.writes``)."""
+        return _writes.writes(self)
+
+    @functools.cached_property
+    def repeatable(self) -> bool:
+        """Whether it may be sent twice: a read, or a REST 3.0 write (Idempotency-Key)."""
+        return _writes.repeatable(self)
 
 
 @dataclass(frozen=True)
@@ -253,6 +269,8 @@ def _method_to_dict(m: Method) -> dict[str, Any]:
         "returns": _returns_to_dict(m.returns),
         "source": m.source,
         "line": m.line,
+        "writes": m.writes,
+        "repeatable": m.repeatable,
     }
 
 

@@ -22,12 +22,7 @@ from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter
 from generator.emulator.params import get_ci
 from generator.emulator.store import Store
 from generator.model import ApiModel, Method, Param
-
-WRITE_VERBS = {
-    "add", "update", "delete", "set", "bind", "unbind", "move", "send", "create", "remove",
-    "register", "unregister", "import", "attach", "detach", "start", "stop", "complete",
-    "renew", "approve", "disapprove", "pin", "unpin", "mute", "unmute", "clear", "save",
-}  # fmt: skip
+from generator.vocabulary.writes import method_writes
 
 
 @dataclass(frozen=True)
@@ -94,8 +89,9 @@ class Portal:
         return self.methods.get(version, {}).get(name.lower())
 
     def is_write(self, name: str) -> bool:
-        verb = name.rsplit(".", 1)[-1].lower()
-        return verb in WRITE_VERBS or name.lower().endswith((".items.set", ".items.delete"))
+        """The model's decision (``Method.writes``); the name's for an undocumented method."""
+        method = self.find(name, 2) or self.find(name, 3)
+        return method.writes if method is not None else method_writes(name)
 
     def family(self, name: str, version: int = 2) -> Family:
         """The family called ``name`` ("crm.lead"), for seeding and inspection."""
@@ -135,7 +131,7 @@ class Portal:
             raise _as_documented(method, err) from None
         if outcome is None:
             outcome = _example_outcome(method)
-            outcome.wrote = self.is_write(method.name)
+            outcome.wrote = method.writes
         processing = time.perf_counter() - started
         if outcome.wrote:
             self.stats["writes"] += 1

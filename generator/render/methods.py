@@ -9,33 +9,6 @@ from generator.render.docstrings import method_doc, method_docstring
 from generator.render.naming import assign_names, camel
 from generator.render.views import ArgView, MethodView
 
-_READ_VERBS = (
-    "get",
-    "list",
-    "fields",
-    "search",
-    "find",
-    "count",
-    "info",
-    "status",
-    "check",
-    "version",
-    "current",
-    "read",
-    "is",
-    "has",
-    "export",
-    "tail",
-    "history",
-    "stat",
-)
-
-
-def _is_write(name: str) -> bool:
-    last = name.rsplit(".", 1)[-1].lower()
-    return not last.startswith(_READ_VERBS)
-
-
 def dedup_params(params: tuple[Param, ...]) -> list[Param]:
     """The parameters with each wire name once (the first row of a repeated name wins)."""
     seen: set[str] = set()
@@ -82,7 +55,7 @@ def method_view(
         ret=ret,
         paged=paged,
         api_version=m.api_version,
-        write=_is_write(m.name),
+        write=m.writes,
         doc=method_docstring(data),
         deprecation=deprecation,
         model=m,
