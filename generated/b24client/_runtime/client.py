@@ -274,11 +274,9 @@ class SyncTransportClient(_BaseClient):
         return self.call_raw(method, params).result
 
     def _invoke(
-        self, method: str, params: dict[str, Any], *, api_version: int = 2, write: bool = False
+        self, method: str, params: dict[str, Any], *, api_version: int = 2, write: bool
     ) -> Any:
-        flow = call_flow(
-            self._ctx, method, params, api_version=api_version, write=True if write else None
-        )
+        flow = call_flow(self._ctx, method, params, api_version=api_version, write=write)
         return self._run(flow).result
 
     def _invoke_page(self, method: str, params: dict[str, Any], *, api_version: int = 2) -> Page:
@@ -426,11 +424,9 @@ class AsyncTransportClient(_BaseClient):
         return (await self.call_raw(method, params)).result
 
     async def _invoke(
-        self, method: str, params: dict[str, Any], *, api_version: int = 2, write: bool = False
+        self, method: str, params: dict[str, Any], *, api_version: int = 2, write: bool
     ) -> Any:
-        flow = call_flow(
-            self._ctx, method, params, api_version=api_version, write=True if write else None
-        )
+        flow = call_flow(self._ctx, method, params, api_version=api_version, write=write)
         return (await self._run(flow)).result
 
     async def _invoke_page(

@@ -102,6 +102,7 @@ class CalendarEvent:
                 _drop(
                     {"type": type, "ownerId": ownerId, "from": from_, "to": to, "section": section}
                 ),
+                write=False,
             ),
         )
 
@@ -159,5 +160,6 @@ class AsyncCalendarEvent:
                 _drop(
                     {"type": type, "ownerId": ownerId, "from": from_, "to": to, "section": section}
                 ),
+                write=False,
             ),
         )

@@ -253,7 +253,7 @@ class CrmActivityBadge:
         """
         return _cast(
             _t.CrmActivityBadgeGetResult,
-            self._b24._invoke("crm.activity.badge.get", _drop({"code": code})),
+            self._b24._invoke("crm.activity.badge.get", _drop({"code": code}), write=False),
         )
 
     def list(self) -> _t.CrmActivityBadgeListResult:
@@ -276,7 +276,8 @@ class CrmActivityBadge:
             https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
         """
         return _cast(
-            _t.CrmActivityBadgeListResult, self._b24._invoke("crm.activity.badge.list", _drop({}))
+            _t.CrmActivityBadgeListResult,
+            self._b24._invoke("crm.activity.badge.list", _drop({}), write=False),
         )
 
 
@@ -386,7 +387,7 @@ class AsyncCrmActivityBadge:
         """
         return _cast(
             _t.CrmActivityBadgeGetResult,
-            await self._b24._invoke("crm.activity.badge.get", _drop({"code": code})),
+            await self._b24._invoke("crm.activity.badge.get", _drop({"code": code}), write=False),
         )
 
     async def list(self) -> _t.CrmActivityBadgeListResult:
@@ -410,7 +411,7 @@ class AsyncCrmActivityBadge:
         """
         return _cast(
             _t.CrmActivityBadgeListResult,
-            await self._b24._invoke("crm.activity.badge.list", _drop({})),
+            await self._b24._invoke("crm.activity.badge.list", _drop({}), write=False),
         )
 
 
@@ -780,7 +781,10 @@ class CrmCompany:
             api-reference/crm/companies/crm-company-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
         """
-        return _cast(_t.CrmCompanyFieldsResult, self._b24._invoke("crm.company.fields", _drop({})))
+        return _cast(
+            _t.CrmCompanyFieldsResult,
+            self._b24._invoke("crm.company.fields", _drop({}), write=False),
+        )
 
     def get(self, *, id: int) -> _t.CrmCompanyGetResult:
         """crm.company.get: Read one company
@@ -807,7 +811,8 @@ class CrmCompany:
             https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
         """
         return _cast(
-            _t.CrmCompanyGetResult, self._b24._invoke("crm.company.get", _drop({"id": id}))
+            _t.CrmCompanyGetResult,
+            self._b24._invoke("crm.company.get", _drop({"id": id}), write=False),
         )
 
     def list(
@@ -1058,7 +1063,8 @@ class AsyncCrmCompany:
             https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
         """
         return _cast(
-            _t.CrmCompanyFieldsResult, await self._b24._invoke("crm.company.fields", _drop({}))
+            _t.CrmCompanyFieldsResult,
+            await self._b24._invoke("crm.company.fields", _drop({}), write=False),
         )
 
     async def get(self, *, id: int) -> _t.CrmCompanyGetResult:
@@ -1086,7 +1092,8 @@ class AsyncCrmCompany:
             https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
         """
         return _cast(
-            _t.CrmCompanyGetResult, await self._b24._invoke("crm.company.get", _drop({"id": id}))
+            _t.CrmCompanyGetResult,
+            await self._b24._invoke("crm.company.get", _drop({"id": id}), write=False),
         )
 
     async def list(
@@ -1331,7 +1338,10 @@ class CrmContact:
             api-reference/crm/contacts/crm-contact-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
         """
-        return _cast(_t.CrmContactFieldsResult, self._b24._invoke("crm.contact.fields", _drop({})))
+        return _cast(
+            _t.CrmContactFieldsResult,
+            self._b24._invoke("crm.contact.fields", _drop({}), write=False),
+        )
 
     def get(self, *, id: int) -> _t.CrmContactGetResult:
         """crm.contact.get: Read one contact
@@ -1358,7 +1368,8 @@ class CrmContact:
             https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
         """
         return _cast(
-            _t.CrmContactGetResult, self._b24._invoke("crm.contact.get", _drop({"id": id}))
+            _t.CrmContactGetResult,
+            self._b24._invoke("crm.contact.get", _drop({"id": id}), write=False),
         )
 
     def list(
@@ -1605,7 +1616,8 @@ class AsyncCrmContact:
             https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
         """
         return _cast(
-            _t.CrmContactFieldsResult, await self._b24._invoke("crm.contact.fields", _drop({}))
+            _t.CrmContactFieldsResult,
+            await self._b24._invoke("crm.contact.fields", _drop({}), write=False),
         )
 
     async def get(self, *, id: int) -> _t.CrmContactGetResult:
@@ -1633,7 +1645,8 @@ class AsyncCrmContact:
             https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
         """
         return _cast(
-            _t.CrmContactGetResult, await self._b24._invoke("crm.contact.get", _drop({"id": id}))
+            _t.CrmContactGetResult,
+            await self._b24._invoke("crm.contact.get", _drop({"id": id}), write=False),
         )
 
     async def list(
@@ -1880,7 +1893,9 @@ class CrmDeal:
             api-reference/crm/deals/crm-deal-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
         """
-        return _cast(_t.CrmDealFieldsResult, self._b24._invoke("crm.deal.fields", _drop({})))
+        return _cast(
+            _t.CrmDealFieldsResult, self._b24._invoke("crm.deal.fields", _drop({}), write=False)
+        )
 
     def get(self, *, id: int) -> _t.CrmDealGetResult:
         """crm.deal.get: Read one deal
@@ -1906,7 +1921,9 @@ class CrmDeal:
             api-reference/crm/deals/crm-deal-get.md:1
             https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
         """
-        return _cast(_t.CrmDealGetResult, self._b24._invoke("crm.deal.get", _drop({"id": id})))
+        return _cast(
+            _t.CrmDealGetResult, self._b24._invoke("crm.deal.get", _drop({"id": id}), write=False)
+        )
 
     def list(
         self,
@@ -2157,7 +2174,10 @@ class AsyncCrmDeal:
             api-reference/crm/deals/crm-deal-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
         """
-        return _cast(_t.CrmDealFieldsResult, await self._b24._invoke("crm.deal.fields", _drop({})))
+        return _cast(
+            _t.CrmDealFieldsResult,
+            await self._b24._invoke("crm.deal.fields", _drop({}), write=False),
+        )
 
     async def get(self, *, id: int) -> _t.CrmDealGetResult:
         """crm.deal.get: Read one deal
@@ -2184,7 +2204,8 @@ class AsyncCrmDeal:
             https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
         """
         return _cast(
-            _t.CrmDealGetResult, await self._b24._invoke("crm.deal.get", _drop({"id": id}))
+            _t.CrmDealGetResult,
+            await self._b24._invoke("crm.deal.get", _drop({"id": id}), write=False),
         )
 
     async def list(
@@ -2451,6 +2472,7 @@ class CrmItem:
             self._b24._invoke(
                 "crm.item.fields",
                 _drop({"entityTypeId": entityTypeId, "useOriginalUfNames": useOriginalUfNames}),
+                write=False,
             ),
         )
 
@@ -2496,6 +2518,7 @@ class CrmItem:
                         "useOriginalUfNames": useOriginalUfNames,
                     }
                 ),
+                write=False,
             ),
         )
 
@@ -2766,6 +2789,7 @@ class AsyncCrmItem:
             await self._b24._invoke(
                 "crm.item.fields",
                 _drop({"entityTypeId": entityTypeId, "useOriginalUfNames": useOriginalUfNames}),
+                write=False,
             ),
         )
 
@@ -2811,6 +2835,7 @@ class AsyncCrmItem:
                         "useOriginalUfNames": useOriginalUfNames,
                     }
                 ),
+                write=False,
             ),
         )
 
@@ -3093,7 +3118,9 @@ class CrmLead:
             api-reference/crm/leads/crm-lead-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
         """
-        return _cast(_t.CrmLeadFieldsResult, self._b24._invoke("crm.lead.fields", _drop({})))
+        return _cast(
+            _t.CrmLeadFieldsResult, self._b24._invoke("crm.lead.fields", _drop({}), write=False)
+        )
 
     def get(self, *, id: int) -> _t.CrmLeadGetResult:
         """crm.lead.get: Read one lead
@@ -3119,7 +3146,9 @@ class CrmLead:
             api-reference/crm/leads/crm-lead-get.md:1
             https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
         """
-        return _cast(_t.CrmLeadGetResult, self._b24._invoke("crm.lead.get", _drop({"id": id})))
+        return _cast(
+            _t.CrmLeadGetResult, self._b24._invoke("crm.lead.get", _drop({"id": id}), write=False)
+        )
 
     def list(
         self,
@@ -3413,7 +3442,10 @@ class AsyncCrmLead:
             api-reference/crm/leads/crm-lead-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
         """
-        return _cast(_t.CrmLeadFieldsResult, await self._b24._invoke("crm.lead.fields", _drop({})))
+        return _cast(
+            _t.CrmLeadFieldsResult,
+            await self._b24._invoke("crm.lead.fields", _drop({}), write=False),
+        )
 
     async def get(self, *, id: int) -> _t.CrmLeadGetResult:
         """crm.lead.get: Read one lead
@@ -3440,7 +3472,8 @@ class AsyncCrmLead:
             https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
         """
         return _cast(
-            _t.CrmLeadGetResult, await self._b24._invoke("crm.lead.get", _drop({"id": id}))
+            _t.CrmLeadGetResult,
+            await self._b24._invoke("crm.lead.get", _drop({"id": id}), write=False),
         )
 
     async def list(
@@ -3735,7 +3768,7 @@ class CrmLeadContactItems:
         """
         return _cast(
             list[_t.CrmLeadContactItemsGetItem],
-            self._b24._invoke("crm.lead.contact.items.get", _drop({"id": id})),
+            self._b24._invoke("crm.lead.contact.items.get", _drop({"id": id}), write=False),
         )
 
 
@@ -3801,7 +3834,7 @@ class AsyncCrmLeadContactItems:
         """
         return _cast(
             list[_t.CrmLeadContactItemsGetItem],
-            await self._b24._invoke("crm.lead.contact.items.get", _drop({"id": id})),
+            await self._b24._invoke("crm.lead.contact.items.get", _drop({"id": id}), write=False),
         )
 
 
