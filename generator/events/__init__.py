@@ -1,9 +1,9 @@
 """Typed incoming events: ``render_events_module(model, package_name) -> str`` (``<pkg>/events.py``).
 
-The parser and the ASGI router the generated module builds on are runtime code, in
-``templates/runtime/events.py`` (shipped as ``<pkg>/_runtime/events.py``).
+``events_source`` is the same text before formatting (``render_package`` formats it with
+the rest of the package).
 """
 
-from generator.events.render import class_name, comment, docstring, render_events_module
+from generator.events.render import events_source, render_events_module
 
-__all__ = ["class_name", "comment", "docstring", "render_events_module"]
+__all__ = ["events_source", "render_events_module"]

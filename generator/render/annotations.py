@@ -113,6 +113,25 @@ def literal_ann(p: Param) -> Ann | None:
     return None
 
 
+def form_field_ann(p: Param) -> Ann:
+    """A form-encoded value's annotation (event calls): the docs type's (``map_type``)
+    with every scalar as ``str``, the text the form carries; a bare ``array`` is a PHP
+    array, which arrives as a list when keyed 0..n-1 and as a mapping otherwise."""
+    return _as_form(map_type(p.type).ann)
+
+
+def _as_form(ann: Ann) -> Ann:
+    if ann == LIST_ANY:
+        return union(LIST_ANY, DICT_ANY)
+    if ann.name == "|":
+        return union(*(_as_form(a) for a in ann.args))
+    if ann.name == "list":
+        return Ann("list", tuple(_as_form(a) for a in ann.args))
+    if ann.name in ("str", "int", "float", "bool", "None", "Literal"):
+        return STR
+    return ann  # Any, dict[str, Any]
+
+
 # -- results ------------------------------------------------------------------
 
 

@@ -72,6 +72,8 @@ class _Macros(Protocol):
 
     def error_doc(self, code: str, description: str, status: int | None) -> str: ...
 
+    def paragraphs_doc(self, paragraphs: list[str]) -> str: ...
+
 
 @functools.lru_cache(maxsize=1)
 def _macros() -> _Macros:
@@ -92,6 +94,11 @@ def namespace_docstring(path: str) -> str:
 
 def error_docstring(e: ErrorCode) -> str:
     return _body(_macros().error_doc(e.code, e.description, e.status))
+
+
+def paragraphs_docstring(paragraphs: list[str]) -> str:
+    """Paragraphs of docs text, each cleaned and wrapped, a blank line between them."""
+    return _body(_macros().paragraphs_doc(paragraphs))
 
 
 def type_text(p: Param) -> str:

@@ -9,6 +9,7 @@ from generator.render.docstrings import method_doc, method_docstring
 from generator.render.naming import assign_names, camel
 from generator.render.views import ArgView, MethodView
 
+
 def dedup_params(params: tuple[Param, ...]) -> list[Param]:
     """The parameters with each wire name once (the first row of a repeated name wins)."""
     seen: set[str] = set()

@@ -87,3 +87,17 @@ class NameRegistry:
             n += 1
         self._taken.add(name)
         return name
+
+
+def class_name(text: str) -> str:
+    """Words of ``text`` as a class name: ``onCrmLeadAdd`` -> ``OnCrmLeadAdd``,
+    ``CATALOG.PRODUCT.ON.ADD`` -> ``CatalogProductOnAdd`` (all-caps words are capitalised)."""
+    words = [w for w in re.split(r"[^0-9A-Za-z]+", text) if w]
+    name = "".join(
+        w.capitalize() if w.isupper() or w.islower() else w[0].upper() + w[1:] for w in words
+    )
+    if not name:
+        name = "Key"
+    if name[0].isdigit():
+        name = "N" + name
+    return name

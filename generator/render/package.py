@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from generator.events.render import events_source
 from generator.model import ApiModel
 from generator.paths import templates_dir
 from generator.render.cachekey import RenderMemo, memo_key, module_inputs
@@ -29,14 +30,6 @@ def _runtime_files(package: str) -> dict[str, str]:
         rel = path.relative_to(runtime).as_posix()
         files[f"{package}/_runtime/{rel}"] = path.read_text(encoding="utf-8")
     return files
-
-
-def _events_module(model: ApiModel, package: str) -> str | None:
-    try:
-        from generator.events import render_events_module
-    except ImportError:
-        return None
-    return render_events_module(model, package)
 
 
 def _packages(package: str, paths: Iterable[str]) -> list[str]:
@@ -142,9 +135,7 @@ def render_package(
         if hit is not None and isinstance(hit.get("text"), str):
             files[events_path] = hit["text"]
     if events_path not in files:
-        events = _events_module(model, pkg)
-        if events is not None:
-            unformatted[events_path] = events
+        unformatted[events_path] = events_source(model, pkg)
 
     formatted = format_python(unformatted)
     files.update(formatted)

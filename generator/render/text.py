@@ -1,9 +1,10 @@
 """Putting documentation text into generated code and Markdown without letting it escape.
 
-Docs text only ever reaches generated Python in two forms, both built here:
-``py_str`` (a complete string literal) and ``docstring_body`` (the inside of a
-triple-quoted docstring). Jinja never re-reads rendered values, so ``{{ }}`` and
-``{% %}`` in docs text are inert; Python comments never carry docs text.
+Docs text only ever reaches generated Python in three forms, all built here:
+``py_str`` (a complete string literal), ``docstring`` (the inside of a triple-quoted
+docstring) and ``comment`` (the text after a ``#``: one cleaned line, so it cannot end the
+comment). Jinja never re-reads rendered values, so ``{{ }}`` and ``{% %}`` in docs text
+are inert.
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ def docstring(lines: list[str]) -> str:
         # black and ruff treat a docstring ending in a quote differently; avoid the case
         body += "."
     return body
+
+
+def comment(text: str) -> str:
+    """Text for after a ``#``: one line (``clean`` leaves no line break or control)."""
+    return clean(text)
 
 
 def shorten(text: str, limit: int) -> str:

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from event_samples import NASTY, SMALL
 
-from generator.events import class_name, comment, docstring, render_events_module
+from generator.events import render_events_module
+from generator.render import text as tx
+from generator.render.docstrings import paragraphs_docstring
+from generator.render.naming import class_name
 from generator.model import ApiModel, Event, Param
 from generator.paths import templates_dir
 
@@ -126,23 +129,24 @@ def test_docs_text_cannot_inject_code() -> None:
     ['"""', "\\", 'a"', '""""""\\', "x\r\ny\u2028z\x00", "\\N{BULLET}", "'''", '"\\"""'],
 )
 def test_docstring_and_comment_escape_anything(text: str) -> None:
-    tree = ast.parse(f"def f():\n{docstring(text)}\n    return 1\n")
+    """The client's escapers, which the events module shares, hold any docs text."""
+    tree = ast.parse(f'def f():\n    """{paragraphs_docstring([text])}\n    """\n    return 1\n')
     func = tree.body[0]
     assert isinstance(func, ast.FunctionDef)
     doc = ast.get_docstring(func, clean=False)
     assert doc is not None
-    assert doc.replace("\n", "") == "".join(text.strip().splitlines()).rstrip() or doc
-    line = comment(text)
+    assert " ".join(doc.split()).rstrip(".") == tx.clean(text).rstrip(".")
+    line = "# " + tx.comment(text)
     assert "\n" not in line and "\r" not in line
     assert ast.parse(line + "\nx = 1\n").body[0].lineno == 2
 
 
 def test_docstring_keeps_the_text() -> None:
     text = 'Say "hi" \\ then """ stop'
-    tree = ast.parse(f"def f():\n{docstring(text)}\n")
+    tree = ast.parse(f'def f():\n    """{paragraphs_docstring([text])}\n    """\n')
     func = tree.body[0]
     assert isinstance(func, ast.FunctionDef)
-    assert ast.get_docstring(func) == text
+    assert (ast.get_docstring(func) or "").strip() == text
 
 
 def test_class_names() -> None:
@@ -162,6 +166,34 @@ def test_colliding_names_get_distinct_classes() -> None:
     assert "OnFooData" in names and "OnFoo2Data" in names or "OnFooData2" in names
 
 
-def test_output_is_already_black_formatted() -> None:
+def test_output_is_black_formatted() -> None:
+    import black
+
     src = render_events_module(SMALL, "b24client")
-    assert render_events_module(SMALL, "b24client", format=True) == src
+    assert black.format_str(src, mode=black.Mode(line_length=100)) == src
+
+
+def test_field_annotations_come_from_the_client_mapping() -> None:
+    """Events type a field as the SDK maps its docs type, scalars as the str the form carries."""
+    fields = (
+        Param("MULTI", "crm_multifield"),  # the SDK's list of {VALUE, VALUE_TYPE} objects
+        Param("USER", "user"),  # an int id in the SDK, text in a form
+        Param("ODD", "no_such_type"),  # unknown: Any, as in the SDK
+        Param("IDS", "integer[]"),
+        Param("MIXED", "string|array"),
+    )
+    ev = Event("onThing", params=(Param("data", "object", children=fields),))
+    tree = ast.parse(render_events_module(ApiModel(events=(ev,)), "p"))
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "OnThingData")
+    anns = {
+        n.target.id: ast.unparse(n.annotation)
+        for n in cls.body
+        if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+    }
+    assert anns == {
+        "MULTI": "list[dict[str, Any]]",
+        "USER": "str",
+        "ODD": "Any",
+        "IDS": "list[str]",
+        "MIXED": "str | list[Any] | dict[str, Any]",
+    }
