@@ -14,17 +14,6 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
-def read_model(
-    docs: Path, *, jobs: int | None = None, cache_dir: Path | None = None, progress: bool = False
-):
-    """The reader, with its per-page cache in ``cache_dir`` when given."""
-    from generator.reader import read_docs
-
-    if cache_dir is not None:
-        return read_docs(docs, progress=progress, jobs=jobs, cache_dir=cache_dir)
-    return read_docs(docs, progress=progress, jobs=jobs)
-
-
 def run_diff(
     old: str,
     new: str,
@@ -35,6 +24,7 @@ def run_diff(
     cache_dir: Path | None = None,
 ) -> int:
     from generator.drift.diff import diff_models
+    from generator.drift.incremental import read_model
     from generator.drift.report import render_diff
     from generator.drift.sources import SourceError, docs_folder
     from generator.reader import DocsError

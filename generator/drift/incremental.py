@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.drift.cache import Fingerprinter, RenderCache
+from generator.model import ApiModel
 from generator.render.files import WriteReport, write_tree
 
 
@@ -42,7 +43,6 @@ def render_files(
         timings["fingerprint"] = time.perf_counter() - t0
         if files is not None:
             return RenderResult(files, True, timings)
-    from generator.drift.commands import read_model
     from generator.render import render_package
 
     t1 = time.perf_counter()
@@ -62,6 +62,17 @@ def render_files(
     if cache is not None and key is not None:
         cache.put(key, files)
     return RenderResult(files, False, timings)
+
+
+def read_model(
+    docs: Path, *, jobs: int | None = None, cache_dir: Path | None = None, progress: bool = False
+) -> ApiModel:
+    """The reader, with its per-page cache in ``cache_dir`` when given."""
+    from generator.reader import read_docs
+
+    if cache_dir is not None:
+        return read_docs(docs, progress=progress, jobs=jobs, cache_dir=cache_dir)
+    return read_docs(docs, progress=progress, jobs=jobs)
 
 
 def render_key(docs: Path, *, package_name: str, cache_dir: Path) -> str:

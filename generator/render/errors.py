@@ -43,7 +43,7 @@ def plan_errors(model: ApiModel, facts: RuntimeFacts) -> ErrorPlan:
         for e in m.errors:
             described.setdefault(e.code, e)
     runtime = dict(facts.error_classes)
-    runtime_names = set(facts.error_all or ())
+    runtime_names = set(facts.error_all)
     registry = NameRegistry({BASE_CLASS, "register", "SYSTEM_ERRORS"} | runtime_names)
     result = ErrorPlan([], [], {})
     for code in sorted(described):

@@ -29,7 +29,7 @@ def _ruff() -> str:
         from ruff.__main__ import find_ruff_bin
 
         return str(find_ruff_bin())
-    except Exception as exc:
+    except (ImportError, FileNotFoundError) as exc:
         raise FormatError(f"ruff is not installed ({sys.executable} -m pip install ruff)") from exc
 
 

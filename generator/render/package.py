@@ -12,6 +12,7 @@ from generator.model import ApiModel
 from generator.paths import templates_dir
 from generator.render.cachekey import RenderMemo, memo_key, module_inputs
 from generator.render.environment import environment
+from generator.render.files import WriteConflict, WriteReport, write_tree
 from generator.render.fmt import format_identity, format_python
 from generator.render.naming import is_plain
 from generator.render.plan import plan
@@ -67,13 +68,13 @@ def render_package(
     """
     if not is_plain(package_name) or package_name.startswith("_"):
         raise ValueError(f"package name {package_name!r} is not a valid Python identifier")
-    p = plan(model, package_name, _runtime_facts(memo))
+    p = plan(model, package_name, RuntimeFacts.load())
     env = environment()
     pkg = package_name
     files: dict[str, str] = {}
     unformatted: dict[str, str] = {}
 
-    def render(template: str, **ctx: Any) -> str:
+    def render(template: str, **ctx: object) -> str:
         return env.get_template(template).render(view=p, package=pkg, **ctx)
 
     summaries: dict[str, ModuleSummary] = {}
@@ -150,11 +151,11 @@ def render_package(
 
     files[f"{pkg}/py.typed"] = ""
     files.update(_runtime_files(pkg))
-    common = dict(
-        dist_name=pkg.replace("_", "-"),
-        exposed_count=p.exposed_count,
-        modules=modules,
-    )
+    common = {
+        "dist_name": pkg.replace("_", "-"),
+        "exposed_count": p.exposed_count,
+        "modules": modules,
+    }
     files["pyproject.toml"] = render(
         "client/pyproject.toml.j2",
         packages=_packages(pkg, files),
@@ -172,39 +173,16 @@ def render_package(
 
 
 def _runtime_error_names(facts: RuntimeFacts) -> list[str]:
-    if facts.error_all is None:
-        return ["Bitrix24Error"]
     return sorted(n for n in facts.error_all if n != "register")
-
-
-def _runtime_facts(memo: RenderMemo | None) -> RuntimeFacts:
-    if memo is None:
-        return RuntimeFacts.load()
-    key = memo_key(memo, "runtime")
-    hit = memo.get(key)
-    try:
-        assert hit is not None
-        error_all = hit["error_all"]
-        return RuntimeFacts(
-            tuple((str(c), str(n)) for c, n in hit["error_classes"]),
-            None if error_all is None else tuple(str(n) for n in error_all),
-            tuple(str(n) for n in hit["reserved"]),
-        )
-    except (AssertionError, KeyError, TypeError, ValueError):
-        facts = RuntimeFacts.load()
-        memo.put(key, asdict(facts))
-        return facts
 
 
 def write_package(
     model: ApiModel, out: Path, *, package_name: str = "b24client", force: bool = False
-) -> Any:
+) -> WriteReport:
     """Render ``model`` and make ``out`` hold exactly the result (``files.write_tree``).
 
     A file in ``out`` the generator does not own is an error (``ValueError``) unless ``force``.
     """
-    from generator.render.files import WriteConflict, write_tree
-
     files = render_package(model, package_name=package_name)
     try:
         return write_tree(Path(out), files, force=force)
@@ -212,7 +190,7 @@ def write_package(
         raise ValueError(str(exc)) from exc
 
 
-def generate(docs: Path, out: Path, package_name: str = "b24client") -> Any:
+def generate(docs: Path, out: Path, package_name: str = "b24client") -> WriteReport:
     """Read ``docs``, render the package and write it to ``out`` atomically."""
     from generator.reader import read_docs
 

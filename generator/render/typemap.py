@@ -28,7 +28,8 @@ QUALIFIED = {
 
 @dataclass(frozen=True)
 class Ann:
-    """``name[args]``; ``name == "|"`` is a union of ``args``; ``lit`` holds Literal values."""
+    """``name[args]``; ``name == "|"`` is a union of ``args``; a ``Literal``'s values are its
+    ``args`` (each named by its Python literal, ``Ann('"a"')``)."""
 
     name: str
     args: tuple[Ann, ...] = ()

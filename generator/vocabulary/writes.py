@@ -26,10 +26,21 @@ runtime sends it with an ``Idempotency-Key`` the portal deduplicates; a REST 2 w
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from generator.model import Method
+
+class Documented(Protocol):
+    """What the decision reads of a method (``generator.model.Method`` has it)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def api_version(self) -> int: ...
+
 
 # Names whose verb or title misleads, each with the reason.
 OVERRIDES: dict[str, bool] = {
@@ -59,8 +70,10 @@ READ_VERBS = frozenset(
         "status", "tail", "history", "export", "fullexport",
     }
 )  # fmt: skip
-_READ_PREFIXES = ("get", "list", "fields", "search", "find", "count", "is", "has", "check")
-_READ_PREFIXES += ("export", "status", "stat")
+_READ_PREFIXES = (
+    *("get", "list", "fields", "search", "find", "count", "is", "has", "check"),
+    *("export", "status", "stat"),
+)
 
 # A title starting with one of these reads (ru, en); "или"/"or" offers a write beside it.
 _READ_TITLE = re.compile(
@@ -93,10 +106,10 @@ def method_writes(name: str, title: str = "") -> bool:
     return True
 
 
-def writes(method: Method) -> bool:
+def writes(method: Documented) -> bool:
     return method_writes(method.name, method.title)
 
 
-def repeatable(method: Method) -> bool:
+def repeatable(method: Documented) -> bool:
     """Whether sending ``method`` twice is safe: reads, and REST 3.0 writes (Idempotency-Key)."""
     return not writes(method) or method.api_version == 3
