@@ -10,6 +10,7 @@ from typing import Any
 from generator.events.render import events_source
 from generator.model import ApiModel
 from generator.paths import templates_dir
+from generator.render import imports
 from generator.render.cachekey import RenderMemo, memo_key, module_inputs
 from generator.render.environment import environment
 from generator.render.files import WriteConflict, WriteReport, write_tree
@@ -75,7 +76,9 @@ def render_package(
     unformatted: dict[str, str] = {}
 
     def render(template: str, **ctx: object) -> str:
-        return env.get_template(template).render(view=p, package=pkg, **ctx)
+        return env.get_template(template).render(
+            view=p, package=pkg, imports_marker=imports.MARKER, **ctx
+        )
 
     summaries: dict[str, ModuleSummary] = {}
     fresh: list[tuple[str, ModuleSummary, list[str]]] = []  # modules to remember
@@ -89,9 +92,12 @@ def render_package(
             continue
         mv, summaries[name] = p.build_module(name)
         paths = [f"{pkg}/api/{name}.py", f"{pkg}/api/{name}.pyi", f"{pkg}/types/{name}.py"]
+        api_imports = imports.client_imports("..", name)
         for stub, path in ((False, paths[0]), (True, paths[1])):
-            unformatted[path] = render("client/api_module.py.j2", stub=stub, module=mv)
-        unformatted[paths[2]] = render("client/types_module.py.j2", module=mv)
+            text = render("client/api_module.py.j2", stub=stub, module=mv)
+            unformatted[path] = imports.fill_imports(text, api_imports)
+        types_text = render("client/types_module.py.j2", module=mv)
+        unformatted[paths[2]] = imports.fill_imports(types_text)
         doc = f"docs/{name}.md"
         methods = sorted(mv.methods, key=lambda m: (m.name, m.api_version))
         files[doc] = render("docs/namespace.md.j2", module=mv, methods=methods)
@@ -102,10 +108,12 @@ def render_package(
     whole: dict[str, str] = {}  # the whole-package Python files, formatting memoised
     for stub in (False, True):
         ext = "pyi" if stub else "py"
-        whole[f"{pkg}/client.{ext}"] = render(
-            "client/client.py.j2", stub=stub, root=root, modules=modules
+        text = render("client/client.py.j2", stub=stub, root=root, modules=modules)
+        whole[f"{pkg}/client.{ext}"] = imports.fill_imports(
+            text, imports.client_imports(".", "root")
         )
-    whole[f"{pkg}/types/root.py"] = render("client/types_module.py.j2", module=root_module)
+    root_types = render("client/types_module.py.j2", module=root_module)
+    whole[f"{pkg}/types/root.py"] = imports.fill_imports(root_types)
     whole[f"{pkg}/types/__init__.py"] = render("client/types_init.py.j2")
     whole[f"{pkg}/api/__init__.py"] = render("client/api_init.py.j2")
     whole[f"{pkg}/api/_util.py"] = render("client/util.py.j2")

@@ -76,7 +76,10 @@ def test_layout(files: dict[str, str]) -> None:
         "docs/crm.md",
     ):
         assert rel in files, rel
-    assert 'dependencies = ["httpx>=0.27", "typing_extensions>=4.1; python_version < \'3.11\'"]' in files["pyproject.toml"]
+    assert (
+        'dependencies = ["httpx>=0.27", "typing_extensions>=4.1; python_version < \'3.11\'"]'
+        in files["pyproject.toml"]
+    )
     assert 'requires-python = ">=3.10"' in files["pyproject.toml"]
 
 
