@@ -10,7 +10,6 @@ if sys.version_info >= (3, 11):
     from typing import NotRequired, Required
 else:  # typing_extensions comes with httpx (through anyio) on Python 3.10
     from typing_extensions import NotRequired, Required
-
 __all__ = [
     "CrmActivityBadgeAddResultBadge",
     "CrmActivityBadgeAddResult",
