@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from generator.events.render import events_source
+from generator.render.events import events_source
 from generator.model import ApiModel
 from generator.paths import templates_dir
 from generator.render import imports

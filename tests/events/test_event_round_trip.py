@@ -25,7 +25,7 @@ import pytest
 import uvicorn
 from test_events_render import run_mypy, write_package
 
-from generator.events import render_events_module
+from generator.render.events import render_events_module
 
 APP_TOKEN = "app-secret-2f0c"
 

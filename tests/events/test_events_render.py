@@ -1,4 +1,4 @@
-"""generator.events.render_events_module: typed payloads that compile, type-check and escape docs text."""
+"""generator.render.events.render_events_module: typed payloads that compile, type-check and escape docs text."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from event_samples import NASTY, SMALL
 
-from generator.events import render_events_module
+from generator.render.events import render_events_module
 from generator.render import text as tx
 from generator.render.docstrings import paragraphs_docstring
 from generator.render.naming import class_name
