@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
-from generator.render.events import events_source
 from generator.model import ApiModel
 from generator.paths import templates_dir
 from generator.render import imports
 from generator.render.cachekey import RenderMemo, memo_key, module_inputs
 from generator.render.environment import environment
+from generator.render.events import events_source
 from generator.render.files import WriteConflict, WriteReport, write_tree
 from generator.render.fmt import format_identity, format_python
 from generator.render.naming import is_plain

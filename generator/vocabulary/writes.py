@@ -101,9 +101,8 @@ def method_writes(name: str, title: str = "") -> bool:
     if by_name is not None:
         return by_name
     head = title.strip()
-    if _READ_TITLE.match(head) and not _ALTERNATIVE.search(head):
-        return False
-    return True
+    reads_by_title = bool(_READ_TITLE.match(head)) and not _ALTERNATIVE.search(head)
+    return not reads_by_title
 
 
 def writes(method: Documented) -> bool:

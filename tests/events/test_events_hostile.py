@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from generator.render.events import render_events_module
 from generator.model import ApiModel, ErrorCode, Event, Method, Param, Returns
 from generator.openapi import build_spec
+from generator.render.events import render_events_module
 
 text = st.text(
     st.one_of(

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from event_samples import NASTY, SMALL
 
-from generator.render.events import render_events_module
-from generator.render import text as tx
-from generator.render.docstrings import paragraphs_docstring
-from generator.render.naming import class_name
 from generator.model import ApiModel, Event, Param
 from generator.paths import templates_dir
+from generator.render import text as tx
+from generator.render.docstrings import paragraphs_docstring
+from generator.render.events import render_events_module
+from generator.render.naming import class_name
 
 
 def write_package(tmp: Path, source: str, name: str = "evpkg") -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from b24gen_templates.runtime import client as rt_client
 from b24gen_templates.runtime import errors as rt_errors
+
 from generator.render import runtime_contract as contract
 from generator.render.runtime_facts import RuntimeFacts, reserved_root
 
