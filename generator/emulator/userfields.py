@@ -36,6 +36,10 @@ _SYSTEM_ITEM_FIELDS = (
     ("updatedTime", "datetime", True), ("assignedById", "user", False),
     ("stageId", "crm_status", False), ("opportunity", "double", False),
 )  # fmt: skip
+# What this module answers; other methods of these namespaces answer from their pages.
+_USERFIELD_ACTIONS = frozenset({"add", "get", "update", "delete", "list"})
+_TYPE_ACTIONS = _USERFIELD_ACTIONS
+_CONFIG_ACTIONS = frozenset({"add", "get", "delete", "list"})
 BUILTIN_SCOPE = "crm"  # the scope of every method this module answers
 
 
@@ -99,12 +103,13 @@ class UserFields:
         low = name.lower()
         self._check_scope(low)
         m = _USERFIELD.match(low)
-        if m:
-            return self._userfield(CLASSIC[m.group(1)][0], m.group(2), params)
-        if low.startswith("crm.type."):
-            return self._type(low.rsplit(".", 1)[1], params)
-        if low.startswith("userfieldconfig."):
-            return self._config(low.rsplit(".", 1)[1], params)
+        action = low.rsplit(".", 1)[-1]
+        if m and action in _USERFIELD_ACTIONS:
+            return self._userfield(CLASSIC[m.group(1)][0], action, params)
+        if low.startswith("crm.type.") and low.count(".") == 2 and action in _TYPE_ACTIONS:
+            return self._type(action, params)
+        if low.startswith("userfieldconfig.") and action in _CONFIG_ACTIONS:
+            return self._config(action, params)
         if low == "crm.item.fields":
             smart = self._smart_by_etid(get_ci(params, "entityTypeId"))
             if smart is not None and smart.system_fields is not None:
