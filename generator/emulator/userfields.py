@@ -111,8 +111,10 @@ class UserFields:
         if low.startswith("userfieldconfig.") and action in _CONFIG_ACTIONS:
             return self._config(action, params)
         if low == "crm.item.fields":
+            # A smart process's fields are the portal's own, whatever the docs' example says
+            # (and answered where the docs lack the page: every portal has the method).
             smart = self._smart_by_etid(get_ci(params, "entityTypeId"))
-            if smart is not None and smart.system_fields is not None:
+            if smart is not None:
                 return Outcome({"fields": self._item_fields(smart)})
         return None
 
@@ -123,10 +125,6 @@ class UserFields:
             entity_id = CLASSIC[m.group(1)][0]
             extra = {uf.field_name: self._describe(uf, classic=True) for uf in self._of(entity_id)}
             outcome.result = {**outcome.result, **extra}
-        elif low == "crm.item.fields" and isinstance(outcome.result, dict):
-            smart = self._smart_by_etid(get_ci(params, "entityTypeId"))
-            if smart is not None:
-                outcome.result = {"fields": self._item_fields(smart)}
         return outcome
 
     def _check_scope(self, low: str) -> None:
