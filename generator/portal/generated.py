@@ -61,6 +61,18 @@ def _property_class(cls: ast.ClassDef, name: str) -> str | None:
     return None
 
 
+def members(files: dict[str, str], rel: str, cls: str) -> set[str]:
+    """Names defined in the body of class ``cls`` of a generated module."""
+    found = _classes(_module(files, rel)).get(cls)
+    names: set[str] = set()
+    for node in found.body if found is not None else ():
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
 def imports(files: dict[str, str], rel: str) -> list[str]:
     """The module-level imports of a generated module, as source lines."""
     tree = _module(files, rel)

@@ -23,11 +23,13 @@ from generator.portal.generated import (
     client_import_lines,
     entity_classes,
     imports,
+    members,
     root_classes,
 )
 from generator.portal.snapshot import PortalField, PortalSnapshot
 
 NAMESPACE = "crm"
+SMART = "smart"  # client.crm.smart.<name>: no documented method lives under crm.smart
 HOOK_BEGIN = "# b24gen portal: begin ({snapshot}) -- Client/AsyncClient know this portal"
 HOOK_END = "# b24gen portal: end"
 LINE_LENGTH = 100
@@ -130,6 +132,8 @@ def extend_files(
     pkg = package_name
     api_rel = f"{pkg}/api/{NAMESPACE}.py"
     root = root_classes(files, pkg, NAMESPACE)
+    if SMART in members(files, api_rel, root[0]):
+        raise PortalRenderError(f"the docs already have client.{NAMESPACE}.{SMART}")
     typeddicts: list[TypedDictSpec] = []
     entities: list[dict[str, Any]] = []
     init_entities: list[dict[str, Any]] = []
