@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.conftest import ROOT
+from tests.render.helpers import imported
+
 TOKEN = "portal-secret-7f3a9c"
+GENERATED = ROOT / "generated"
 
 
 def b24gen(*args: str) -> Result:
@@ -27,14 +31,20 @@ def rest(url: str) -> Any:
 
 
 def furnish(client: Any) -> dict[str, Any]:
-    """An enumeration user field on deals; a smart process with two fields of its own."""
-    client.call(
-        "crm.deal.userfield.add",
-        {"fields": {"FIELD_NAME": "COLOUR", "USER_TYPE_ID": "enumeration",
-                    "EDIT_FORM_LABEL": {"en": "Colour", "ru": "Цвет"},
-                    "LIST": [{"VALUE": "Red"}, {"VALUE": "Green"}]}},
-    )  # fmt: skip
-    created = client.call("crm.type.add", {"fields": {"title": "Invoices", "code": "invoice"}})
+    """An enumeration user field on deals; a smart process with two fields of its own.
+
+    With a typed client (generated/'s ``b24client.Client``), the two documented steps go
+    through its typed methods; ``userfieldconfig.add`` has no page in docs_src: ``call``."""
+    colour = {"FIELD_NAME": "COLOUR", "USER_TYPE_ID": "enumeration",
+              "EDIT_FORM_LABEL": {"en": "Colour", "ru": "Цвет"},
+              "LIST": [{"VALUE": "Red"}, {"VALUE": "Green"}]}  # fmt: skip
+    invoice = {"title": "Invoices", "code": "invoice"}
+    if hasattr(client, "crm"):
+        assert isinstance(client.crm.deal.userfield.add(fields=colour), int)
+        created = client.crm.type.add(fields=invoice)
+    else:
+        client.call("crm.deal.userfield.add", {"fields": colour})
+        created = client.call("crm.type.add", {"fields": invoice})
     type_id, etid = created["type"]["id"], created["type"]["entityTypeId"]
     entity = f"CRM_{type_id}"
     client.call(
@@ -61,8 +71,11 @@ def portal(docs_src_model: Any) -> Iterator[Any]:
     from generator.emulator.server import start_in_thread
 
     running = start_in_thread(create_app(docs_src_model, limits="none", token=TOKEN))
+    with imported(GENERATED, "b24client") as sdk:
+        typed = running.client(sdk.Client)
+        running.facts = furnish(typed)
+        typed.close()
     client = rest(running.webhook_url)
-    running.facts = furnish(client)
     running.rest = client
     yield running
     client.close()

@@ -16,9 +16,10 @@ from tests.conftest import DOCS_SRC
 from tests.portal.conftest import TOKEN, b24gen
 
 SCRIPT = """\
+import asyncio
 import os
 
-from b24client import Client
+from b24client import AsyncClient, Client
 
 client = Client.from_webhook(os.environ["B24_WEBHOOK"], allow_insecure_http=True)
 deal_id: int = client.crm.deal.add(fields={{"TITLE": "Order", "UF_CRM_COLOUR": {colour}}})
@@ -30,6 +31,16 @@ made = client.crm.smart.invoice.add(
 item_id: int = made["item"]["id"]
 again = client.crm.smart.invoice.get(id=item_id)
 print("item", item_id, again["item"].get("{kind_key}"), again["item"].get("{amount_key}"))
+
+
+async def the_async_twin() -> None:
+    async with AsyncClient.from_webhook(os.environ["B24_WEBHOOK"], allow_insecure_http=True) as ac:
+        page = await ac.crm.smart.invoice.list(filter={{"id": item_id}})
+        other: int = await ac.crm.deal.add(fields={{"UF_CRM_COLOUR": {colour}}})
+        print("async", len(page.items), other > deal_id)
+
+
+asyncio.run(the_async_twin())
 """
 
 
@@ -106,7 +117,8 @@ def test_user_fields_and_smart_process_end_to_end(portal: Any, pulled: Path, tmp
     item_id, kind, amount = lines["item"].split()
     assert kind == facts["kinds"][0]["ID"] and float(amount) == 12.5
     assert portal.portal.count("crm.item", entity_type_id=facts["etid"]) == 1
-    assert portal.portal.count("crm.deal") == 1
+    assert lines["async"] == "1 True"
+    assert portal.portal.count("crm.deal") == 2
     assert TOKEN not in pulled.read_text(encoding="utf-8")
 
 
