@@ -29,7 +29,7 @@ from generator.emulator.params import get_ci
 CLASSIC = {"crm.lead": ("CRM_LEAD", 1), "crm.deal": ("CRM_DEAL", 2),
            "crm.contact": ("CRM_CONTACT", 3), "crm.company": ("CRM_COMPANY", 4)}  # fmt: skip
 _USERFIELD = re.compile(r"^(crm\.(?:lead|deal|contact|company))\.userfield\.(\w+)$")
-_FIELDS = re.compile(r"^(crm\.(?:lead|deal|contact|company))\.fields$")
+_FIELDS = re.compile(r"^(crm\.(?:lead|deal|contact|company))\.(fields|get)$")
 FIRST_SMART_TYPE_ID = 1030  # a portal numbers new smart processes 1030, 1032, 1034, …
 _SYSTEM_ITEM_FIELDS = (
     ("id", "integer", True), ("title", "string", False), ("createdTime", "datetime", True),
@@ -123,8 +123,13 @@ class UserFields:
         m = _FIELDS.match(low)
         if m and isinstance(outcome.result, dict):
             entity_id = CLASSIC[m.group(1)][0]
-            extra = {uf.field_name: self._describe(uf, classic=True) for uf in self._of(entity_id)}
-            outcome.result = {**outcome.result, **extra}
+            if m.group(2) == "fields":
+                extra = {uf.field_name: self._describe(uf, classic=True)
+                         for uf in self._of(entity_id)}  # fmt: skip
+                outcome.result = {**outcome.result, **extra}
+            else:  # a record carries every user field, empty ones as null (or [])
+                for uf in self._of(entity_id):
+                    outcome.result.setdefault(uf.field_name, [] if uf.multiple else None)
         return outcome
 
     def _check_scope(self, low: str) -> None:

@@ -86,6 +86,21 @@ def _field_changes(old: PortalField, new: PortalField) -> list[Change]:
     return out
 
 
+def _process_changes(old: PortalSnapshot, new: PortalSnapshot, group: str) -> list[Change]:
+    """A smart process kept its name: did its number (breaking) or its title change?"""
+    if not group.startswith("crm.smart."):
+        return []
+    name = group.removeprefix("crm.smart.")
+    a = next(s for s in old.smart_processes if s.name == name)
+    b = next(s for s in new.smart_processes if s.name == name)
+    out = []
+    if a.entity_type_id != b.entity_type_id:
+        out.append(Change("param_type", "entityTypeId", a.entity_type_id, b.entity_type_id, True))
+    if a.title != b.title:
+        out.append(Change(LABELS, "title", a.title, b.title, False))
+    return out
+
+
 def diff_snapshots(old: PortalSnapshot, new: PortalSnapshot) -> PortalDiff:
     a, b = _groups(old), _groups(new)
     added = tuple(sorted(n for n in b.keys() - a.keys() if n.startswith("crm.smart.")))
@@ -105,6 +120,7 @@ def diff_snapshots(old: PortalSnapshot, new: PortalSnapshot) -> PortalDiff:
                 changes.append(Change("param_added", name, None, fb[name].type, req))
             else:
                 changes.extend(_field_changes(fa[name], fb[name]))
+        changes = _process_changes(old, new, group) + changes
         if changes:
             changed.append(Changed(group, tuple(changes)))
     return PortalDiff(added, removed, tuple(changed))

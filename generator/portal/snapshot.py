@@ -279,7 +279,8 @@ def parse_snapshot(raw: Any, where: str) -> PortalSnapshot:
         name = r.get(d, "name", at, str)
         if CLASSIC_ENTITIES.get(name) != r.get(d, "entity_type_id", at, int):
             raise r.fail(at, f"{name!r} is not a classic CRM entity with that entityTypeId")
-        fields = [_field(r, f, f"{at}.fields[{j}]") for j, f in enumerate(d["fields"])]
+        raw_fields = r.get(d, "fields", at, list)
+        fields = [_field(r, f, f"{at}.fields[{j}]") for j, f in enumerate(raw_fields)]
         entities.append(EntitySchema(name, d["entity_type_id"], tuple(fields)))
     smart = []
     for i, s in enumerate(r.get(top, "smart_processes", "top level", list)):
@@ -288,7 +289,8 @@ def parse_snapshot(raw: Any, where: str) -> PortalSnapshot:
         name = r.get(d, "name", at, str)
         if not name.isidentifier() or keyword.iskeyword(name):
             raise r.fail(f"{at}.name", f"{name!r} is not a Python identifier")
-        fields = [_field(r, f, f"{at}.fields[{j}]") for j, f in enumerate(d["fields"])]
+        raw_fields = r.get(d, "fields", at, list)
+        fields = [_field(r, f, f"{at}.fields[{j}]") for j, f in enumerate(raw_fields)]
         smart.append(
             SmartProcess(
                 entity_type_id=r.get(d, "entity_type_id", at, int),

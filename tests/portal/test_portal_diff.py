@@ -95,3 +95,11 @@ def test_cli_formats_and_gate(tmp_path: Path):
     assert b24gen("portal", "diff", new, old, "--fail-on", "breaking").exit_code == 0
     assert b24gen("portal", "diff", new, old, "--fail-on", "any").exit_code == 1
     assert b24gen("portal", "diff", old, old, "--fail-on", "any").exit_code == 0
+
+
+def test_smart_process_renumbered_or_retitled():
+    base = SmartProcess(1030, "invoice", "Invoices", "invoice", (KIND,))
+    _, found = _changes(_snap(smart=(base,)), _snap(smart=(replace(base, title="Bills"),)))
+    assert found == {("crm.smart.invoice", "param_labels", "title"): False}
+    _, found = _changes(_snap(smart=(base,)), _snap(smart=(replace(base, entity_type_id=1040),)))
+    assert found == {("crm.smart.invoice", "param_type", "entityTypeId"): True}

@@ -86,3 +86,16 @@ def test_scopes(portal: Any):
     for method in ("crm.deal.fields", "crm.type.list", "crm.deal.userfield.list"):
         err = _call_error(client, method, {})
         assert err.code == "insufficient_scope" and err.status == 401
+
+
+def test_records_carry_every_user_field(portal: Any):
+    client = portal.rest
+    client.call("crm.deal.userfield.add", {"fields": {"FIELD_NAME": "TAGS", "MULTIPLE": "Y"}})
+    deal_id = client.call("crm.deal.add", {"fields": {"TITLE": "x"}})
+    record = client.call("crm.deal.get", {"id": deal_id})
+    assert record["UF_CRM_COLOUR"] is None and record["UF_CRM_TAGS"] == []
+    red = portal.facts["colours"][0]["ID"]
+    client.call("crm.deal.update", {"id": deal_id, "fields": {"UF_CRM_COLOUR": red}})
+    assert client.call("crm.deal.get", {"id": deal_id})["UF_CRM_COLOUR"] == red
+    assert "UF_CRM_COLOUR" not in client.call("crm.lead.get", {"id": client.call(
+        "crm.lead.add", {"fields": {"TITLE": "y"}})})  # fmt: skip
