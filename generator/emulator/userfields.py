@@ -433,7 +433,11 @@ class UserFields:
 
     def load(self, snapshot: Any) -> None:
         """Make this portal the one ``snapshot`` (a ``generator.portal.snapshot
-        .PortalSnapshot``) was pulled from: its user fields, types and list values."""
+        .PortalSnapshot``) was pulled from: its user fields, types and list values, in place
+        of whatever metadata it had (so loading again, e.g. per test, gives the same)."""
+        self.fields.clear()
+        self.types.clear()
+        self._next_field = self._next_value = 1
         for entity in snapshot.entities:
             entity_id = CLASSIC[entity.name][0]
             for f in entity.fields:

@@ -99,3 +99,14 @@ def test_records_carry_every_user_field(portal: Any):
     assert client.call("crm.deal.get", {"id": deal_id})["UF_CRM_COLOUR"] == red
     assert "UF_CRM_COLOUR" not in client.call("crm.lead.get", {"id": client.call(
         "crm.lead.add", {"fields": {"TITLE": "y"}})})  # fmt: skip
+
+
+def test_loading_a_snapshot_twice_gives_the_same_portal(portal: Any, pulled: Any):
+    from generator.portal.snapshot import load_snapshot
+
+    snap = load_snapshot(pulled)
+    state = portal.portal.userfields
+    state.load(snap)
+    first = (portal.rest.call("crm.deal.fields"), portal.rest.call("crm.type.list"))
+    state.load(snap)
+    assert (portal.rest.call("crm.deal.fields"), portal.rest.call("crm.type.list")) == first
