@@ -112,10 +112,12 @@ class _Retarget(ast.NodeTransformer):
 
 
 def _typed_names(node: ast.AST | None) -> set[str]:
+    """The docs' TypedDicts (``_t.<Name>``) an annotation mentions."""
+    if node is None:
+        return set()
     return {
         n.attr
         for n in ast.walk(node)
-        if node is not None
         if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "_t"
     }
 
@@ -171,12 +173,10 @@ def entity_classes(
 
 
 def _copy(node: ast.AST) -> ast.AST:
-    return ast.parse(ast.unparse(node), mode="eval").body if isinstance(node, ast.expr) else \
-        _args_copy(node)  # fmt: skip
-
-
-def _args_copy(args: ast.AST) -> ast.AST:
-    fn = ast.parse(f"def f({ast.unparse(args)}): pass").body[0]
+    """A fresh tree, so that rewriting it leaves the parsed module as it was."""
+    if isinstance(node, ast.expr):
+        return ast.parse(ast.unparse(node), mode="eval").body
+    fn = ast.parse(f"def f({ast.unparse(node)}): pass").body[0]
     assert isinstance(fn, ast.FunctionDef)
     return fn.args
 
