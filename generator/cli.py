@@ -7,7 +7,9 @@ change found), 2 usage errors or unreadable input.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -32,6 +34,19 @@ def _docs_option(default: str | None = DEFAULT_DOCS) -> click.Option:
         default=default,
         show_default=True,
         help="Folder of YFM Markdown docs (a checkout of b24-rest-docs, or docs_src/).",
+    )
+
+
+def _portal_option(help_text: str | None = None) -> Callable[[Any], Any]:
+    return click.option(
+        "--portal",
+        "portal",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="SNAPSHOT",
+        help=help_text
+        or "A snapshot from `b24gen portal pull`: add that portal's user fields and smart "
+        "processes to the package (offline).",
     )
 
 
@@ -248,6 +263,7 @@ def diff_cmd(
 @click.option("--no-cache", is_flag=True, help="Read and render from scratch; store nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when in sync.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+@_portal_option()
 def check_cmd(
     docs: Path,
     out: Path,
@@ -256,6 +272,7 @@ def check_cmd(
     no_cache: bool,
     quiet: bool,
     jobs: int | None,
+    portal: Path | None,
 ) -> None:
     """Exit 1 if the generated SDK in OUT is not what the docs give now.
 
@@ -268,8 +285,12 @@ def check_cmd(
     from generator.drift.commands import run_check
 
     cache = None if no_cache else (cache_dir or default_cache_dir())
+    extend = _portal_extender(portal, package_name)
     sys.exit(
-        run_check(docs, out, package_name=package_name, cache_dir=cache, jobs=jobs, quiet=quiet)
+        run_check(
+            docs, out, package_name=package_name, cache_dir=cache, jobs=jobs, quiet=quiet,
+            extend=extend, fix_args=() if portal is None else ("--portal", str(portal)),
+        )  # fmt: skip
     )
 
 
@@ -312,6 +333,15 @@ def check_cmd(
     type=float,
     help="Seconds an OAuth access token lives before calls answer 401 expired_token.",
 )
+@_portal_option("Behave like the portal of this snapshot: its user fields, list values and "
+                "smart processes.")  # fmt: skip
+@click.option(
+    "--scopes",
+    default=None,
+    metavar="LIST",
+    help="Scopes the webhook has, e.g. 'crm,user'; other methods answer insufficient_scope "
+    "(default: every scope).",
+)
 def serve_cmd(
     docs: Path,
     model_json: Path | None,
@@ -324,6 +354,8 @@ def serve_cmd(
     event_handler: str | None,
     application_token: str,
     token_lifetime: float,
+    portal: Path | None,
+    scopes: str | None,
 ) -> None:
     """Run a local Bitrix24 portal emulator built from the docs, for tests.
 
@@ -345,12 +377,14 @@ def serve_cmd(
         model = ApiModel.from_json(model_json.read_text(encoding="utf-8"))
     else:
         model = _read(docs, progress=_want_progress(None))
+    setup = _portal_setup(portal, scopes)
     try:
         serve(
             model,
             host=host,
             port=port,
             echo=lambda line: click.echo(line),
+            setup=setup,
             token=token or secrets.token_hex(8),
             db=db,
             limits=limits,
@@ -390,6 +424,7 @@ def serve_cmd(
 @click.option("--no-cache", is_flag=True, help="Read and render from scratch; store nothing.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+@_portal_option()
 def generate_cmd(
     docs: Path,
     out: Path,
@@ -399,6 +434,7 @@ def generate_cmd(
     no_cache: bool,
     jobs: int | None,
     progress: bool | None,
+    portal: Path | None,
 ) -> None:
     """Render the typed client, its stubs and reference docs from DOCS into OUT.
 
@@ -415,6 +451,7 @@ def generate_cmd(
     from generator.render.files import WriteConflict
 
     cache = None if no_cache else (cache_dir or default_cache_dir())
+    extend = _portal_extender(portal, package_name)
     try:
         report, _ = generate_incremental(
             docs,
@@ -424,12 +461,121 @@ def generate_cmd(
             force=force,
             jobs=jobs,
             progress=_want_progress(progress),
+            extend=extend,
         )
     except DocsError as exc:
         raise UnreadableInput(str(exc)) from exc
     except (ValueError, WriteConflict) as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(report.summary(), err=True)
+
+
+# -- portal: one portal's own user fields and smart processes (docs/portal.md) ----------
+
+
+def _portal_extender(portal: Path | None, package_name: str) -> Any:
+    if portal is None:
+        return None
+    from generator.portal.commands import extender
+
+    return extender(portal, package_name=package_name)
+
+
+def _portal_setup(portal: Path | None, scopes: str | None) -> Any:
+    if portal is None and scopes is None:
+        return None
+    snapshot = None
+    if portal is not None:
+        from generator.portal.commands import load_or_fail
+
+        snapshot = load_or_fail(portal)
+    allowed = None if scopes is None else frozenset(s.strip() for s in scopes.split(",") if s)
+
+    def setup(app: Any) -> None:
+        if snapshot is not None:
+            app.portal.userfields.load(snapshot)
+        app.portal.userfields.scopes = allowed
+
+    return setup
+
+
+@main.group("portal")
+def portal_group() -> None:
+    """One portal's own user fields and smart processes: snapshot and changelog.
+
+    \b
+      b24gen portal pull --webhook URL         write portal-schema.json
+      b24gen generate --portal portal-schema.json
+      b24gen check --portal portal-schema.json exit 1 when the package no longer matches
+      b24gen portal diff OLD.json NEW.json     fields added, removed, changed
+    """
+
+
+@portal_group.command("pull")
+@click.option("--webhook", default=None, metavar="URL", help="Inbound webhook address.")
+@click.option("--domain", default=None, help="Portal address for OAuth (with --access-token).")
+@click.option("--access-token", default=None, help="OAuth access token (never written).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=True, path_type=Path),
+    default="portal-schema.json",
+    show_default=True,
+    help="Snapshot file to write (atomically).",
+)
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    default=("en",),
+    show_default=True,
+    help="Language of the labels to read; repeat for several (--lang en --lang ru).",
+)
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per call.")
+def portal_pull_cmd(
+    webhook: str | None,
+    domain: str | None,
+    access_token: str | None,
+    out: Path,
+    langs: tuple[str, ...],
+    timeout: float,
+) -> None:
+    """Read the portal's user fields, list values and smart processes into a snapshot.
+
+    The snapshot is deterministic (sorted, no timestamps) and holds no secret: commit it
+    next to the generated SDK. Exit 2, writing nothing, when the portal cannot be read.
+    """
+    from generator.portal.commands import run_pull
+
+    sys.exit(
+        run_pull(out=out, webhook=webhook, domain=domain, access_token=access_token,
+                 langs=langs, timeout=timeout)  # fmt: skip
+    )
+
+
+@portal_group.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text, markdown (PR comments) or json (the keys of `b24gen diff`).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "any", "never"]),
+    default="never",
+    show_default=True,
+    help="Exit 1 when any breaking change (or any change at all) is found.",
+)
+def portal_diff_cmd(old: Path, new: Path, fmt: str, fail_on: str) -> None:
+    """Fields added, removed and changed between two snapshots, marked breaking as by
+    `b24gen diff` (removed, made required, retyped, list values removed)."""
+    from generator.portal.commands import run_portal_diff
+
+    sys.exit(run_portal_diff(old, new, fmt=fmt, fail_on=fail_on))
 
 
 def _want_progress(flag: bool | None) -> bool:

@@ -1,4 +1,4 @@
-"""Typed Python client for the Bitrix24 REST API (43 methods).
+"""Typed Python client for the Bitrix24 REST API (47 methods).
 
     from b24client import Client
 

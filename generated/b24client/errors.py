@@ -43,8 +43,10 @@ __all__ = [
     "ActivityIsAlreadyBoundError",
     "BindingNotFoundError",
     "CrmFieldErrorValueNotValidError",
+    "ErrorArgumentError",
     "ErrorBatchLengthExceededError",
     "ErrorBatchMethodNotAllowedError",
+    "ErrorCoreError",
     "ErrorManifestIsNotAvailableError",
     "ErrorUnexpectedAnswerError",
     "InternalServerError",
@@ -120,6 +122,11 @@ class CrmFieldErrorValueNotValidError(Bitrix24Error):
     HTTP status 400."""
 
 
+@register("ERROR_ARGUMENT")
+class ErrorArgumentError(Bitrix24Error):
+    """ERROR_ARGUMENT: Field title is required"""
+
+
 @register("ERROR_BATCH_LENGTH_EXCEEDED")
 class ErrorBatchLengthExceededError(Bitrix24Error):
     """ERROR_BATCH_LENGTH_EXCEEDED: Max batch length exceeded — The batch request carried more data than it may
@@ -130,6 +137,11 @@ class ErrorBatchLengthExceededError(Bitrix24Error):
 class ErrorBatchMethodNotAllowedError(Bitrix24Error):
     """ERROR_BATCH_METHOD_NOT_ALLOWED: Method is not allowed for batch usage — This method may only be called on its own, never inside batch
     HTTP status 405."""
+
+
+@register("ERROR_CORE")
+class ErrorCoreError(Bitrix24Error):
+    """ERROR_CORE: A field with this name exists already"""
 
 
 @register("ERROR_MANIFEST_IS_NOT_AVAILABLE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -57,7 +58,11 @@ def run_check(
     cache_dir: Path | None,
     jobs: int | None = None,
     quiet: bool = False,
+    extend: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    fix_args: tuple[str, ...] = (),
 ) -> int:
+    """``extend``/``fix_args``: a post-step on the rendered files and the options that
+    ask ``generate`` for it (``--portal FILE``); with one, the cached fast path is skipped."""
     import shlex
 
     from generator.drift.check import check_tree, report_lines
@@ -69,7 +74,7 @@ def run_check(
     if out.exists() and not out.is_dir():
         return _error(f"{out}: not a folder")
     key = None
-    if cache_dir is not None:
+    if cache_dir is not None and extend is None:
         # Fast path: the cached render's manifest against the hashes of the files on disk,
         # without loading any generated text.
         from generator.drift.cache import RenderCache
@@ -94,15 +99,21 @@ def run_check(
         if isinstance(exc, DocsError):
             return _error(str(exc))
         raise
+    files = rendered.files
+    if extend is not None:
+        try:
+            files = extend(files)
+        except ValueError as exc:  # the post-step's input does not fit the package
+            return _error(str(exc))
     try:
-        result = check_tree(out, rendered.files)
+        result = check_tree(out, files)
     except ValueError as exc:  # a damaged manifest
         return _error(str(exc))
     hint = "b24gen generate " + " ".join(
         shlex.quote(a)
-        for a in ("--docs", str(docs), "--out", str(out), "--package-name", package_name)
+        for a in ("--docs", str(docs), "--out", str(out), "--package-name", package_name) + fix_args
     )
-    lines = report_lines(result, rendered.files, fix_hint=hint)
+    lines = report_lines(result, files, fix_hint=hint)
     if result.in_sync:
         if not quiet:
             click.echo(lines[0])

@@ -8,6 +8,7 @@ through the reader's per-page cache (when the reader offers one) and renders aga
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,16 +91,19 @@ def generate_incremental(
     force: bool = False,
     jobs: int | None = None,
     progress: bool = False,
+    extend: Callable[[dict[str, str]], dict[str, str]] | None = None,
 ) -> tuple[WriteReport, RenderResult]:
     """``generate`` through the caches: render what changed, write what differs.
 
     Raises ``generator.reader.DocsError`` for unreadable docs, ``ValueError`` for a bad
     package name and ``generator.render.files.WriteConflict`` for a user's file in the way.
+    ``extend``: a post-step adding files to the rendered map (``generate --portal``).
     """
     rendered = render_files(
         docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs, progress=progress
     )
     t0 = time.perf_counter()
-    report = write_tree(Path(out), rendered.files, force=force)
+    files = rendered.files if extend is None else extend(rendered.files)
+    report = write_tree(Path(out), files, force=force)
     rendered.timings["write"] = time.perf_counter() - t0
     return report, rendered

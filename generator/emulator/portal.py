@@ -21,6 +21,7 @@ from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
 from generator.emulator.params import get_ci
 from generator.emulator.store import Store
+from generator.emulator.userfields import UserFields, model_scopes
 from generator.model import ApiModel, Method, Param
 from generator.vocabulary.writes import method_writes
 
@@ -82,6 +83,7 @@ class Portal:
         )
         self.stats: dict[str, int] = {"requests": 0, "calls": 0, "limited": 0, "writes": 0}
         self.idempotency: dict[tuple[str, str, str], tuple[float, str, Any]] = {}
+        self.userfields = UserFields(model_scopes(model.methods))  # portal metadata (hook)
 
     # -- lookup -----------------------------------------------------------------
 
@@ -105,6 +107,9 @@ class Portal:
 
     def call(self, name: str, params: dict[str, Any], version: int, caller: str) -> Outcome:
         """Run one method; raises ApiError with the portal's code and status."""
+        hooked = self.userfields.before(name, params)  # user fields, crm.type, scopes
+        if hooked is not None:
+            return hooked
         method = self.find(name, version)
         if method is None:
             raise ApiError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404)
@@ -132,6 +137,7 @@ class Portal:
         if outcome is None:
             outcome = _example_outcome(method)
             outcome.wrote = method.writes
+        outcome = self.userfields.after(name, params, outcome)  # *.fields with user fields
         processing = time.perf_counter() - started
         if outcome.wrote:
             self.stats["writes"] += 1

@@ -28,6 +28,7 @@ def serve(
     host: str,
     port: int,
     echo: Callable[[str], Any] = print,
+    setup: Callable[[Any], None] | None = None,
     **options: Any,
 ) -> None:
     """Check the address (port 0 picks a free one we can print), announce, then serve.
@@ -35,6 +36,8 @@ def serve(
     uvicorn binds the port itself: a socket handed over with ``sockets=`` loses TCP_NODELAY
     on its connections and every answer then waits ~40 ms for a delayed ACK."""
     app = create_app(model, **options)
+    if setup is not None:  # e.g. `serve --portal`: the snapshot's user fields and types
+        setup(app)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

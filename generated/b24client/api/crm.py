@@ -32,6 +32,8 @@ __all__ = [
     "AsyncCrmContact",
     "CrmDeal",
     "AsyncCrmDeal",
+    "CrmDealUserfield",
+    "AsyncCrmDealUserfield",
     "CrmItem",
     "AsyncCrmItem",
     "CrmLead",
@@ -42,6 +44,8 @@ __all__ = [
     "AsyncCrmLeadContactItems",
     "CrmLeadProductrows",
     "AsyncCrmLeadProductrows",
+    "CrmType",
+    "AsyncCrmType",
 ]
 
 
@@ -77,6 +81,10 @@ class Crm:
     def lead(self) -> CrmLead:
         return CrmLead(self._b24)
 
+    @_builtins.property
+    def type(self) -> CrmType:
+        return CrmType(self._b24)
+
 
 class AsyncCrm:
     """Methods under crm."""
@@ -109,6 +117,10 @@ class AsyncCrm:
     @_builtins.property
     def lead(self) -> AsyncCrmLead:
         return AsyncCrmLead(self._b24)
+
+    @_builtins.property
+    def type(self) -> AsyncCrmType:
+        return AsyncCrmType(self._b24)
 
 
 class CrmActivity:
@@ -1772,6 +1784,10 @@ class CrmDeal:
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None:
         self._b24 = b24
 
+    @_builtins.property
+    def userfield(self) -> CrmDealUserfield:
+        return CrmDealUserfield(self._b24)
+
     def add(
         self, *, fields: _t.CrmDealAddFields, params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN
     ) -> int:
@@ -2051,6 +2067,10 @@ class AsyncCrmDeal:
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None:
         self._b24 = b24
 
+    @_builtins.property
+    def userfield(self) -> AsyncCrmDealUserfield:
+        return AsyncCrmDealUserfield(self._b24)
+
     async def add(
         self, *, fields: _t.CrmDealAddFields, params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN
     ) -> int:
@@ -2323,6 +2343,185 @@ class AsyncCrmDeal:
             await self._b24._invoke(
                 "crm.deal.update", _drop({"id": id, "fields": fields, "params": params}), write=True
             ),
+        )
+
+
+class CrmDealUserfield:
+    """Methods under crm.deal.userfield."""
+
+    __slots__ = ("_b24",)
+
+    def __init__(self, b24: _rt_client.SyncTransportClient) -> None:
+        self._b24 = b24
+
+    def add(self, *, fields: _t.CrmDealUserfieldAddFields) -> int:
+        """crm.deal.userfield.add: Add a custom field to deals
+
+        crm.deal.userfield.add creates a custom (user) field that every deal then carries, and
+        answers with the number of the new field. Its name always starts with UF_CRM_: a name given
+        without that prefix gets it.
+
+        Access: CRM administrators
+
+        Args:
+            fields (object, required): What the new field is. The keys are listed below
+                FIELD_NAME (string): Code of the field, e.g. COLOUR becomes UF_CRM_COLOUR; the
+                    portal picks one when it is left out
+                USER_TYPE_ID (string, required): Kind of value: string, integer, double, boolean,
+                    date, datetime, enumeration, money, url, file, employee, crm
+                XML_ID (string): Your own external key for the field
+                SORT (integer): Position among the custom fields
+                MULTIPLE (char: one character, usually a Y/N flag): Y when the field holds a list of
+                    values
+                MANDATORY (char: one character, usually a Y/N flag): Y when a deal cannot be saved
+                    without it
+                EDIT_FORM_LABEL (string): Caption in the edit form: one string, or an object from
+                    language code to caption
+                LIST_COLUMN_LABEL (string): Caption of the column in the deal list
+                LIST (object[]): For enumeration: the choices, each {"VALUE": "Red", "SORT": 10,
+                    "DEF": "N", "XML_ID": "red"}
+                SETTINGS (object): Settings of the chosen kind, e.g. a default value
+
+        Returns:
+            integer
+
+        Raises:
+            ErrorCoreError: ERROR_CORE A field with this name exists already
+            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+
+        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
+
+        Source:
+            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.md:1
+            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
+        """
+        return _cast(
+            int, self._b24._invoke("crm.deal.userfield.add", _drop({"fields": fields}), write=True)
+        )
+
+    def list(
+        self,
+        *,
+        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
+    ) -> Page:
+        """crm.deal.userfield.list: List the custom fields of deals
+
+        crm.deal.userfield.list gives the custom fields deals have on this portal, with the choices
+        of list fields. With filter[LANG] the captions come in that language.
+
+        Access: CRM administrators
+
+        Args:
+            order (object, optional): Sorting, e.g. {"SORT": "ASC"}
+            filter (object, optional): Conditions on the keys of a field, e.g. {"USER_TYPE_ID":
+                "enumeration", "LANG": "en"}
+
+        Returns:
+            object[] (paged)
+
+        Raises:
+            AccessDeniedError: ACCESS_DENIED Access denied
+
+        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
+
+        Source:
+            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.md:1
+            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
+        """
+        return self._b24._invoke_page(
+            "crm.deal.userfield.list", _drop({"order": order, "filter": filter})
+        )
+
+
+class AsyncCrmDealUserfield:
+    """Methods under crm.deal.userfield."""
+
+    __slots__ = ("_b24",)
+
+    def __init__(self, b24: _rt_client.AsyncTransportClient) -> None:
+        self._b24 = b24
+
+    async def add(self, *, fields: _t.CrmDealUserfieldAddFields) -> int:
+        """crm.deal.userfield.add: Add a custom field to deals
+
+        crm.deal.userfield.add creates a custom (user) field that every deal then carries, and
+        answers with the number of the new field. Its name always starts with UF_CRM_: a name given
+        without that prefix gets it.
+
+        Access: CRM administrators
+
+        Args:
+            fields (object, required): What the new field is. The keys are listed below
+                FIELD_NAME (string): Code of the field, e.g. COLOUR becomes UF_CRM_COLOUR; the
+                    portal picks one when it is left out
+                USER_TYPE_ID (string, required): Kind of value: string, integer, double, boolean,
+                    date, datetime, enumeration, money, url, file, employee, crm
+                XML_ID (string): Your own external key for the field
+                SORT (integer): Position among the custom fields
+                MULTIPLE (char: one character, usually a Y/N flag): Y when the field holds a list of
+                    values
+                MANDATORY (char: one character, usually a Y/N flag): Y when a deal cannot be saved
+                    without it
+                EDIT_FORM_LABEL (string): Caption in the edit form: one string, or an object from
+                    language code to caption
+                LIST_COLUMN_LABEL (string): Caption of the column in the deal list
+                LIST (object[]): For enumeration: the choices, each {"VALUE": "Red", "SORT": 10,
+                    "DEF": "N", "XML_ID": "red"}
+                SETTINGS (object): Settings of the chosen kind, e.g. a default value
+
+        Returns:
+            integer
+
+        Raises:
+            ErrorCoreError: ERROR_CORE A field with this name exists already
+            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+
+        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
+
+        Source:
+            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.md:1
+            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
+        """
+        return _cast(
+            int,
+            await self._b24._invoke(
+                "crm.deal.userfield.add", _drop({"fields": fields}), write=True
+            ),
+        )
+
+    async def list(
+        self,
+        *,
+        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
+    ) -> Page:
+        """crm.deal.userfield.list: List the custom fields of deals
+
+        crm.deal.userfield.list gives the custom fields deals have on this portal, with the choices
+        of list fields. With filter[LANG] the captions come in that language.
+
+        Access: CRM administrators
+
+        Args:
+            order (object, optional): Sorting, e.g. {"SORT": "ASC"}
+            filter (object, optional): Conditions on the keys of a field, e.g. {"USER_TYPE_ID":
+                "enumeration", "LANG": "en"}
+
+        Returns:
+            object[] (paged)
+
+        Raises:
+            AccessDeniedError: ACCESS_DENIED Access denied
+
+        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
+
+        Source:
+            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.md:1
+            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
+        """
+        return await self._b24._invoke_page(
+            "crm.deal.userfield.list", _drop({"order": order, "filter": filter})
         )
 
 
@@ -3935,5 +4134,175 @@ class AsyncCrmLeadProductrows:
             bool,
             await self._b24._invoke(
                 "crm.lead.productrows.set", _drop({"id": id, "rows": rows}), write=True
+            ),
+        )
+
+
+class CrmType:
+    """Methods under crm.type."""
+
+    __slots__ = ("_b24",)
+
+    def __init__(self, b24: _rt_client.SyncTransportClient) -> None:
+        self._b24 = b24
+
+    def add(self, *, fields: _t.CrmTypeAddFields) -> _t.CrmTypeAddResult:
+        """crm.type.add: Create a smart process
+
+        crm.type.add creates a new kind of CRM record (a smart process). Its records are then read
+        and written with crm.item.* and the entityTypeId this method answers with.
+
+        Access: CRM administrators
+
+        Args:
+            fields (object, required): What the new smart process is. The keys are listed below
+                title (string, required): Name people see
+                code (string): Your own symbolic code, e.g. invoice
+                entityTypeId (integer): The number to use; the portal takes the next free one (1030,
+                    1032, ...) when left out
+                isCategoriesEnabled (char: one character, usually a Y/N flag): Y to allow several
+                    funnels
+                isStagesEnabled (char: one character, usually a Y/N flag): Y to give records stages
+
+        Returns:
+            object
+
+        Raises:
+            ErrorArgumentError: ERROR_ARGUMENT Field title is required
+            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+
+        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
+
+        Source:
+            api-reference/crm/universal/user-defined-object-types/crm-type-add.md:1
+            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
+        """
+        return _cast(
+            _t.CrmTypeAddResult,
+            self._b24._invoke("crm.type.add", _drop({"fields": fields}), write=True),
+        )
+
+    def list(
+        self,
+        *,
+        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
+        start: int | NotGiven = _NOT_GIVEN,
+    ) -> _t.CrmTypeListResult:
+        """crm.type.list: List smart processes
+
+        crm.type.list gives the smart processes of the portal, 50 a page, each with the entityTypeId
+        its records are reached by.
+
+        Access: any user
+
+        Args:
+            order (object, optional): Sorting, e.g. {"id": "ASC"}
+            filter (object, optional): Conditions on the keys of a type
+            start (integer, optional): Offset of the page
+
+        Returns:
+            object (paged)
+
+        Raises:
+            AccessDeniedError: ACCESS_DENIED Access denied
+
+        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
+
+        Source:
+            api-reference/crm/universal/user-defined-object-types/crm-type-list.md:1
+            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
+        """
+        return _cast(
+            _t.CrmTypeListResult,
+            self._b24._invoke(
+                "crm.type.list",
+                _drop({"order": order, "filter": filter, "start": start}),
+                write=False,
+            ),
+        )
+
+
+class AsyncCrmType:
+    """Methods under crm.type."""
+
+    __slots__ = ("_b24",)
+
+    def __init__(self, b24: _rt_client.AsyncTransportClient) -> None:
+        self._b24 = b24
+
+    async def add(self, *, fields: _t.CrmTypeAddFields) -> _t.CrmTypeAddResult:
+        """crm.type.add: Create a smart process
+
+        crm.type.add creates a new kind of CRM record (a smart process). Its records are then read
+        and written with crm.item.* and the entityTypeId this method answers with.
+
+        Access: CRM administrators
+
+        Args:
+            fields (object, required): What the new smart process is. The keys are listed below
+                title (string, required): Name people see
+                code (string): Your own symbolic code, e.g. invoice
+                entityTypeId (integer): The number to use; the portal takes the next free one (1030,
+                    1032, ...) when left out
+                isCategoriesEnabled (char: one character, usually a Y/N flag): Y to allow several
+                    funnels
+                isStagesEnabled (char: one character, usually a Y/N flag): Y to give records stages
+
+        Returns:
+            object
+
+        Raises:
+            ErrorArgumentError: ERROR_ARGUMENT Field title is required
+            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+
+        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
+
+        Source:
+            api-reference/crm/universal/user-defined-object-types/crm-type-add.md:1
+            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
+        """
+        return _cast(
+            _t.CrmTypeAddResult,
+            await self._b24._invoke("crm.type.add", _drop({"fields": fields}), write=True),
+        )
+
+    async def list(
+        self,
+        *,
+        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
+        start: int | NotGiven = _NOT_GIVEN,
+    ) -> _t.CrmTypeListResult:
+        """crm.type.list: List smart processes
+
+        crm.type.list gives the smart processes of the portal, 50 a page, each with the entityTypeId
+        its records are reached by.
+
+        Access: any user
+
+        Args:
+            order (object, optional): Sorting, e.g. {"id": "ASC"}
+            filter (object, optional): Conditions on the keys of a type
+            start (integer, optional): Offset of the page
+
+        Returns:
+            object (paged)
+
+        Raises:
+            AccessDeniedError: ACCESS_DENIED Access denied
+
+        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
+
+        Source:
+            api-reference/crm/universal/user-defined-object-types/crm-type-list.md:1
+            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
+        """
+        return _cast(
+            _t.CrmTypeListResult,
+            await self._b24._invoke(
+                "crm.type.list",
+                _drop({"order": order, "filter": filter, "start": start}),
+                write=False,
             ),
         )

@@ -28,6 +28,8 @@ __all__ = [
     "AsyncCrmContact",
     "CrmDeal",
     "AsyncCrmDeal",
+    "CrmDealUserfield",
+    "AsyncCrmDealUserfield",
     "CrmItem",
     "AsyncCrmItem",
     "CrmLead",
@@ -38,6 +40,8 @@ __all__ = [
     "AsyncCrmLeadContactItems",
     "CrmLeadProductrows",
     "AsyncCrmLeadProductrows",
+    "CrmType",
+    "AsyncCrmType",
 ]
 
 class Crm:
@@ -56,6 +60,8 @@ class Crm:
     def item(self) -> CrmItem: ...
     @_builtins.property
     def lead(self) -> CrmLead: ...
+    @_builtins.property
+    def type(self) -> CrmType: ...
 
 class AsyncCrm:
     __slots__ = ("_b24",)
@@ -73,6 +79,8 @@ class AsyncCrm:
     def item(self) -> AsyncCrmItem: ...
     @_builtins.property
     def lead(self) -> AsyncCrmLead: ...
+    @_builtins.property
+    def type(self) -> AsyncCrmType: ...
 
 class CrmActivity:
     __slots__ = ("_b24",)
@@ -248,6 +256,8 @@ class CrmDeal:
     __slots__ = ("_b24",)
 
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None: ...
+    @_builtins.property
+    def userfield(self) -> CrmDealUserfield: ...
     def add(
         self, *, fields: _t.CrmDealAddFields, params: _t.CrmDealAddParams | NotGiven = ...
     ) -> int: ...
@@ -274,6 +284,8 @@ class AsyncCrmDeal:
     __slots__ = ("_b24",)
 
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
+    @_builtins.property
+    def userfield(self) -> AsyncCrmDealUserfield: ...
     async def add(
         self, *, fields: _t.CrmDealAddFields, params: _t.CrmDealAddParams | NotGiven = ...
     ) -> int: ...
@@ -295,6 +307,24 @@ class AsyncCrmDeal:
         fields: _t.CrmDealUpdateFields | NotGiven = ...,
         params: _t.CrmDealUpdateParams | NotGiven = ...,
     ) -> bool: ...
+
+class CrmDealUserfield:
+    __slots__ = ("_b24",)
+
+    def __init__(self, b24: _rt_client.SyncTransportClient) -> None: ...
+    def add(self, *, fields: _t.CrmDealUserfieldAddFields) -> int: ...
+    def list(
+        self, *, order: dict[str, Any] | NotGiven = ..., filter: dict[str, Any] | NotGiven = ...
+    ) -> Page: ...
+
+class AsyncCrmDealUserfield:
+    __slots__ = ("_b24",)
+
+    def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
+    async def add(self, *, fields: _t.CrmDealUserfieldAddFields) -> int: ...
+    async def list(
+        self, *, order: dict[str, Any] | NotGiven = ..., filter: dict[str, Any] | NotGiven = ...
+    ) -> Page: ...
 
 class CrmItem:
     __slots__ = ("_b24",)
@@ -471,3 +501,29 @@ class AsyncCrmLeadProductrows:
 
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
     async def set(self, *, id: int, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool: ...
+
+class CrmType:
+    __slots__ = ("_b24",)
+
+    def __init__(self, b24: _rt_client.SyncTransportClient) -> None: ...
+    def add(self, *, fields: _t.CrmTypeAddFields) -> _t.CrmTypeAddResult: ...
+    def list(
+        self,
+        *,
+        order: dict[str, Any] | NotGiven = ...,
+        filter: dict[str, Any] | NotGiven = ...,
+        start: int | NotGiven = ...,
+    ) -> _t.CrmTypeListResult: ...
+
+class AsyncCrmType:
+    __slots__ = ("_b24",)
+
+    def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
+    async def add(self, *, fields: _t.CrmTypeAddFields) -> _t.CrmTypeAddResult: ...
+    async def list(
+        self,
+        *,
+        order: dict[str, Any] | NotGiven = ...,
+        filter: dict[str, Any] | NotGiven = ...,
+        start: int | NotGiven = ...,
+    ) -> _t.CrmTypeListResult: ...

@@ -40,6 +40,7 @@ __all__ = [
     "CrmDealGetResult",
     "CrmDealUpdateFields",
     "CrmDealUpdateParams",
+    "CrmDealUserfieldAddFields",
     "CrmItemAddFields",
     "CrmItemAddResultItem",
     "CrmItemAddResult",
@@ -62,6 +63,11 @@ __all__ = [
     "CrmLeadProductrowsSetRows",
     "CrmLeadUpdateFields",
     "CrmLeadUpdateParams",
+    "CrmTypeAddFields",
+    "CrmTypeAddResultType",
+    "CrmTypeAddResult",
+    "CrmTypeListResultTypes",
+    "CrmTypeListResult",
 ]
 
 CrmActivityBadgeAddResultBadge = TypedDict(
@@ -415,6 +421,22 @@ CrmDealUpdateParams = TypedDict(
     {"REGISTER_SONET_EVENT": NotRequired[bool]},
 )
 
+CrmDealUserfieldAddFields = TypedDict(
+    "CrmDealUserfieldAddFields",
+    {
+        "FIELD_NAME": NotRequired[str],
+        "USER_TYPE_ID": Required[str],
+        "XML_ID": NotRequired[str],
+        "SORT": NotRequired[int],
+        "MULTIPLE": NotRequired[str],
+        "MANDATORY": NotRequired[str],
+        "EDIT_FORM_LABEL": NotRequired[str],
+        "LIST_COLUMN_LABEL": NotRequired[str],
+        "LIST": NotRequired[list[dict[str, Any]]],
+        "SETTINGS": NotRequired[dict[str, Any]],
+    },
+)
+
 CrmItemAddFields = TypedDict(
     "CrmItemAddFields",
     {
@@ -700,4 +722,49 @@ CrmLeadUpdateFields = TypedDict(
 CrmLeadUpdateParams = TypedDict(
     "CrmLeadUpdateParams",
     {"REGISTER_SONET_EVENT": NotRequired[bool]},
+)
+
+CrmTypeAddFields = TypedDict(
+    "CrmTypeAddFields",
+    {
+        "title": Required[str],
+        "code": NotRequired[str],
+        "entityTypeId": NotRequired[int],
+        "isCategoriesEnabled": NotRequired[str],
+        "isStagesEnabled": NotRequired[str],
+    },
+)
+
+CrmTypeAddResultType = TypedDict(
+    "CrmTypeAddResultType",
+    {
+        "id": NotRequired[int],
+        "entityTypeId": NotRequired[int],
+        "title": NotRequired[str],
+        "code": NotRequired[str],
+        "isCategoriesEnabled": NotRequired[str],
+        "isStagesEnabled": NotRequired[str],
+    },
+)
+
+CrmTypeAddResult = TypedDict(
+    "CrmTypeAddResult",
+    {"type": NotRequired[CrmTypeAddResultType]},
+)
+
+CrmTypeListResultTypes = TypedDict(
+    "CrmTypeListResultTypes",
+    {
+        "id": NotRequired[int],
+        "entityTypeId": NotRequired[int],
+        "title": NotRequired[str],
+        "code": NotRequired[str],
+        "isCategoriesEnabled": NotRequired[str],
+        "isStagesEnabled": NotRequired[str],
+    },
+)
+
+CrmTypeListResult = TypedDict(
+    "CrmTypeListResult",
+    {"types": NotRequired[list[CrmTypeListResultTypes]]},
 )

@@ -1,0 +1,1 @@
+"""Portal metadata: pull, snapshot, diff and rendering of one portal's own fields."""
