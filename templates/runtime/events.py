@@ -114,6 +114,8 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
 
 
 def _decode(text: str) -> str:
+    if "%" not in text and "+" not in text:
+        return text
     try:
         return unquote_plus(text, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
@@ -124,9 +126,14 @@ def _build(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     root: dict[str, Any] = {}
     # next "[]" index of each container (by id): keeps appends O(1) whatever their number
     counters: dict[int, int] = {}
+    # a key repeated (data[A][]=…) is decoded and split once
+    paths: dict[str, tuple[str, list[str]]] = {}
     for key, value in pairs:
-        name = _decode(key)
-        _insert(root, _key_path(name), _decode(value), name, counters)
+        known = paths.get(key)
+        if known is None:
+            name = _decode(key)
+            known = paths[key] = (name, _key_path(name))
+        _insert(root, known[1], _decode(value), known[0], counters)
     # the top level stays a mapping even when its names are digits
     return {k: _listify(v) if isinstance(v, dict) else v for k, v in root.items()}
 
@@ -143,8 +150,10 @@ def parse_form(body: bytes | str) -> dict[str, Any]:
 
 
 def _is_auth_key(raw_key: str) -> bool:
-    head = raw_key[:8].lower()
-    return head.startswith("auth[") or head.startswith("auth%5b")
+    return raw_key.startswith(_AUTH_PREFIXES)
+
+
+_AUTH_PREFIXES = ("auth[", "auth%5B", "auth%5b")
 
 
 def _key_path(key: str) -> list[str]:
@@ -160,21 +169,25 @@ def _key_path(key: str) -> list[str]:
 def _insert(
     node: dict[str, Any], path: list[str], value: str, key: str, counters: dict[int, int]
 ) -> None:
+    last = len(path) - 1
     for i, part in enumerate(path):
-        last = i == len(path) - 1
-        if part == "":
+        if not part:
             if i == 0:
                 raise MalformedEventError(f"malformed key {key[:80]!r}: empty name")
-            part = str(counters.get(id(node), 0))
-        if _INDEX.match(part):
-            counters[id(node)] = max(counters.get(id(node), 0), int(part) + 1)
-        if last:
+            n = counters.get(id(node), 0)
+            counters[id(node)] = n + 1
+            part = str(n)
+        elif part.isdigit() and _INDEX.match(part):
+            n = int(part) + 1
+            if n > counters.get(id(node), 0):
+                counters[id(node)] = n
+        if i == last:
             if part in node:
                 raise MalformedEventError(f"key {key[:80]!r} is given twice or also as a container")
             node[part] = value
             return
         child = node.setdefault(part, {})
-        if not isinstance(child, dict):
+        if type(child) is not dict:
             raise MalformedEventError(f"key {key[:80]!r} uses a plain value as a container")
         node = child
 
