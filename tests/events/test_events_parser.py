@@ -165,7 +165,7 @@ def test_forged_token_is_rejected_before_the_body_is_parsed(
     genuine = forged.replace("f" * 32, TOKEN)
     e = parse_event(genuine, application_token=TOKEN)
     assert e.data["A"] == [str(i) for i in range(5_000)]
-    assert len(decoded) > 10_000
+    assert len(decoded) > 5_000  # every value (a repeated key is decoded once)
 
 
 def test_appends_mixed_with_explicit_indexes_keep_php_order() -> None:
