@@ -436,11 +436,11 @@ def _method_doc(
     lines += tx.wrap(f"{returned}" + (" (paged)" if m.returns.paged else ""), DOC_WIDTH, "    ")
     if m.errors:
         lines += ["", "Raises:"]
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for e in m.errors:
-            if e.code in seen:
+            if (e.code, e.description) in seen:  # errors sharing a code are all documented
                 continue
-            seen.add(e.code)
+            seen.add((e.code, e.description))
             cls = error_classes.get(e.code, "Bitrix24Error")
             code = tx.clean(e.code) or "(blank)"
             lines += tx.wrap(

@@ -16,6 +16,7 @@ from generator.model import ApiModel, Param, walk_params
 from generator.paths import templates_dir
 from generator.render import text as tx
 from generator.render.build import MethodView, ModuleSummary, RuntimeFacts, plan
+from generator.render.error_messages import message_errors
 from generator.render.fmt import LINE_LENGTH, format_identity, format_python
 from generator.render.naming import is_plain
 from generator.render.typemap import ANY, QUALIFIED, Ann
@@ -212,6 +213,7 @@ def render_package(
         base_codes=p.error_base_codes,
         base_count=len(p.error_base_codes),
         runtime_names=_runtime_error_names(p.runtime),
+        messages=message_errors(model, [e.cls for e in p.errors], p.runtime.error_all or ()),
     )
     format_keys: dict[str, str] = {}
     for path, text in whole.items():
