@@ -1819,6 +1819,7 @@ class CrmDeal:
         Raises:
             Bitrix24Error: Empty value Parameter 'fields' must be array — fields arrived as
                 something other than an object
+            Bitrix24Error: Empty value Access denied — The caller lacks the right to create deals
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -1898,7 +1899,8 @@ class CrmDeal:
         Raises:
             Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
             AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this deal
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            Bitrix24Error: Empty value Not found — No deal has this number: the portal sends an
+                empty code with this text
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -2094,6 +2096,7 @@ class AsyncCrmDeal:
         Raises:
             Bitrix24Error: Empty value Parameter 'fields' must be array — fields arrived as
                 something other than an object
+            Bitrix24Error: Empty value Access denied — The caller lacks the right to create deals
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -2175,7 +2178,8 @@ class AsyncCrmDeal:
         Raises:
             Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
             AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this deal
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            Bitrix24Error: Empty value Not found — No deal has this number: the portal sends an
+                empty code with this text
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
