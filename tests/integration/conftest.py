@@ -29,6 +29,7 @@ class _Watch(logging.Handler):
         self.texts: list[str] = []
         self.secrets: set[str] = set()
         self.records = 0
+        self.frames_seen = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records += 1
@@ -44,6 +45,29 @@ class _Watch(logging.Handler):
 
         self.texts.append(repr(exc))
         self.texts.append("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        self.frames(exc)
+
+    def frames(self, exc: BaseException) -> None:
+        """What a traceback with locals shows (Sentry's default, ``pytest -l``, rich): the
+        repr of every local of every frame the exception passed through, below the frame
+        that caught it (a test's own locals are the test's business), along its chain."""
+        seen: set[int] = set()
+        current: BaseException | None = exc
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            tb = current.__traceback__
+            tb = tb.tb_next if tb is not None and current is exc else tb
+            while tb is not None:
+                self.frames_seen += 1
+                for value in list(tb.tb_frame.f_locals.values()):
+                    try:
+                        self.texts.append(repr(value))
+                    except Exception as err:  # noqa: BLE001 - a broken repr shows nothing
+                        self.texts.append(f"<repr raised {type(err).__name__}>")
+                    if isinstance(value, (str, bytes)):
+                        self.texts.append(str(value))
+                tb = tb.tb_next
+            current = current.__cause__ or current.__context__
 
     def repr_of(self, obj: object) -> None:
         self.texts.append(repr(obj))
