@@ -254,36 +254,103 @@ def test_same_key_with_another_body_is_refused_with_422(emulator: Any) -> None:
 # -- the total timeout -----------------------------------------------------------------------
 
 
-def test_a_trickling_server_cannot_hold_a_call_past_its_timeout(client_pkg: Any) -> None:
-    stop = threading.Event()
-    listener = socket.create_server(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
+class _Trickler:
+    """Accepts connections and sends a header byte every 0.2 s: no single read times out."""
 
-    def trickle() -> None:
-        conn, _ = listener.accept()
-        conn.recv(65536)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
-        while not stop.is_set():  # a header byte every 0.2 s: no read ever times out
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/rest/1/trickle-secret-9/"
+        self.accepted = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
             try:
-                conn.sendall(b"X")
+                conn, _ = self.listener.accept()
             except OSError:
-                break
-            time.sleep(0.2)
-        conn.close()
+                continue
+            self.accepted += 1
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
 
-    thread = threading.Thread(target=trickle, daemon=True)
-    thread.start()
+    def _trickle(self, conn: socket.socket) -> None:
+        try:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            while not self.stop.is_set():
+                conn.sendall(b"X")
+                time.sleep(0.2)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+
+
+@pytest.fixture
+def trickler() -> Iterator[_Trickler]:
+    server = _Trickler()
+    WATCH.secrets.add("trickle-secret-9")
+    yield server
+    server.close()
+
+
+def test_a_trickling_server_cannot_hold_a_write_past_its_timeout(
+    trickler: _Trickler, client_pkg: Any
+) -> None:
     client = client_pkg.Client.from_webhook(
-        f"http://127.0.0.1:{port}/rest/1/trickle-secret-9/",
-        allow_insecure_http=True,
-        rate_limit="none",
-        timeout=1.0,
+        trickler.url, allow_insecure_http=True, rate_limit="none", timeout=1.0
     )
     started = time.monotonic()
-    with pytest.raises(client_pkg.errors.WriteOutcomeUnknownError):
+    with pytest.raises(client_pkg.errors.WriteOutcomeUnknownError) as info:
         client.crm.deal.add(fields={"TITLE": "x"})  # a write: not retried
     took = time.monotonic() - started
-    stop.set()
-    listener.close()
+    WATCH.exception(info.value)
     client.close()
+    assert took < 1.6, took  # was 10.8 s with per-read timeouts
+    assert trickler.accepted == 1
+
+
+def test_a_call_deadline_bounds_a_read_with_its_retries(
+    trickler: _Trickler, client_pkg: Any
+) -> None:
+    client = client_pkg.Client.from_webhook(
+        trickler.url,
+        allow_insecure_http=True,
+        rate_limit="none",
+        timeout=0.5,
+        deadline=1.2,
+        backoff_base=0.05,
+    )
+    started = time.monotonic()
+    with pytest.raises(client_pkg.errors.TransportError) as info:
+        client.crm.deal.get(id=1)  # a read: retried, but only while the deadline allows
+    took = time.monotonic() - started
+    WATCH.exception(info.value)
+    client.close()
+    assert took < 1.8, took
+    assert 2 <= trickler.accepted <= 3
+
+
+def test_the_async_client_has_the_same_total_timeout(trickler: _Trickler, client_pkg: Any) -> None:
+    import asyncio
+
+    async def go() -> float:
+        client = client_pkg.AsyncClient.from_webhook(
+            trickler.url, allow_insecure_http=True, rate_limit="none", timeout=1.0
+        )
+        started = time.monotonic()
+        try:
+            with pytest.raises(client_pkg.errors.WriteOutcomeUnknownError):
+                await client.crm.deal.add(fields={"TITLE": "x"})
+        finally:
+            await client.aclose()
+        return time.monotonic() - started
+
+    took = asyncio.run(go())
     assert took < 1.6, took
