@@ -99,9 +99,9 @@ class _Backend(httpcore.NetworkBackend):
 def install_deadlines(transport: Any) -> bool:
     """Wrap the network backend of an ``httpx.HTTPTransport``'s pool; False when its shape is
     not the one known (then only httpx's per-operation timeouts apply)."""
-    pool = getattr(transport, "_pool", None)
+    pool: Any = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
-    if backend is None or isinstance(backend, _Backend):
+    if pool is None or backend is None or isinstance(backend, _Backend):
         return False
     pool._network_backend = _Backend(backend)
     return True
