@@ -9,10 +9,12 @@ Every log record, exception text and client repr met during the session is kept 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -56,8 +58,10 @@ class _Watch(logging.Handler):
         while current is not None and id(current) not in seen:
             seen.add(id(current))
             tb = current.__traceback__
-            tb = tb.tb_next if tb is not None and current is exc else tb
             while tb is not None:
+                if _is_test_frame(tb.tb_frame.f_code.co_filename):
+                    tb = tb.tb_next  # the tests' own locals (they hold secrets on purpose)
+                    continue
                 self.frames_seen += 1
                 for value in list(tb.tb_frame.f_locals.values()):
                     try:
@@ -75,6 +79,31 @@ class _Watch(logging.Handler):
 
 
 WATCH = _Watch()
+_TESTS = str(Path(__file__).resolve().parent.parent)
+
+
+def _is_test_frame(filename: str) -> bool:
+    return filename.startswith(_TESTS) or filename.endswith("contextlib.py")
+
+
+@pytest.fixture(autouse=True)
+def _watch_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every exception a test here catches with ``pytest.raises`` is scanned by the watch
+    (its text, repr and the locals of its frames)."""
+    real = pytest.raises
+
+    @contextlib.contextmanager
+    def watched(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with real(*args, **kwargs) as info:
+            yield info
+        WATCH.exception(info.value)
+
+    def raises(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > 1:  # the callable form: pytest.raises(E, fn, *args)
+            return real(*args, **kwargs)
+        return watched(*args, **kwargs)
+
+    monkeypatch.setattr(pytest, "raises", raises)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -200,6 +200,10 @@ def test_1000_writes_under_faults_none_duplicated_every_failure_reported(
     lost = unknown & set(stored)  # written, answer lost: reported as unknown, not as success
     assert unknown and lost and len(lost) < len(unknown)
     assert set(stored) == set(returned) | lost
+    print(
+        f"1000 writes under faults: {len(returned)} returned, {len(unknown)} unknown outcome "
+        f"({len(lost)} of them written), {len(failed)} other errors, {len(duplicated)} duplicated"
+    )
     client.close()
 
 
@@ -227,6 +231,7 @@ def test_v3_write_retried_under_faults_runs_once_and_shows_the_replay(
     titles = collections.Counter(r.get("title") for r in _records(emulator, "tasks.task", 3))
     assert len(titles) == 40 and set(titles.values()) == {1}  # one record per write
     assert replayed > 0  # some answers came from the idempotency store, and the caller sees it
+    print(f"40 REST 3.0 writes under faults: 40 records, {replayed} answers replayed")
     # typed calls (v3 namespace) carry the key the same way
     task = client.v3.tasks.task.add(fields={"title": "typed", "creatorId": 1, "responsibleId": 1})
     assert task["item"]["title"] == "typed"
