@@ -5,7 +5,8 @@ the code as "Пустое значение" / "Empty value" (or a dash) and the 
 description ("Not found — Сделки с переданным id не существует"), or put the message itself in
 the code column ("The field SUBJECT is not defined or empty"). Each such message gets a class
 named after it (``NotFoundError``; the class of a code of the same name when there is one),
-registered with ``register_message`` for the methods (and status) that document it.
+registered for the methods (and status) that document it by decorators on the class:
+``@register(message="Not found", methods=("crm.deal.get",))``.
 """
 
 from __future__ import annotations
@@ -28,17 +29,23 @@ _MAX_WORDS = 6
 
 
 @dataclass(frozen=True)
-class MessageClass:
-    cls: str
-    doc: str
-
-
-@dataclass(frozen=True)
 class MessageRegistration:
     message_lit: str
     status: int | None
     methods_lit: str
     cls: str
+
+    @property
+    def decorator_args(self) -> str:
+        status = "" if self.status is None else f", status={self.status}"
+        return f"message={self.message_lit}{status}, methods={self.methods_lit}"
+
+
+@dataclass(frozen=True)
+class MessageClass:
+    cls: str
+    doc: str
+    registrations: tuple[MessageRegistration, ...]
 
 
 def _message_of(code: str, description: str) -> str | None:
@@ -64,10 +71,13 @@ def _class_name(message: str) -> str | None:
 
 def message_errors(
     model: ApiModel, code_classes: Iterable[str], runtime_names: Iterable[str]
-) -> tuple[list[MessageClass], list[MessageRegistration]]:
-    """New classes (those not already defined for a code) and the registrations to emit."""
-    existing = set(code_classes) | set(runtime_names)
-    new: dict[str, MessageClass] = {}
+) -> tuple[list[MessageClass], dict[str, list[MessageRegistration]]]:
+    """New classes with their registrations, and the registrations for classes that a code
+    already defines (by class name). Texts whose class name is a runtime class are left out:
+    that class is not defined in ``errors.py`` to decorate."""
+    code_names = set(code_classes)
+    runtime = set(runtime_names) - code_names
+    first_text: dict[str, str] = {}
     grouped: dict[tuple[str, int | None, str], set[str]] = {}
     for m in model.methods:
         for e in m.errors:
@@ -75,22 +85,26 @@ def message_errors(
             if message is None:
                 continue
             cls = _class_name(message)
-            if cls is None:
+            if cls is None or cls in runtime:
                 continue
-            if cls not in existing and cls not in new:
-                new[cls] = MessageClass(
-                    cls, tx.docstring([f"Answered with an empty code: {message}"])
-                )
+            first_text.setdefault(cls, message)
             grouped.setdefault((message, e.status, cls), set()).add(m.name)
-    registrations = [
-        MessageRegistration(
-            tx.py_str(message),
-            status,
-            "(" + "".join(f"{tx.py_str(name)}, " for name in sorted(methods)) + ")",
+    by_class: dict[str, list[MessageRegistration]] = {}
+    for (message, status, cls), methods in sorted(
+        grouped.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1] or 0)
+    ):
+        methods_lit = "(" + "".join(f"{tx.py_str(name)}, " for name in sorted(methods)) + ")"
+        by_class.setdefault(cls, []).append(
+            MessageRegistration(tx.py_str(message), status, methods_lit, cls)
+        )
+    new = [
+        MessageClass(
             cls,
+            tx.docstring([f"Answered with an empty code: {tx.shorten(first_text[cls], 200)}"]),
+            tuple(regs),
         )
-        for (message, status, cls), methods in sorted(
-            grouped.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, kv[0][2])
-        )
+        for cls, regs in sorted(by_class.items())
+        if cls not in code_names
     ]
-    return sorted(new.values(), key=lambda c: c.cls), registrations
+    existing = {cls: regs for cls, regs in by_class.items() if cls in code_names}
+    return new, existing

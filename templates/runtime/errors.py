@@ -169,12 +169,26 @@ def register_message(
     return decorate
 
 
-def register(code: str) -> Callable[[_E], _E]:
+def register(
+    code: str | None = None,
+    *,
+    message: str | None = None,
+    status: int | None = None,
+    methods: Sequence[str] = (),
+) -> Callable[[_E], _E]:
     """Class decorator: make ``Bitrix24Error.for_code(code)`` return the decorated class.
 
     A later registration of the same code replaces an earlier one (the generated ``errors.py``
     may re-register a code the runtime already knows, with the documented description).
+    With ``message`` (and no code) it registers an empty-code text instead, as
+    :func:`register_message` does.
     """
+    if message is not None:
+        if code is not None:
+            raise TypeError("register() takes a code or a message, not both")
+        return register_message(message, status=status, methods=methods)
+    if code is None:
+        raise TypeError("register() needs a code or a message")
 
     def decorate(error_cls: _E) -> _E:
         if not (isinstance(error_cls, type) and issubclass(error_cls, Bitrix24Error)):
