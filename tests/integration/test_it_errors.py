@@ -34,6 +34,13 @@ GARBLED = {
 }
 
 
+def _bare_http_scrubbed(client_pkg: Any, emulator: Any) -> None:
+    """Raw httpx calls below log webhook URLs: mask the emulator's token as a client would."""
+    redact = client_pkg._runtime.redact
+    redact.register_secret(emulator.token)
+    redact.install_log_filters()
+
+
 def _records(emulator: Any, family: str, version: int = 2) -> list[dict[str, Any]]:
     fam = emulator.portal.family(family, version)
     rows, _ = emulator.portal.store.query(fam.key, 0, "", [], "id", 1_000_000, 0, count=False)
@@ -239,9 +246,10 @@ def test_v3_write_retried_under_faults_runs_once_and_shows_the_replay(
     client.close()
 
 
-def test_same_key_with_another_body_is_refused_with_422(emulator: Any) -> None:
+def test_same_key_with_another_body_is_refused_with_422(emulator: Any, client_pkg: Any) -> None:
     import httpx
 
+    _bare_http_scrubbed(client_pkg, emulator)
     url = emulator.base_url + f"/rest/api/1/{emulator.token}/tasks.task.add"
     headers = {"Idempotency-Key": "k-1"}
     first = httpx.post(url, json={"fields": {"title": "a"}}, headers=headers)
@@ -359,3 +367,20 @@ def test_the_async_client_has_the_same_total_timeout(trickler: _Trickler, client
 
     took = asyncio.run(go())
     assert took < 1.6, took
+
+
+def test_replays_last_24_hours(emulator_factory: Any, client_pkg: Any) -> None:
+    import httpx
+
+    now = [1_800_000_000.0]
+    emulator = emulator_factory(limits="none", clock=lambda: now[0])
+    _bare_http_scrubbed(client_pkg, emulator)
+    url = emulator.base_url + f"/rest/api/1/{emulator.token}/tasks.task.add"
+    headers = {"Idempotency-Key": "day-old"}
+    body = {"fields": {"title": "a"}}
+    assert "idempotent-replayed" not in httpx.post(url, json=body, headers=headers).headers
+    now[0] += 24 * 3600 - 1
+    assert httpx.post(url, json=body, headers=headers).headers["idempotent-replayed"] == "true"
+    now[0] += 2  # a day and a second after the first use: the key is forgotten
+    late = httpx.post(url, json={"fields": {"title": "b"}}, headers=headers)
+    assert late.status_code == 200 and "idempotent-replayed" not in late.headers
