@@ -384,3 +384,49 @@ def test_replays_last_24_hours(emulator_factory: Any, client_pkg: Any) -> None:
     now[0] += 2  # a day and a second after the first use: the key is forgotten
     late = httpx.post(url, json={"fields": {"title": "b"}}, headers=headers)
     assert late.status_code == 200 and "idempotent-replayed" not in late.headers
+
+
+def test_writes_against_b24gen_serve_with_faults_are_never_duplicated(client_pkg: Any) -> None:
+    """The emulator as a user runs it (``b24gen serve --faults``), in its own process."""
+    import re
+    import subprocess
+    import sys
+
+    token = "serve-secret-81"
+    WATCH.secrets.add(token)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--docs", "docs_src", "--port", "0",
+         "--token", token, "--limits", "none",
+         "--faults", "500=0.04,reset=0.04,lost_write=0.05,seed=9"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        url = ""
+        for line in proc.stdout:
+            found = re.match(r"webhook: (http://\S+/rest/1/\S+/)$", line.strip())
+            if found:
+                url = found.group(1)
+                break
+        assert url, "b24gen serve printed no webhook URL"
+        client = client_pkg.Client.from_webhook(
+            url, allow_insecure_http=True, rate_limit="none", backoff_base=0.005, max_retries=6
+        )
+        returned: dict[str, int] = {}
+        unknown: set[str] = set()
+        for n in range(300):
+            title = f"s{n:03d}"
+            try:
+                returned[title] = client.crm.deal.add(fields={"TITLE": title})
+            except client_pkg.errors.WriteOutcomeUnknownError:
+                unknown.add(title)
+        stored = collections.Counter(
+            d["TITLE"] for d in client.iterate("crm.deal.list", {"select": ["ID", "TITLE"]})
+        )
+        client.close()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=15)
+    assert len(returned) + len(unknown) == 300 and unknown
+    assert [t for t, c in stored.items() if c > 1] == []  # 0 duplicated
+    assert set(returned) <= set(stored) and set(stored) - set(returned) <= unknown
