@@ -104,8 +104,8 @@ _GENUINE = "&auth[application_token]=" + TOKEN
     [
         ("", "empty body"),
         ("   ", "empty body"),
-        ("event", "not form-encoded"),
-        ("event=A&&x=1", "not form-encoded"),
+        ("event" + _GENUINE, "not form-encoded"),
+        ("event=A&&x=1" + _GENUINE, "not form-encoded"),
         ("data[FIELDS=1&event=A" + _GENUINE, "malformed key"),
         ("data]x[=1&event=A" + _GENUINE, "malformed key"),
         ("[x]=1&event=A" + _GENUINE, "malformed key"),
@@ -132,6 +132,7 @@ def test_malformed_bodies_are_rejected_with_a_reason(body: str, message: str) ->
     "body",
     [
         "event=A",  # no auth block at all
+        "event",  # not even form-encoded, and no token: refused before it is split
         "event=A&auth=x",  # auth as a plain value
         "a=1&a[b]=2&event=A",  # malformed rest, no token: rejected as forged first
         "data[FIELDS=1&event=A&auth[application_token]=forged",
