@@ -128,12 +128,23 @@ def _build(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     counters: dict[int, int] = {}
     # a key repeated (data[A][]=…) is decoded and split once
     paths: dict[str, tuple[str, list[str]]] = {}
+    # "name[x][]" keys: the list they append to (a container, once made, stays that object)
+    appends: dict[str, dict[str, Any]] = {}
     for key, value in pairs:
+        target = appends.get(key)
+        if target is not None:
+            n = counters.get(id(target), 0)
+            counters[id(target)] = n + 1
+            target[str(n)] = _decode(value)
+            continue
         known = paths.get(key)
         if known is None:
             name = _decode(key)
             known = paths[key] = (name, _key_path(name))
-        _insert(root, known[1], _decode(value), known[0], counters)
+        node = _insert(root, known[1], _decode(value), known[0], counters)
+        path = known[1]
+        if path[-1] == "" and len(path) > 1 and all(path[:-1]):
+            appends[key] = node
     # the top level stays a mapping even when its names are digits
     return {k: _listify(v) if isinstance(v, dict) else v for k, v in root.items()}
 
@@ -149,11 +160,8 @@ def parse_form(body: bytes | str) -> dict[str, Any]:
     return _build(_split_pairs(_text_of(body)))
 
 
-def _is_auth_key(raw_key: str) -> bool:
-    return raw_key.startswith(_AUTH_PREFIXES)
-
-
-_AUTH_PREFIXES = ("auth[", "auth%5B", "auth%5b")
+# the auth[...] fields, found in the raw body by one scan (the rest is not even split)
+_AUTH_PAIR = re.compile(r"(?:^|&)(auth(?:\[|%5[Bb])[^&=]*)=([^&]*)")
 
 
 def _key_path(key: str) -> list[str]:
@@ -168,7 +176,8 @@ def _key_path(key: str) -> list[str]:
 
 def _insert(
     node: dict[str, Any], path: list[str], value: str, key: str, counters: dict[int, int]
-) -> None:
+) -> dict[str, Any]:
+    """Put ``value`` at ``path``; the container it went into."""
     last = len(path) - 1
     for i, part in enumerate(path):
         if not part:
@@ -185,11 +194,12 @@ def _insert(
             if part in node:
                 raise MalformedEventError(f"key {key[:80]!r} is given twice or also as a container")
             node[part] = value
-            return
+            return node
         child = node.setdefault(part, {})
         if type(child) is not dict:
             raise MalformedEventError(f"key {key[:80]!r} uses a plain value as a container")
         node = child
+    raise AssertionError("a key path is never empty")  # pragma: no cover
 
 
 # a list index as PHP writes one: no sign, no leading zero, ASCII digits (str.isdigit would
@@ -241,11 +251,11 @@ def parse_event(
     else:
         # The token is checked before the rest of the body is decoded: a forged call costs
         # one split of the body, whatever it holds.
-        pairs = _split_pairs(_text_of(body))
-        auth_pairs = [pair for pair in pairs if _is_auth_key(pair[0])]
+        text = _text_of(body)
+        auth_pairs = [(m.group(1), m.group(2)) for m in _AUTH_PAIR.finditer(text)]
         auth = _build(auth_pairs).get("auth")
         _check_token(auth if isinstance(auth, dict) else {}, application_token)
-        payload = _build(pairs)
+        payload = _build(_split_pairs(text))
     name = payload.get("event")
     if not isinstance(name, str) or not name.strip():
         raise MalformedEventError("the 'event' field is missing or empty")
