@@ -133,8 +133,8 @@ class Bitrix24Error(Exception):
             error_cls = cls.for_code(code)
         else:
             error_cls = cls.for_message(description, status=status, method=method)
-        if error_cls is WriteOutcomeUnknownError:
-            error_cls = Bitrix24Error  # only the client itself decides an outcome is unknown
+        if error_cls in (WriteOutcomeUnknownError, InvalidAnswerError):
+            error_cls = Bitrix24Error  # only the client itself judges what an answer means
         return error_cls(code, description, status=status, method=method, validation=validation)
 
 

@@ -15,7 +15,6 @@ __all__ = [
     "Response",
     "error_from_body",
     "extract_items",
-    "is_unreadable",
     "items_key",
     "parse_reply",
 ]
@@ -103,18 +102,6 @@ def error_from_body(body: Any, *, status: int | None, method: str | None) -> Bit
     if "result" in body:
         exc.result = body["result"]
     return exc
-
-
-def is_unreadable(reply: HttpReply) -> bool:
-    """An answer with a success status whose body is no portal answer (truncated or garbled
-    JSON, HTML, a PHP fatal error after the JSON, an empty body)."""
-    if reply.status >= 400:
-        return False
-    try:
-        body = json.loads(reply.content) if reply.content.strip() else None
-    except ValueError:
-        return True
-    return not isinstance(body, Mapping) or ("result" not in body and "error" not in body)
 
 
 def parse_reply(reply: HttpReply, method: str) -> Response | Bitrix24Error:
