@@ -53,6 +53,9 @@ class ErrorCode:
     code: str  # as written: "ACCESS_DENIED", "100", "Пустое значение", "" when blank
     description: str = ""
     status: int | None = None  # HTTP status where the page gives one
+    # REST 3.0 error tables: the request fields a row is about, and how to fix it
+    fields: tuple[str, ...] = ()
+    fix: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,11 +230,23 @@ def _param_from_dict(d: dict[str, Any]) -> Param:
 
 
 def _error_to_dict(e: ErrorCode) -> dict[str, Any]:
-    return {"code": e.code, "description": e.description, "status": e.status}
+    out: dict[str, Any] = {"code": e.code, "description": e.description, "status": e.status}
+    # REST 3.0 keys only where present: the JSON of every other error stays as it was
+    if e.fields:
+        out["fields"] = list(e.fields)
+    if e.fix:
+        out["fix"] = e.fix
+    return out
 
 
 def _error_from_dict(d: dict[str, Any]) -> ErrorCode:
-    return ErrorCode(d["code"], d.get("description", ""), d.get("status"))
+    return ErrorCode(
+        d["code"],
+        d.get("description", ""),
+        d.get("status"),
+        fields=tuple(d.get("fields", ())),
+        fix=d.get("fix", ""),
+    )
 
 
 def _returns_to_dict(r: Returns) -> dict[str, Any]:

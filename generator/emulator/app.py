@@ -24,14 +24,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from generator.emulator import idempotency
 from generator.emulator.batch import run_batch, run_batch_v3
 from generator.emulator.entities import Outcome
-from generator.emulator.errors import (
-    V3_BAD_IDEMPOTENCY_KEY,
-    V3_IDEMPOTENCY_REUSED,
-    V3_INVALID_JSON,
-    ApiError,
-)
+from generator.emulator.errors import V3_INVALID_JSON, ApiError
 from generator.emulator.faults import Faults
 from generator.emulator.limits import Clock, Limits
 from generator.emulator.params import nest_php_pairs, parse_php_query
@@ -224,29 +220,16 @@ class EmulatorApp:
         if fault == "slow":
             await asyncio.sleep(portal.options.faults.slow_seconds)
 
-        idem_key = request.headers.get("idempotency-key") if version == 3 else None
-        idem_slot: tuple[str, str, str] | None = None
-        if idem_key is not None:
-            if not _valid_idempotency_key(idem_key):
-                return self._error(
-                    ApiError(V3_BAD_IDEMPOTENCY_KEY,
-                             "Idempotency-Key must be 1 to 255 printable ASCII characters", 400),
-                    version, start,
-                )  # fmt: skip
-            idem_slot = (caller, method.lower(), idem_key)
-            fingerprint = json.dumps(params, sort_keys=True, ensure_ascii=False, default=str)
-            saved = portal.idempotent_answer(idem_slot, fingerprint)
-            if saved == "conflict":
-                return self._error(
-                    ApiError(V3_IDEMPOTENCY_REUSED,
-                             "The Idempotency-Key was used with another request body", 422),
-                    version, start,
-                )  # fmt: skip
-            if saved is not None:
-                if fault == "lost_write":
-                    return await self._drop(request)
-                return _json(saved, headers={"Idempotency-Key": idem_key,
-                                             "Idempotent-Replayed": "true"})  # fmt: skip
+        admitted = idempotency.admit(
+            portal, version=version, headers=request.headers, caller=caller, method=method,
+            params=params,
+        )  # fmt: skip
+        if isinstance(admitted, ApiError):
+            return self._error(admitted, version, start)
+        if isinstance(admitted, idempotency.Replay):
+            if fault == "lost_write":
+                return await self._drop(request)
+            return _json(admitted.body, headers=admitted.headers)
 
         try:
             if is_batch and version == 3:
@@ -273,14 +256,12 @@ class EmulatorApp:
         if outcome.total is not None:
             body["total"] = outcome.total
         body["time"] = portal.time_block(start, processing, operating, reset_at)
-        if idem_slot is not None:
+        if admitted is not None:
             # Saved before a lost answer too: the write happened, a retry must replay it.
-            portal.remember_answer(idem_slot, fingerprint, body)
+            idempotency.remember(portal, admitted, body)
         if fault == "lost_write":
             return await self._drop(request)  # committed above; the answer never arrives
-        if idem_key is not None:
-            return _json(body, headers={"Idempotency-Key": idem_key})
-        return _json(body)
+        return _json(body, headers=idempotency.answer_headers(admitted))
 
     def _error(self, err: ApiError, version: int, start: float) -> Response:
         body = err.body_v3() if version == 3 else err.body_v2()
@@ -353,10 +334,6 @@ async def _read_params(request: Request, version: int) -> tuple[dict[str, Any], 
         if "auth" in q:
             params["auth"] = q["auth"]
     return params, body
-
-
-def _valid_idempotency_key(key: str) -> bool:
-    return 1 <= len(key) <= 255 and all(33 <= ord(c) <= 126 or c == " " for c in key)
 
 
 def _batch_writes(portal: Portal, params: dict[str, Any]) -> bool:

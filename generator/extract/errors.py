@@ -1,4 +1,11 @@
-"""Error-code tables → ``ErrorCode``s, columns found by their header words in either language."""
+"""Error-code tables → ``ErrorCode``s, columns found by their header words in either language.
+
+Layouts read: "Код | Описание [| Значение]" with or without a status column (a code cell may
+hold several codes, or a list of messages: one ``ErrorCode`` each); "Описание | Значение" and
+"Ошибка | Описание" tables that name errors by their message alone (blank code); and the
+REST 3.0 sections, where a paragraph "Код ошибки: `CODE`" ("Error code: `CODE`") stands above
+a table "Поле | Описание ошибки | Как исправить" ("Field | Error description | How to fix").
+"""
 
 from __future__ import annotations
 
@@ -29,17 +36,36 @@ def error_columns(header: list[Cell]) -> dict[str, int] | None:
             cols.setdefault("code", i)
         if "статус" in h or "status" in h or "http" in h:
             cols.setdefault("status", i)
-        if any(w in h for w in ("описание", "description", "значение", "value", "когда", "when",
-                                "сообщение", "message", "текст", "text", "причина", "reason")):
+        if any(
+            w in h
+            for w in (
+                "описание",
+                "description",
+                "значение",
+                "value",
+                "когда",
+                "when",
+                "сообщение",
+                "message",
+                "текст",
+                "text",
+                "причина",
+                "reason",
+            )
+        ):
             if i != cols.get("code"):
                 cols.setdefault("description", i)
                 cols.setdefault("extra", i)
                 if i != cols["description"]:
                     cols["extra"] = i
     if "code" not in cols:
-        # "Описание | Значение" tables name errors by their message alone: the message
-        # column plays the code column's part and the code stays blank.
-        if "description" in cols and cols["description"] == 0 and len(header) > 1:
+        # "Описание | Значение" and "Ошибка | Описание" tables name errors by their message
+        # alone: the message column plays the code column's part and the code stays blank.
+        first = _head(header[0]) if header else ""
+        named_by_message = cols.get("description") == 0 or (
+            first.startswith(("ошибка", "error")) and "поле" not in first and "field" not in first
+        )
+        if named_by_message and len(header) > 1 and not is_validation_table(header):
             return {"message": 0, "description": 1, "extra": 1}
         return None
     return cols
@@ -48,8 +74,10 @@ def error_columns(header: list[Cell]) -> dict[str, int] | None:
 def is_validation_table(header: list[Cell]) -> bool:
     """REST 3.0 validation tables: field | error description | how to fix."""
     heads = [_head(c) for c in header]
-    return bool(heads) and ("поле" in heads[0] or "field" in heads[0]) and not any(
-        "код" in h or "code" in h for h in heads
+    return (
+        bool(heads)
+        and ("поле" in heads[0] or "field" in heads[0])
+        and not any("код" in h or "code" in h for h in heads)
     )
 
 
@@ -73,15 +101,27 @@ def read_error_table(table: Table) -> list[ErrorCode] | None:
         code_cell = row[cols["code"]].text.strip()
         spans = code_spans(code_cell)
         lines = [ln for ln in code_cell.split("\n") if ln.strip()]
-        if spans:
-            code = spans[0]
+        if len(spans) > 1:
+            # two codes in a cell ("`2002`, `2003`"), or a list of messages: one error each
+            codes = [c for c in spans if c not in _DASHES]
+            message = ""
+        elif spans:
+            codes = [spans[0]]
             # "`CODE`\nText": the message under the code belongs to the description
             message = plain(" ".join(lines[1:])) if len(lines) > 1 else ""
         else:
-            code = plain(lines[0]) if lines else ""
+            codes = [plain(lines[0]) if lines else ""]
             message = plain(" ".join(lines[1:])) if len(lines) > 1 else ""
-        if code in _DASHES:
-            code = ""
+        codes = ["" if code in _DASHES else code for code in codes] or [""]
+        out.extend(_row_errors(row, cols, codes, message))
+    return out
+
+
+def _row_errors(
+    row: list[Cell], cols: dict[str, int], codes: list[str], message: str
+) -> list[ErrorCode]:
+    out: list[ErrorCode] = []
+    for code in codes:
         status = None
         if "status" in cols and cols["status"] < len(row):
             m = _STATUS.search(plain(row[cols["status"]].text))
@@ -100,4 +140,61 @@ def read_error_table(table: Table) -> list[ErrorCode] | None:
         if not code and not parts:
             continue
         out.append(ErrorCode(code=code, description=" — ".join(parts), status=status))
+    return out
+
+
+# "Код ошибки: `CODE`", "Error Code: `CODE`", "All rows below come with the code `CODE`"
+_V3_CODE = re.compile(
+    r"(?:код(?:ом)? ошибки|error code|с кодом|with the code)\W{0,3}[^`\n]{0,30}?"
+    r"`([A-Za-z][A-Za-z0-9_.\-]*)`",
+    re.I,
+)
+_HTTP_STATUS_LINE = re.compile(r"^\s*(?:http-?\s*статус|http status)\W*([1-5]\d\d)\b", re.I)
+
+
+def v3_code_in(text: str) -> str | None:
+    """The code a REST 3.0 paragraph announces for the table below it, if it does."""
+    m = _V3_CODE.search(text)
+    return m.group(1) if m else None
+
+
+def http_status_in(text: str) -> int | None:
+    """The status of an "HTTP-статус: **403**" ("HTTP status: 403") paragraph."""
+    m = _HTTP_STATUS_LINE.match(plain(text))
+    return int(m.group(1)) if m else None
+
+
+def _v3_columns(header: list[Cell]) -> tuple[int, int | None, int | None]:
+    description = fix = None
+    for i, c in enumerate(header[1:], start=1):
+        h = _head(c)
+        if fix is None and ("исправ" in h or "fix" in h or "решени" in h or "resolve" in h):
+            fix = i
+        elif description is None and ("описание" in h or "description" in h or "ошибк" in h):
+            description = i
+    return 0, description, fix
+
+
+def read_v3_table(table: Table, code: str | None, status: int | None) -> list[ErrorCode]:
+    """The rows of a REST 3.0 "Поле | Описание ошибки | Как исправить" table under ``code``:
+    one ``ErrorCode`` per row, with the fields it names (none for "-") and how to fix it."""
+    if code is None or not table.rows:
+        return []
+    field_col, description_col, fix_col = _v3_columns(table.rows[0])
+    out: list[ErrorCode] = []
+    for row in table.rows[1:]:
+        if not row:
+            continue
+        cell = row[field_col].text
+        names = code_spans(cell) or [plain(ln) for ln in cell.split("\n") if ln.strip()]
+        fields = tuple(n for n in names if n and n not in _DASHES)
+        description = (
+            plain(row[description_col].text)
+            if description_col is not None and description_col < len(row)
+            else ""
+        )
+        fix = plain(row[fix_col].text) if fix_col is not None and fix_col < len(row) else ""
+        if not (fields or description or fix):
+            continue
+        out.append(ErrorCode(code, description, status, fields=fields, fix=fix))
     return out

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from generator.extract import sections as S
-from generator.extract.errors import is_validation_table, read_error_table
+from generator.extract.errors import (
+    http_status_in,
+    is_validation_table,
+    read_error_table,
+    read_v3_table,
+    v3_code_in,
+)
 from generator.extract.params import (
     PNode,
     anchors_linked,
@@ -260,9 +266,12 @@ def _read_api_page(
     no_params_said = False
     seen_h2 = False
     all_anchors: dict[str, str] = {}  # anchor -> heading text
+    v3_code: str | None = None  # REST 3.0: the code announced for the next error table
+    v3_status: int | None = None
 
     for b in blocks:
         if isinstance(b, Heading):
+            v3_code = v3_status = None
             if b.level <= 2:
                 seen_h2 = seen_h2 or b.level == 2
                 h2_kind, sub = (S.h2_kind(b.text) if b.level == 2 else S.OTHER), None
@@ -285,6 +294,12 @@ def _read_api_page(
             continue
         if isinstance(b, Para):
             t = b.text
+            if h2_kind == S.ERRORS and not notes:
+                announced = v3_code_in(t)
+                if announced:
+                    v3_code, v3_status = announced, None
+                elif v3_code is not None:
+                    v3_status = http_status_in(t) or v3_status
             if notes:
                 note_paras.append(b)
                 if _REST3.search(t):
@@ -327,6 +342,7 @@ def _read_api_page(
                 errors.extend(errs)
             elif is_validation_table(b.rows[0]):
                 res.stats["validation_tables"] += 1
+                errors.extend(read_v3_table(b, v3_code, v3_status))
             continue
         if h2_kind == S.RESPONSE:
             pt = read_param_table(b)
@@ -520,10 +536,10 @@ def _json_text(value: Any) -> str | None:
 
 
 def _dedupe(errors: list[ErrorCode]) -> list[ErrorCode]:
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, tuple[str, ...]]] = set()
     out = []
     for e in errors:
-        key = (e.code, e.description)
+        key = (e.code, e.description, e.fields)
         if key not in seen:
             seen.add(key)
             out.append(e)

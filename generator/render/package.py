@@ -11,6 +11,7 @@ from generator.paths import templates_dir
 from generator.render import imports
 from generator.render.cachekey import RenderMemo, memo_key, module_inputs
 from generator.render.environment import environment
+from generator.render.error_messages import message_errors
 from generator.render.events import events_source
 from generator.render.files import WriteConflict, WriteReport, write_tree
 from generator.render.fmt import format_identity, format_python
@@ -124,6 +125,7 @@ def render_package(
         base_codes=p.error_base_codes,
         base_count=len(p.error_base_codes),
         runtime_names=_runtime_error_names(p.runtime),
+        messages=message_errors(model, [e.cls for e in p.errors], p.runtime.error_all or ()),
     )
     format_keys: dict[str, str] = {}
     for path, text in whole.items():

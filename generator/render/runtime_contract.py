@@ -35,6 +35,7 @@ ERROR_CLASSES: tuple[tuple[str, str], ...] = (
     ("ERROR_METHOD_NOT_FOUND", "MethodNotFoundError"),
     ("TRANSPORT_ERROR", "TransportError"),
     ("WRITE_OUTCOME_UNKNOWN", "WriteOutcomeUnknownError"),
+    ("INVALID_ANSWER", "InvalidAnswerError"),
     ("TOKEN_REFRESH_FAILED", "TokenRefreshError"),
 )
 
@@ -44,6 +45,7 @@ ERRORS_ALL: tuple[str, ...] = (
     "ConfigurationError",
     "ExpiredTokenError",
     "InsecureURLError",
+    "InvalidAnswerError",
     "InvalidTokenError",
     "MethodNotFoundError",
     "OperationTimeLimitError",
@@ -52,4 +54,5 @@ ERRORS_ALL: tuple[str, ...] = (
     "TransportError",
     "WriteOutcomeUnknownError",
     "register",
+    "register_message",
 )

@@ -79,6 +79,14 @@ class WebhookAuth(Auth):
     """``https://portal/rest/<user>/<secret>/``: the secret is part of every URL."""
 
     def __init__(self, url: str, *, allow_insecure_http: bool = False) -> None:
+        try:
+            self._setup(url, allow_insecure_http)
+        except (ValueError, InsecureURLError):
+            # The URL carries the secret: keep it out of the traceback's frame locals.
+            del url
+            raise
+
+    def _setup(self, url: str, allow_insecure_http: bool) -> None:
         if not url.endswith("/"):
             url += "/"
         parts = urlsplit(url)
@@ -86,24 +94,29 @@ class WebhookAuth(Auth):
         if "api" in segments[:2]:
             segments.remove("api")
         if len(segments) != 3 or segments[0] != "rest":
+            count = len(segments)
+            del url, parts, segments
             raise ValueError(
                 "a webhook URL looks like https://<portal>/rest/<user id>/<secret>/"
-                f" (got a path of {len(segments)} parts)"
+                f" (got a path of {count} parts)"
             )
-        _, self._user, secret = segments
-        register_secret(secret)
-        self._secret = secret
-        check_url(url, allow_insecure_http=allow_insecure_http)
+        register_secret(segments[2])
+        self._user = segments[1]
+        self._secret = segments[2]
         self._root = f"{parts.scheme}://{parts.netloc}"
         self.host = parts.hostname or ""
-        self._v2 = f"{self._root}/rest/{self._user}/{quote(secret, safe='')}/"
-        self._v3 = f"{self._root}/rest/api/{self._user}/{quote(secret, safe='')}/"
+        del url, segments, parts  # the secret is only an attribute from here on
+        check_url(self._root + "/", allow_insecure_http=allow_insecure_http)
+        quoted = quote(self._secret, safe="")
+        self._v2 = f"{self._root}/rest/{self._user}/{quoted}/"
+        self._v3 = f"{self._root}/rest/api/{self._user}/{quoted}/"
 
     def url_for(self, method: str, api_version: int) -> str:
         return (self._v3 if api_version == 3 else self._v2) + method
 
     def __repr__(self) -> str:
-        return f"WebhookAuth(host={self.host!r}, user={self._user!r}, secret=***)"
+        user = getattr(self, "_user", None)  # safe on a half-built instance (tracebacks)
+        return f"WebhookAuth(host={self.host!r}, user={user!r}, secret=***)"
 
 
 @dataclass(frozen=True, repr=False)
@@ -139,19 +152,24 @@ class OAuthAuth(Auth):
     ) -> None:
         for secret in (access_token, refresh_token, client_secret):
             register_secret(secret)
-        root = domain if "://" in domain else f"https://{domain}"
-        root = root.rstrip("/")
-        check_url(root + "/", allow_insecure_http=allow_insecure_http)
-        if refresh_token:
-            check_url(token_url, allow_insecure_http=allow_insecure_http, what="token URL")
-        self._root = root
-        self.host = urlsplit(root).hostname or ""
         self._tokens = OAuthTokens(access_token, refresh_token)
         self._client_id = client_id
         self._client_secret = client_secret
+        # From here on the secrets are only attributes (masked reprs), never frame locals
+        # of a raised exception.
+        del access_token, refresh_token, client_secret
+        root = domain if "://" in domain else f"https://{domain}"
+        root = root.rstrip("/")
+        check_url(root + "/", allow_insecure_http=allow_insecure_http)
+        if self._tokens.refresh_token:
+            check_url(token_url, allow_insecure_http=allow_insecure_http, what="token URL")
+        self._root = root
+        self.host = urlsplit(root).hostname or ""
         self._token_url = token_url
         self.on_token_refresh = on_token_refresh
-        self.can_refresh = bool(refresh_token and client_id and client_secret)
+        self.can_refresh = bool(
+            self._tokens.refresh_token and self._client_id and self._client_secret
+        )
         self.generation = 0
         self._lock = threading.Lock()
 
@@ -177,18 +195,7 @@ class OAuthAuth(Auth):
                 "the access token expired and cannot be refreshed: "
                 "pass refresh_token, client_id and client_secret",
             )
-        query = urlencode(
-            {
-                "grant_type": "refresh_token",
-                "client_id": self._client_id or "",
-                "client_secret": self._client_secret or "",
-                "refresh_token": tokens.refresh_token,
-            }
-        )
-        separator = "&" if "?" in self._token_url else "?"
-        request = HttpRequest(
-            "GET", f"{self._token_url}{separator}{query}", {"Accept": "application/json"}
-        )
+        request = self._refresh_request()
         for attempt in range(4):
             outcome = yield Send(request)
             if isinstance(outcome, TransportFailure):
@@ -204,6 +211,26 @@ class OAuthAuth(Auth):
             return self._install(outcome)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _refresh_request(self) -> HttpRequest:
+        # Built here so that the query holding client_secret and refresh_token is never a
+        # local of refresh_flow's frame (tracebacks with locals show those); the request's
+        # repr is masked.
+        separator = "&" if "?" in self._token_url else "?"
+        return HttpRequest(
+            "GET",
+            self._token_url
+            + separator
+            + urlencode(
+                {
+                    "grant_type": "refresh_token",
+                    "client_id": self._client_id or "",
+                    "client_secret": self._client_secret or "",
+                    "refresh_token": self._tokens.refresh_token or "",
+                }
+            ),
+            {"Accept": "application/json"},
+        )
+
     def _install(self, reply: HttpReply) -> OAuthTokens:
         try:
             body = json.loads(reply.content)
@@ -217,14 +244,12 @@ class OAuthAuth(Auth):
                 f"the token endpoint answered HTTP {reply.status} {code} {text}".strip(),
                 status=reply.status,
             )
-        access = str(body["access_token"])
-        refresh = str(body.get("refresh_token") or self._tokens.refresh_token or "")
-        register_secret(access)
-        register_secret(refresh)
+        register_secret(str(body["access_token"]))
+        register_secret(str(body.get("refresh_token") or ""))
         expires = body.get("expires_in")
         tokens = OAuthTokens(
-            access,
-            refresh or None,
+            str(body["access_token"]),
+            str(body.get("refresh_token") or self._tokens.refresh_token or "") or None,
             (
                 int(expires)
                 if isinstance(expires, (int, float, str)) and str(expires).isdigit()

@@ -27,6 +27,7 @@ else:  # only Python 3.10 needs typing_extensions (declared for it alone)
 from .auth import DEFAULT_TOKEN_URL, Auth, OAuthAuth, TokenCallback, WebhookAuth
 from .batch import BatchResult, Commands, batch_flow
 from .core import CallContext, call_flow
+from .deadline import attempt_deadline, install_deadlines
 from .effects import (
     Effect,
     Emit,
@@ -88,10 +89,13 @@ class _BaseClient:
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
         timeout: float = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
         operating_budget: float = 480.0,
         seed: int | None = None,
     ) -> None:
         install_log_filters()
+        if timeout <= 0 or (deadline is not None and deadline <= 0):
+            raise ValueError("timeout and deadline are positive numbers of seconds")
         self._ctx = CallContext(
             auth=auth,
             limiter=Limiter(
@@ -104,7 +108,10 @@ class _BaseClient:
                 backoff_max=backoff_max,
                 rng=random.Random(seed),
             ),
+            deadline=deadline,
         )
+        # ``timeout`` bounds a whole attempt (connect to last byte), not each socket read.
+        self._attempt_timeout = timeout
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 10.0))
         # One lock for refreshes, taken by threads and (polling) by asyncio tasks alike.
         self._refresh_lock = threading.Lock()
@@ -155,6 +162,13 @@ class _BaseClient:
     def __repr__(self) -> str:
         return scrub(f"{type(self).__name__}({self._ctx.auth!r})")
 
+    def _limit(self, effect: Send) -> float:
+        """Seconds this attempt may take in total: the per-attempt timeout, or less when the
+        call's deadline is nearer."""
+        if effect.timeout is None:
+            return self._attempt_timeout
+        return max(0.0, min(self._attempt_timeout, effect.timeout))
+
     def _iterate_flow(
         self,
         method: str,
@@ -192,24 +206,28 @@ class SyncTransportClient(_BaseClient):
     ) -> None:
         super().__init__(auth, **options)
         self._own_http = http_client is None
+        if http_client is None and transport is None:
+            transport = httpx.HTTPTransport()
+            install_deadlines(transport)
         self._http = http_client or httpx.Client(
             timeout=self._timeout, transport=transport, headers={"User-Agent": _USER_AGENT}
         )
 
     # -- the driver -----------------------------------------------------------------------
 
-    def _send(self, request: HttpRequest) -> HttpReply | TransportFailure:
+    def _send(self, request: HttpRequest, limit: float) -> HttpReply | TransportFailure:
         try:
-            reply = self._http.request(
-                request.method, request.url, content=request.content, headers=request.headers
-            )
+            with attempt_deadline(limit):
+                reply = self._http.request(
+                    request.method, request.url, content=request.content, headers=request.headers
+                )
         except httpx.HTTPError as exc:
             return _failure(exc)
         return HttpReply(reply.status_code, reply.headers, reply.content)
 
     def _perform(self, effect: Effect) -> Any:
         if isinstance(effect, Send):
-            return self._send(effect.request)
+            return self._send(effect.request, self._limit(effect))
         if isinstance(effect, Sleep):
             time.sleep(effect.seconds)
             return None
@@ -340,18 +358,24 @@ class AsyncTransportClient(_BaseClient):
 
     # -- the driver -----------------------------------------------------------------------
 
-    async def _send(self, request: HttpRequest) -> HttpReply | TransportFailure:
+    async def _send(self, request: HttpRequest, limit: float) -> HttpReply | TransportFailure:
         try:
-            reply = await self._http.request(
-                request.method, request.url, content=request.content, headers=request.headers
+            reply = await asyncio.wait_for(
+                self._http.request(
+                    request.method, request.url, content=request.content, headers=request.headers
+                ),
+                limit,
             )
         except httpx.HTTPError as exc:
             return _failure(exc)
+        except asyncio.TimeoutError:
+            # Cut mid-way: the request may have reached the portal.
+            return TransportFailure("timeout", True, f"no complete answer within {limit:.3g}s")
         return HttpReply(reply.status_code, reply.headers, reply.content)
 
     async def _perform(self, effect: Effect) -> Any:
         if isinstance(effect, Send):
-            return await self._send(effect.request)
+            return await self._send(effect.request, self._limit(effect))
         if isinstance(effect, Sleep):
             await asyncio.sleep(effect.seconds)
             return None

@@ -73,7 +73,11 @@ class TransportFailure:
 
 @dataclass(frozen=True)
 class Send:
+    """Send ``request``; ``timeout`` caps this attempt in total (seconds left of the call's
+    deadline), on top of the client's own per-attempt ``timeout``."""
+
     request: HttpRequest
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ __all__ = [
     "ConfigurationError",
     "ExpiredTokenError",
     "InsecureURLError",
+    "InvalidAnswerError",
     "InvalidTokenError",
     "MethodNotFoundError",
     "OperationTimeLimitError",
@@ -25,6 +26,7 @@ __all__ = [
     "TransportError",
     "WriteOutcomeUnknownError",
     "register",
+    "register_message",
 ]
 
 _E = TypeVar("_E", bound="type[Bitrix24Error]")
@@ -33,13 +35,20 @@ _E = TypeVar("_E", bound="type[Bitrix24Error]")
 class Bitrix24Error(Exception):
     """An error answered by the portal (or met on the way to it).
 
-    ``code`` is the portal's code (``ACCESS_DENIED``, ``expired_token``...), ``description``
-    its text, ``status`` the HTTP status, ``method`` the REST method called, ``validation``
-    the REST 3.0 per-field messages. Secrets never appear in the text (it is scrubbed).
+    ``code`` is the portal's code exactly as sent (``ACCESS_DENIED``, ``expired_token``, or
+    ``""``: classic methods answer "Not found." with an empty code), ``description`` its text,
+    ``status`` the HTTP status, ``method`` the REST method called, ``validation`` the REST 3.0
+    per-field messages. ``result`` is the ``result`` an answer carried beside its error (the
+    portal sometimes sends both; for a write it may hold what was written). Secrets never
+    appear in the text (it is scrubbed).
     """
 
     _registry: ClassVar[dict[str, type[Bitrix24Error]]] = {}
     _registry_folded: ClassVar[dict[str, type[Bitrix24Error]]] = {}
+    # Errors answered with an empty code are told apart by their text (and status, method).
+    _messages: ClassVar[dict[str, list[tuple[int | None, frozenset[str], type[Bitrix24Error]]]]]
+    _messages = {}
+    result: Any = None
 
     def __init__(
         self,
@@ -89,6 +98,27 @@ class Bitrix24Error(Exception):
         return found if found is not None else Bitrix24Error
 
     @classmethod
+    def for_message(
+        cls, description: str, *, status: int | None = None, method: str | None = None
+    ) -> type[Bitrix24Error]:
+        """The class documented for an empty-code answer with this text, else the base.
+
+        Registrations naming ``method`` win over others, then those whose status matches.
+        """
+        candidates = cls._messages.get(message_key(description), [])
+        best: tuple[int, type[Bitrix24Error]] | None = None
+        for documented_status, methods, error_cls in candidates:
+            if methods and (method or "").lower() not in methods:
+                continue
+            if documented_status is not None and status is not None:
+                if documented_status != status:
+                    continue
+            rank = (2 if methods else 0) + (1 if documented_status is not None else 0)
+            if best is None or rank > best[0]:
+                best = (rank, error_cls)
+        return best[1] if best is not None else Bitrix24Error
+
+    @classmethod
     def from_answer(
         cls,
         code: str,
@@ -98,9 +128,19 @@ class Bitrix24Error(Exception):
         method: str | None = None,
         validation: Sequence[Mapping[str, Any]] = (),
     ) -> Bitrix24Error:
-        """An instance of the class registered for ``code``."""
-        error_cls = cls.for_code(code)
+        """An instance of the class documented for ``code`` (for an empty code: for the text)."""
+        if code.strip():
+            error_cls = cls.for_code(code)
+        else:
+            error_cls = cls.for_message(description, status=status, method=method)
+        if error_cls in (WriteOutcomeUnknownError, InvalidAnswerError):
+            error_cls = Bitrix24Error  # only the client itself judges what an answer means
         return error_cls(code, description, status=status, method=method, validation=validation)
+
+
+def message_key(text: str) -> str:
+    """How an error text is matched: case, spacing and closing punctuation do not count."""
+    return " ".join(text.casefold().split()).rstrip(".!。 ")
 
 
 def _rebuild(
@@ -109,12 +149,46 @@ def _rebuild(
     return cls(code, description, status=status, method=method)
 
 
-def register(code: str) -> Callable[[_E], _E]:
+def register_message(
+    message: str, *, status: int | None = None, methods: Sequence[str] = ()
+) -> Callable[[_E], _E]:
+    """Class decorator: answers with an empty code and this text give the decorated class.
+
+    ``status`` and ``methods`` narrow it to where the docs document it; the same text may be
+    registered for several classes (different methods or statuses).
+    """
+
+    def decorate(error_cls: _E) -> _E:
+        if not (isinstance(error_cls, type) and issubclass(error_cls, Bitrix24Error)):
+            raise TypeError(f"register_message({message!r}) decorates Bitrix24Error subclasses")
+        entry = (status, frozenset(m.lower() for m in methods), error_cls)
+        entries = Bitrix24Error._messages.setdefault(message_key(message), [])
+        entries[:] = [e for e in entries if e[:2] != entry[:2]] + [entry]
+        return error_cls
+
+    return decorate
+
+
+def register(
+    code: str | None = None,
+    *,
+    message: str | None = None,
+    status: int | None = None,
+    methods: Sequence[str] = (),
+) -> Callable[[_E], _E]:
     """Class decorator: make ``Bitrix24Error.for_code(code)`` return the decorated class.
 
     A later registration of the same code replaces an earlier one (the generated ``errors.py``
     may re-register a code the runtime already knows, with the documented description).
+    With ``message`` (and no code) it registers an empty-code text instead, as
+    :func:`register_message` does.
     """
+    if message is not None:
+        if code is not None:
+            raise TypeError("register() takes a code or a message, not both")
+        return register_message(message, status=status, methods=methods)
+    if code is None:
+        raise TypeError("register() needs a code or a message")
 
     def decorate(error_cls: _E) -> _E:
         if not (isinstance(error_cls, type) and issubclass(error_cls, Bitrix24Error)):
@@ -161,13 +235,35 @@ class WriteOutcomeUnknownError(Bitrix24Error):
     """A write failed in a way that leaves its outcome unknown.
 
     The request reached the portal (or may have), and then the answer was lost or was a server
-    error: the write MAY OR MAY NOT HAVE HAPPENED. It was not retried, to never duplicate it.
-    Check the portal's state before trying again. ``cause`` describes what happened.
+    error, or an answer that cannot be read (truncated JSON, HTML, a PHP fatal error after the
+    JSON, an empty body): the write MAY OR MAY NOT HAVE HAPPENED. It was not retried, to never
+    duplicate it. Check the portal's state before trying again. ``received`` holds the bytes
+    that did arrive (``b""`` when none), ``status`` the HTTP status when there was one.
     """
+
+    received: bytes = b""
 
     def __init__(
         self,
         code: str = "WRITE_OUTCOME_UNKNOWN",
+        description: str = "",
+        *,
+        status: int | None = None,
+        method: str | None = None,
+        validation: Sequence[Mapping[str, Any]] = (),
+        received: bytes = b"",
+    ) -> None:
+        self.received = received
+        super().__init__(code, description, status=status, method=method, validation=validation)
+
+
+@register("INVALID_ANSWER")
+class InvalidAnswerError(Bitrix24Error):
+    """A success status with a body that is no portal answer (a read: retried, then raised)."""
+
+    def __init__(
+        self,
+        code: str = "INVALID_ANSWER",
         description: str = "",
         *,
         status: int | None = None,

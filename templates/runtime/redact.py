@@ -9,32 +9,43 @@ would surface, whichever client it belongs to.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from urllib.parse import quote, quote_plus
 
 __all__ = ["MASK", "install_log_filters", "register_secret", "scrub"]
 
 MASK = "***"
-# Short strings would mask ordinary words; real secrets are long.
-_MIN_LENGTH = 6
+# Secrets of any length are masked. Those shorter than this are masked where they stand
+# whole (not inside a longer word or number), so that a 3-letter secret does not blank out
+# every word containing those letters; longer ones wherever they appear.
+_WHOLE_ONLY_BELOW = 8
 
 _lock = threading.Lock()
 _secrets: frozenset[str] = frozenset()
 # Longest first so that a secret containing another is masked whole.
 _ordered: tuple[str, ...] = ()
+_short: re.Pattern[str] | None = None
 
 
 def register_secret(secret: str | None) -> None:
     """Remember ``secret`` (and its URL-encoded forms) as text never to show."""
-    global _secrets, _ordered
-    if not secret or len(secret) < _MIN_LENGTH:
+    global _secrets, _ordered, _short
+    if not secret:
         return
     forms = {secret, quote(secret, safe=""), quote_plus(secret, safe="")}
     with _lock:
         if forms <= _secrets:
             return
         _secrets = _secrets | forms
-        _ordered = tuple(sorted(_secrets, key=len, reverse=True))
+        ordered = sorted(_secrets, key=len, reverse=True)
+        _ordered = tuple(s for s in ordered if len(s) >= _WHOLE_ONLY_BELOW)
+        short = [re.escape(s) for s in ordered if len(s) < _WHOLE_ONLY_BELOW]
+        _short = (
+            re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(short) + r")(?![A-Za-z0-9])")
+            if short
+            else None
+        )
 
 
 def scrub(text: str) -> str:
@@ -42,6 +53,9 @@ def scrub(text: str) -> str:
     for secret in _ordered:
         if secret in text:
             text = text.replace(secret, MASK)
+    short = _short
+    if short is not None:
+        text = short.sub(MASK, text)
     return text
 
 

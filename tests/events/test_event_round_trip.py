@@ -131,7 +131,18 @@ def test_forged_token_and_malformed_body_are_rejected(
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert forged.status_code == 401 and forged.json()["error"] == "forged_event"
-    for body in ("data[FIELDS=1", "event=ONCRMLEADADD&data[FIELDS][ID]=1", "%%%", ""):
+    # a body without the genuine token is refused as forged before the rest is judged
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    for body in ("data[FIELDS=1", "event=ONCRMLEADADD&data[FIELDS][ID]=1", "%%%"):
+        tokenless = httpx.post(url, content=body, headers=form)
+        assert tokenless.status_code == 401 and tokenless.json()["error"] == "forged_event"
+    genuine = f"&auth[application_token]={APP_TOKEN}"
+    for body in (
+        "data[FIELDS=1" + genuine,
+        "event=ONCRMLEADADD&data=1" + genuine,
+        "%%%" + genuine,
+        "",
+    ):
         bad = httpx.post(
             url, content=body, headers={"content-type": "application/x-www-form-urlencoded"}
         )

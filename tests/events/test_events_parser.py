@@ -96,34 +96,92 @@ def test_forged_or_missing_tokens_are_rejected(body: str) -> None:
     assert info.value.status == 401
 
 
+_GENUINE = "&auth[application_token]=" + TOKEN
+
+
 @pytest.mark.parametrize(
     "body, message",
     [
         ("", "empty body"),
         ("   ", "empty body"),
-        ("event", "not form-encoded"),
-        ("event=A&&x=1", "not form-encoded"),
-        ("data[FIELDS=1&event=A", "malformed key"),
-        ("data]x[=1&event=A", "malformed key"),
-        ("[x]=1&event=A", "malformed key"),
-        ("a=1&a[b]=2&event=A", "plain value as a container"),
-        ("a[b]=2&a=1&event=A", "given twice"),
-        ("event=A&event=B", "given twice"),
-        ("event=%FF&auth[application_token]=x", "not valid UTF-8"),
-        ("x=1&auth[application_token]=" + TOKEN, "'event' field is missing"),
-        ("event=&auth[application_token]=" + TOKEN, "'event' field is missing"),
-        ("event[x]=A&auth[application_token]=" + TOKEN, "'event' field is missing"),
-        ("event=A", "'auth' block is missing"),
-        ("event=A&auth=x", "'auth' block is missing"),
-        ("event=A&data=1&auth[application_token]=" + TOKEN, "'data' must be a block"),
-        ("event=A&ts[x]=1&auth[application_token]=" + TOKEN, "'ts' must be a single value"),
-        ("a" + "[b]" * (MAX_DEPTH + 1) + "=1&event=A", "nests deeper"),
+        ("event" + _GENUINE, "not form-encoded"),
+        ("event=A&&x=1" + _GENUINE, "not form-encoded"),
+        ("data[FIELDS=1&event=A" + _GENUINE, "malformed key"),
+        ("data]x[=1&event=A" + _GENUINE, "malformed key"),
+        ("[x]=1&event=A" + _GENUINE, "malformed key"),
+        ("a=1&a[b]=2&event=A" + _GENUINE, "plain value as a container"),
+        ("a[b]=2&a=1&event=A" + _GENUINE, "given twice"),
+        ("event=A&event=B" + _GENUINE, "given twice"),
+        ("event=%FF" + _GENUINE, "not valid UTF-8"),
+        ("x=1" + _GENUINE, "'event' field is missing"),
+        ("event=" + _GENUINE, "'event' field is missing"),
+        ("event[x]=A" + _GENUINE, "'event' field is missing"),
+        ("event=A&data=1" + _GENUINE, "'data' must be a block"),
+        ("event=A&ts[x]=1" + _GENUINE, "'ts' must be a single value"),
+        ("a" + "[b]" * (MAX_DEPTH + 1) + "=1&event=A" + _GENUINE, "nests deeper"),
+        ("event=A&auth[application_token]=%FF", "not valid UTF-8"),
     ],
 )
 def test_malformed_bodies_are_rejected_with_a_reason(body: str, message: str) -> None:
     with pytest.raises(MalformedEventError, match=message) as info:
         parse_event(body, application_token=TOKEN)
     assert info.value.status == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "event=A",  # no auth block at all
+        "event",  # not even form-encoded, and no token: refused before it is split
+        "event=A&auth=x",  # auth as a plain value
+        "a=1&a[b]=2&event=A",  # malformed rest, no token: rejected as forged first
+        "data[FIELDS=1&event=A&auth[application_token]=forged",
+    ],
+)
+def test_without_the_genuine_token_the_rest_is_never_judged(body: str) -> None:
+    with pytest.raises(ForgedEventError) as info:
+        parse_event(body, application_token=TOKEN)
+    assert info.value.status == 401
+
+
+def test_forged_token_is_rejected_before_the_body_is_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from b24gen_templates.runtime import events as ev
+
+    decoded: list[str] = []
+    real = ev._decode
+
+    def counting(text: str) -> str:
+        decoded.append(text)
+        return real(text)
+
+    monkeypatch.setattr(ev, "_decode", counting)
+    data = "&".join(f"data%5BA%5D%5B%5D={i}" for i in range(5_000))
+    forged = f"event=ONX&{data}&auth%5Bapplication_token%5D={'f' * 32}"
+    with pytest.raises(ForgedEventError):
+        parse_event(forged, application_token=TOKEN)
+    assert len(decoded) == 2  # the token's key and value, nothing of data[...]
+    decoded.clear()
+    genuine = forged.replace("f" * 32, TOKEN)
+    e = parse_event(genuine, application_token=TOKEN)
+    assert e.data["A"] == [str(i) for i in range(5_000)]
+    assert len(decoded) > 5_000  # every value (a repeated key is decoded once)
+
+
+def test_appends_mixed_with_explicit_indexes_keep_php_order() -> None:
+    form = parse_form("a[5]=x&a[]=y&b[]=1&b[]=2&b[7]=3&b[]=4&c[x][]=1&c[x][]=2")
+    assert form["a"] == {"5": "x", "6": "y"}
+    assert form["b"] == {"0": "1", "1": "2", "7": "3", "8": "4"}
+    assert form["c"] == {"x": ["1", "2"]}
+
+
+def test_many_appends_parse_in_linear_work() -> None:
+    # 50,000 "[]" appends: the quadratic version scanned every key per append (~1.2e9 steps)
+    body = "event=ONX&" + "&".join("data%5BA%5D%5B%5D=v" for _ in range(50_000))
+    body += "&auth%5Bapplication_token%5D=" + TOKEN
+    e = parse_event(body, application_token=TOKEN)
+    assert len(e.data["A"]) == 50_000 and e.data["A"][-1] == "v"
 
 
 def test_non_ascii_bytes_and_bad_json_are_malformed() -> None:
@@ -239,7 +297,7 @@ def test_router_rejects_forged_malformed_and_get() -> None:
     router.on()(lambda e: called.append(e.name))
     forged = _post(router, BODY.replace(TOKEN, "f" * 32))
     assert forged.status_code == 401 and forged.json()["error"] == "forged_event"
-    bad = _post(router, "data[x=1")
+    bad = _post(router, "data[x=1" + _GENUINE)
     assert bad.status_code == 400 and "malformed key" in bad.json()["error_description"]
     assert _post(router, "", method="GET").status_code == 405
     assert called == []

@@ -9,10 +9,12 @@ Every log record, exception text and client repr met during the session is kept 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -29,6 +31,7 @@ class _Watch(logging.Handler):
         self.texts: list[str] = []
         self.secrets: set[str] = set()
         self.records = 0
+        self.frames_seen = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records += 1
@@ -44,6 +47,31 @@ class _Watch(logging.Handler):
 
         self.texts.append(repr(exc))
         self.texts.append("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        self.frames(exc)
+
+    def frames(self, exc: BaseException) -> None:
+        """What a traceback with locals shows (Sentry's default, ``pytest -l``, rich): the
+        repr of every local of every frame the exception passed through, below the frame
+        that caught it (a test's own locals are the test's business), along its chain."""
+        seen: set[int] = set()
+        current: BaseException | None = exc
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            tb = current.__traceback__
+            while tb is not None:
+                if _is_test_frame(tb.tb_frame.f_code.co_filename):
+                    tb = tb.tb_next  # the tests' own locals (they hold secrets on purpose)
+                    continue
+                self.frames_seen += 1
+                for value in list(tb.tb_frame.f_locals.values()):
+                    try:
+                        self.texts.append(repr(value))
+                    except Exception as err:  # noqa: BLE001 - a broken repr shows nothing
+                        self.texts.append(f"<repr raised {type(err).__name__}>")
+                    if isinstance(value, (str, bytes)):
+                        self.texts.append(str(value))
+                tb = tb.tb_next
+            current = current.__cause__ or current.__context__
 
     def repr_of(self, obj: object) -> None:
         self.texts.append(repr(obj))
@@ -51,6 +79,31 @@ class _Watch(logging.Handler):
 
 
 WATCH = _Watch()
+_TESTS = str(Path(__file__).resolve().parent.parent)
+
+
+def _is_test_frame(filename: str) -> bool:
+    return filename.startswith(_TESTS) or filename.endswith("contextlib.py")
+
+
+@pytest.fixture(autouse=True)
+def _watch_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every exception a test here catches with ``pytest.raises`` is scanned by the watch
+    (its text, repr and the locals of its frames)."""
+    real = pytest.raises
+
+    @contextlib.contextmanager
+    def watched(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with real(*args, **kwargs) as info:
+            yield info
+        WATCH.exception(info.value)
+
+    def raises(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > 1:  # the callable form: pytest.raises(E, fn, *args)
+            return real(*args, **kwargs)
+        return watched(*args, **kwargs)
+
+    monkeypatch.setattr(pytest, "raises", raises)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -36,7 +36,10 @@ class BatchResult:
     """Results and errors of a batch by command key, with the portal's per-command metadata.
 
     ``result[key]`` gives a command's result or raises its error; ``errors`` holds every failed
-    command's exception; ``requests`` is how many HTTP requests the batch took.
+    command's exception (the class documented for its code, or for its text when the code is
+    empty); ``skipped`` the keys of commands that were not run (``halt=True`` after a
+    failure: in the same request or in later ones); ``requests`` is how many HTTP requests
+    the batch took.
     """
 
     results: dict[str, Any] = field(default_factory=dict)
@@ -44,6 +47,7 @@ class BatchResult:
     totals: dict[str, int] = field(default_factory=dict)
     nexts: dict[str, int] = field(default_factory=dict)
     times: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
     requests: int = 0
 
     @property
@@ -53,6 +57,8 @@ class BatchResult:
     def __getitem__(self, key: str) -> Any:
         if key in self.errors:
             raise self.errors[key]
+        if key in self.skipped:
+            raise KeyError(f"batch command {key!r} was not run (halted after a failure)")
         return self.results[key]
 
     def __contains__(self, key: object) -> bool:
@@ -62,7 +68,8 @@ class BatchResult:
         return len(self.results) + len(self.errors)
 
     def raise_for_errors(self) -> None:
-        """Raise the first command's error, if any command failed."""
+        """Raise the first failed command's error, if any command failed (all of them are in
+        ``errors``)."""
         for error in self.errors.values():
             raise error
 
@@ -146,6 +153,8 @@ def merge_chunk(
     for key in sent_keys:
         if key in results and key not in out.errors:
             out.results[key] = results[key]
+        elif key not in out.errors:
+            out.skipped.append(key)
     for key, total in _by_key(body.get("result_total")).items():
         if isinstance(total, int):
             out.totals[key] = total
@@ -164,6 +173,7 @@ def batch_flow(ctx: CallContext, commands: Commands, *, halt: bool = False) -> F
         raise ValueError("batch keys must be unique")
     method_of = {key: method for key, method, _ in items}
     out = BatchResult()
+    sent = 0
     for chunk in chunks(items):
         cmd = {
             key: encode_command(method, resolve_references(params, out.results))
@@ -174,9 +184,11 @@ def batch_flow(ctx: CallContext, commands: Commands, *, halt: bool = False) -> F
             ctx, "batch", {"halt": 1 if halt else 0, "cmd": cmd}, write=writes
         )
         out.requests += 1
+        sent += len(chunk)
         merge_chunk(out, list(cmd), method_of, response.result)
         for key in cmd:
             ctx.limiter.operating.observe(method_of[key], out.times.get(key))
         if halt and out.errors:
+            out.skipped.extend(key for key, _, _ in items[sent:])
             break
     return out

@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import Auth
@@ -18,6 +19,7 @@ from .encoding import dumps
 from .errors import (
     Bitrix24Error,
     ExpiredTokenError,
+    InvalidAnswerError,
     TransportError,
     WriteOutcomeUnknownError,
 )
@@ -44,6 +46,21 @@ class CallContext:
     auth: Auth
     limiter: Limiter
     policy: RetryPolicy
+    # seconds one call may take in all (attempts, waits between them); None: no limit
+    deadline: float | None = None
+    clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
+
+
+def _unknown_outcome(method: str, what: str, *, status: int | None, received: bytes) -> Exception:
+    return WriteOutcomeUnknownError(
+        description=(
+            f"{what}: the write may or may not have happened; it was not retried to avoid a "
+            "duplicate"
+        ),
+        status=status,
+        method=method,
+        received=received,
+    )
 
 
 def build_request(
@@ -69,48 +86,57 @@ def call_flow(
 ) -> Flow[Response]:
     """Call ``method`` until it succeeds, fails for good, or its outcome cannot be known.
 
-    ``write=None`` judges by the method name (see :func:`~.retry.is_write`).
+    ``write=None`` judges by the method name (see :func:`~.retry.is_write`). A write that
+    reached the portal and got no readable answer raises :class:`WriteOutcomeUnknownError`
+    and is never repeated, unless it is a REST 3.0 write: those carry one ``Idempotency-Key``
+    for all their attempts, so the portal runs them once and replays the answer.
     """
     writes = is_write(method) if write is None else write
-    # REST 3.0 deduplicates writes carrying the same key, which makes them safe to repeat.
     key = uuid.uuid4().hex if writes and api_version == 3 else None
     repeatable = not writes or key is not None
     policy = ctx.policy
+    started = ctx.clock()
     attempt = 0
     refreshes = 0
     while True:
         wait = ctx.limiter.before_send(method)
         if wait > 0:
             yield Sleep(wait)
+        left = None if ctx.deadline is None else ctx.deadline - (ctx.clock() - started)
+        if left is not None and left <= 0:
+            raise TransportError(
+                "TRANSPORT_ERROR",
+                f"the call's deadline of {ctx.deadline:g}s passed before attempt {attempt + 1}",
+                method=method,
+            )
         generation = ctx.auth.generation
-        outcome = yield Send(build_request(ctx.auth, method, params, api_version, key))
+        outcome = yield Send(build_request(ctx.auth, method, params, api_version, key), left)
 
         if isinstance(outcome, TransportFailure):
-            if not outcome.sent or repeatable:
-                if attempt < policy.max_retries:
-                    delay = policy.backoff(attempt)
-                    logger.info(
-                        "%s: %s (%s), retry %d in %.2fs",
-                        method,
-                        outcome.kind,
-                        outcome.detail,
-                        attempt + 1,
-                        delay,
-                    )
-                    attempt += 1
-                    yield Sleep(delay)
-                    continue
-                never = "" if outcome.sent else "; the request was never sent"
-                raise TransportError(
-                    "TRANSPORT_ERROR",
-                    f"{outcome.kind}: {outcome.detail} (after {attempt + 1} attempts{never})",
-                    method=method,
+            if outcome.sent and not repeatable:
+                raise _unknown_outcome(
+                    method,
+                    f"{outcome.kind} after the request was sent ({outcome.detail})",
+                    status=None,
+                    received=b"",
                 )
-            raise WriteOutcomeUnknownError(
-                description=(
-                    f"{outcome.kind} after the request was sent ({outcome.detail}): the write "
-                    "may or may not have happened; it was not retried to avoid a duplicate"
-                ),
+            delay = policy.backoff(attempt)
+            if attempt < policy.max_retries and _fits(ctx, started, delay):
+                logger.info(
+                    "%s: %s (%s), retry %d in %.2fs",
+                    method,
+                    outcome.kind,
+                    outcome.detail,
+                    attempt + 1,
+                    delay,
+                )
+                attempt += 1
+                yield Sleep(delay)
+                continue
+            never = "" if outcome.sent else "; the request was never sent"
+            raise TransportError(
+                "TRANSPORT_ERROR",
+                f"{outcome.kind}: {outcome.detail} (after {attempt + 1} attempts{never})",
                 method=method,
             )
 
@@ -118,6 +144,8 @@ def call_flow(
         parsed = parse_reply(outcome, method)
         if isinstance(parsed, Response):
             ctx.limiter.operating.observe(method, parsed.time)
+            if parsed.replayed:
+                logger.info("%s: answered from the portal's idempotency store", method)
             return parsed
 
         error: Bitrix24Error = parsed
@@ -141,16 +169,16 @@ def call_flow(
             else:
                 delay = hint if hint is not None else policy.backoff(attempt + 2)
                 ctx.limiter.operating.block(method, delay)
-        elif outcome.status >= 500:
+        elif outcome.status >= 500 or isinstance(error, InvalidAnswerError):
             if not repeatable:
-                raise WriteOutcomeUnknownError(
-                    description=(
-                        f"the portal answered HTTP {outcome.status} {error.code}"
-                        f"{': ' + error.description if error.description else ''}; the write "
-                        "may or may not have happened; it was not retried to avoid a duplicate"
-                    ),
+                shown = f"HTTP {outcome.status} {error.code}"
+                if error.description:
+                    shown += f": {error.description}"
+                raise _unknown_outcome(
+                    method,
+                    f"the portal answered {shown}",
                     status=outcome.status,
-                    method=method,
+                    received=outcome.content,
                 )
             delay = hint if hint is not None else policy.backoff(attempt)
         else:
@@ -158,6 +186,13 @@ def call_flow(
 
         if attempt >= policy.max_retries or delay > policy.max_wait:
             raise error
+        if not _fits(ctx, started, delay):
+            raise error
         logger.info("%s: %s, retry %d in %.2fs", method, error.code, attempt + 1, delay)
         attempt += 1
         yield Sleep(policy.jitter(delay))
+
+
+def _fits(ctx: CallContext, started: float, delay: float) -> bool:
+    """Whether waiting ``delay`` still leaves time for another attempt within the deadline."""
+    return ctx.deadline is None or ctx.clock() - started + delay < ctx.deadline

@@ -24,7 +24,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 __all__ = [
     "Event",
@@ -41,7 +41,7 @@ D = TypeVar("D")
 A = TypeVar("A")
 
 MAX_BODY = 1 << 20  # bytes; an event call is a few kilobytes
-MAX_FIELDS = 10_000
+MAX_FIELDS = 100_000  # the body limit caps them anyway; parsing is linear
 MAX_DEPTH = 16
 
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
@@ -80,14 +80,7 @@ class Event(Generic[D, A]):
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
-def parse_form(body: bytes | str) -> dict[str, Any]:
-    """A PHP-style form body -> nested dicts/lists of strings.
-
-    ``a[b][c]=1`` -> ``{"a": {"b": {"c": "1"}}}``; ``a[]=x&a[]=y`` and ``a[0]=x&a[1]=y`` ->
-    lists. Raises :class:`MalformedEventError` for anything ambiguous or broken: bad
-    percent-encoding or UTF-8, unbalanced brackets, a key used both as a value and as a
-    container, too many fields or too deep a nesting.
-    """
+def _text_of(body: bytes | str) -> str:
     if isinstance(body, bytes):
         if len(body) > MAX_BODY:
             raise MalformedEventError(f"body too large: {len(body)} bytes (limit {MAX_BODY})")
@@ -103,65 +96,115 @@ def parse_form(body: bytes | str) -> dict[str, Any]:
         text = body
     if not text.strip():
         raise MalformedEventError("empty body: expected event=…&data[…]=…&auth[…]=…")
+    return text
+
+
+def _split_pairs(text: str) -> list[tuple[str, str]]:
+    """``key=value`` pieces, still percent-encoded; one linear pass."""
+    pieces = text.split("&")
+    if len(pieces) > MAX_FIELDS:
+        raise MalformedEventError(f"body is not form-encoded: more than {MAX_FIELDS} fields")
+    pairs = []
+    for piece in pieces:
+        key, eq, value = piece.partition("=")
+        if not eq:
+            raise MalformedEventError(f"body is not form-encoded: bad field {piece[:40]!r}")
+        pairs.append((key, value))
+    return pairs
+
+
+def _decode(text: str) -> str:
+    if "%" not in text and "+" not in text:
+        return text
     try:
-        pairs = parse_qsl(
-            text,
-            keep_blank_values=True,
-            strict_parsing=True,
-            encoding="utf-8",
-            errors="strict",
-            max_num_fields=MAX_FIELDS,
-        )
+        return unquote_plus(text, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
         raise MalformedEventError("a percent-encoded value is not valid UTF-8") from None
-    except ValueError as exc:
-        raise MalformedEventError(f"body is not form-encoded: {exc}") from None
+
+
+def _build(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     root: dict[str, Any] = {}
+    # next "[]" index of each container (by id): keeps appends O(1) whatever their number
+    counters: dict[int, int] = {}
+    # a key repeated (data[A][]=…) is decoded and split once
+    paths: dict[str, tuple[str, list[str]]] = {}
+    # "name[x][]" keys: the list they append to (a container, once made, stays that object)
+    appends: dict[str, dict[str, Any]] = {}
     for key, value in pairs:
-        _insert(root, _key_path(key), value, key)
+        target = appends.get(key)
+        if target is not None:
+            n = counters.get(id(target), 0)
+            counters[id(target)] = n + 1
+            target[str(n)] = _decode(value)
+            continue
+        known = paths.get(key)
+        if known is None:
+            name = _decode(key)
+            known = paths[key] = (name, _key_path(name))
+        node = _insert(root, known[1], _decode(value), known[0], counters)
+        path = known[1]
+        if path[-1] == "" and len(path) > 1 and all(path[:-1]):
+            appends[key] = node
     # the top level stays a mapping even when its names are digits
     return {k: _listify(v) if isinstance(v, dict) else v for k, v in root.items()}
+
+
+def parse_form(body: bytes | str) -> dict[str, Any]:
+    """A PHP-style form body -> nested dicts/lists of strings, in time linear in its size.
+
+    ``a[b][c]=1`` -> ``{"a": {"b": {"c": "1"}}}``; ``a[]=x&a[]=y`` and ``a[0]=x&a[1]=y`` ->
+    lists. Raises :class:`MalformedEventError` for anything ambiguous or broken: bad
+    percent-encoding or UTF-8, unbalanced brackets, a key used both as a value and as a
+    container, too many fields or too deep a nesting.
+    """
+    return _build(_split_pairs(_text_of(body)))
+
+
+# the auth[...] fields, found in the raw body by one scan (the rest is not even split)
+_AUTH_PAIR = re.compile(r"(?:^|&)(auth(?:\[|%5[Bb])[^&=]*)=([^&]*)")
 
 
 def _key_path(key: str) -> list[str]:
     m = _KEY.match(key)
     if m is None:
-        raise MalformedEventError(f"malformed key {key!r}: unbalanced or misplaced brackets")
+        raise MalformedEventError(f"malformed key {key[:80]!r}: unbalanced or misplaced brackets")
     path = [m.group(1)] + _PART.findall(m.group(2))
     if len(path) > MAX_DEPTH:
         raise MalformedEventError(f"key {key[:80]!r} nests deeper than {MAX_DEPTH} levels")
     return path
 
 
-_APPEND = object()  # marks "[]" while inserting
-
-
-def _insert(node: dict[str, Any], path: list[str], value: str, key: str) -> None:
+def _insert(
+    node: dict[str, Any], path: list[str], value: str, key: str, counters: dict[int, int]
+) -> dict[str, Any]:
+    """Put ``value`` at ``path``; the container it went into."""
+    last = len(path) - 1
     for i, part in enumerate(path):
-        last = i == len(path) - 1
-        if part == "":
+        if not part:
             if i == 0:
-                raise MalformedEventError(f"malformed key {key!r}: empty name")
-            part = str(_next_index(node))
-        if last:
+                raise MalformedEventError(f"malformed key {key[:80]!r}: empty name")
+            n = counters.get(id(node), 0)
+            counters[id(node)] = n + 1
+            part = str(n)
+        elif part.isdigit() and _INDEX.match(part):
+            n = int(part) + 1
+            if n > counters.get(id(node), 0):
+                counters[id(node)] = n
+        if i == last:
             if part in node:
-                raise MalformedEventError(f"key {key!r} is given twice or also as a container")
+                raise MalformedEventError(f"key {key[:80]!r} is given twice or also as a container")
             node[part] = value
-            return
+            return node
         child = node.setdefault(part, {})
-        if not isinstance(child, dict):
-            raise MalformedEventError(f"key {key!r} uses a plain value as a container")
+        if type(child) is not dict:
+            raise MalformedEventError(f"key {key[:80]!r} uses a plain value as a container")
         node = child
+    raise AssertionError("a key path is never empty")  # pragma: no cover
 
 
 # a list index as PHP writes one: no sign, no leading zero, ASCII digits (str.isdigit would
 # also take "²" and "٣", and int() refuses strings of more than 4300 digits)
 _INDEX = re.compile(r"^(?:0|[1-9][0-9]{0,8})$")
-
-
-def _next_index(node: dict[str, Any]) -> int:
-    nums = [int(k) for k in node if _INDEX.match(k)]
-    return max(nums) + 1 if nums else 0
 
 
 def _listify(node: dict[str, Any]) -> Any:
@@ -201,10 +244,18 @@ def parse_event(
     """
     if content_type.split(";")[0].strip().lower() == "application/json":
         payload = _parse_json(body)
+        if not isinstance(payload, dict):
+            raise MalformedEventError("the body must be a set of named fields, not a list")
+        auth = payload.get("auth")
+        _check_token(auth if isinstance(auth, dict) else {}, application_token)
     else:
-        payload = parse_form(body)
-    if not isinstance(payload, dict):
-        raise MalformedEventError("the body must be a set of named fields, not a list")
+        # The token is checked before the rest of the body is decoded: a forged call costs
+        # one split of the body, whatever it holds.
+        text = _text_of(body)
+        auth_pairs = [(m.group(1), m.group(2)) for m in _AUTH_PAIR.finditer(text)]
+        auth = _build(auth_pairs).get("auth")
+        _check_token(auth if isinstance(auth, dict) else {}, application_token)
+        payload = _build(_split_pairs(text))
     name = payload.get("event")
     if not isinstance(name, str) or not name.strip():
         raise MalformedEventError("the 'event' field is missing or empty")
@@ -219,10 +270,6 @@ def parse_event(
     for scalar in ("ts", "event_handler_id"):
         if not isinstance(payload.get(scalar, ""), (str, int)):
             raise MalformedEventError(f"'{scalar}' must be a single value")
-    expected = application_token(auth) if callable(application_token) else application_token
-    if expected is None:
-        raise ForgedEventError("no application token is known for this portal")
-    verify_token(auth.get("application_token"), expected)
     return Event(
         name=name.strip().upper(),
         data=data,
@@ -231,6 +278,13 @@ def parse_event(
         handler_id=str(payload.get("event_handler_id", "")),
         raw=payload,
     )
+
+
+def _check_token(auth: Mapping[str, Any], application_token: TokenSource) -> None:
+    expected = application_token(auth) if callable(application_token) else application_token
+    if expected is None:
+        raise ForgedEventError("no application token is known for this portal")
+    verify_token(auth.get("application_token"), expected)
 
 
 def _parse_json(body: bytes | str) -> Any:

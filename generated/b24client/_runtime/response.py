@@ -8,20 +8,36 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .effects import HttpReply
-from .errors import Bitrix24Error
+from .errors import Bitrix24Error, InvalidAnswerError
 
-__all__ = ["Page", "Response", "error_from_body", "extract_items", "items_key", "parse_reply"]
+__all__ = [
+    "Page",
+    "Response",
+    "error_from_body",
+    "extract_items",
+    "items_key",
+    "parse_reply",
+]
 
 
 @dataclass(frozen=True)
 class Response:
-    """A successful answer: ``result`` and the metadata around it."""
+    """A successful answer: ``result`` and the metadata around it.
+
+    ``replayed`` is true when a REST 3.0 portal answered a repeated write from its
+    idempotency store (``Idempotent-Replayed: true``): the write ran once, earlier.
+    """
 
     result: Any
     time: Mapping[str, Any] | None = None
     total: int | None = None
     next: int | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def replayed(self) -> bool:
+        return str(self.headers.get("idempotent-replayed", "")).strip().lower() in ("true", "1")
 
     @property
     def operating(self) -> float:
@@ -51,30 +67,47 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def error_from_body(body: Any, *, status: int | None, method: str | None) -> Bitrix24Error | None:
-    """The error an answer body carries (REST 2 or REST 3.0 format), or ``None``."""
+    """The error an answer body carries (REST 2 or REST 3.0 format), or ``None``.
+
+    The code is kept exactly as sent: ``{"error": "", "error_description": "Not found."}`` is
+    an error with an empty code (its class is found by its text). Only ``null``/``false``, or
+    an empty code with no description beside a ``result``, mean "no error".
+    A ``result`` sent beside an error is kept on the exception (``.result``).
+    """
     if not isinstance(body, Mapping) or "error" not in body:
         return None
     error = body["error"]
+    if error is None or error is False:
+        return None
     if isinstance(error, Mapping):  # REST 3.0: {"error": {"code", "message", "validation"}}
-        code = str(error.get("code") or "UNKNOWN_ERROR")
-        message = str(error.get("message") or "")
+        code = error.get("code")
+        message = error.get("message") or error.get("description") or ""
         validation = error.get("validation") or ()
         if not isinstance(validation, (list, tuple)):
             validation = ()
         items = [v if isinstance(v, Mapping) else {"message": str(v)} for v in validation]
-        return Bitrix24Error.from_answer(
-            code, message, status=status, method=method, validation=items
+        exc = Bitrix24Error.from_answer(
+            "" if code is None else str(code),
+            str(message),
+            status=status,
+            method=method,
+            validation=items,
         )
-    if error in (None, "", False):
-        return None
-    description = body.get("error_description") or body.get("error_message") or ""
-    return Bitrix24Error.from_answer(str(error), str(description), status=status, method=method)
+    else:
+        code = "" if error is True else str(error)
+        description = body.get("error_description") or body.get("error_message") or ""
+        if not code.strip() and not description and "result" in body:
+            return None  # {"result": ..., "error": ""}: a success with an empty error field
+        exc = Bitrix24Error.from_answer(code, str(description), status=status, method=method)
+    if "result" in body:
+        exc.result = body["result"]
+    return exc
 
 
 def parse_reply(reply: HttpReply, method: str) -> Response | Bitrix24Error:
     """A :class:`Response`, or the error the answer means (returned, for the retry logic)."""
     try:
-        body = json.loads(reply.content) if reply.content else None
+        body = json.loads(reply.content) if reply.content.strip() else None
     except ValueError:
         body = None
     error = error_from_body(body, status=reply.status, method=method)
@@ -90,7 +123,17 @@ def parse_reply(reply: HttpReply, method: str) -> Response | Bitrix24Error:
         if reply.status == 503 and body is None:
             code = "SERVICE_UNAVAILABLE"
         text = reply.content[:200].decode("utf-8", "replace").strip()
-        what = "an answer without a result" if reply.status < 400 else "an error page"
+        if reply.status < 400:
+            return InvalidAnswerError(
+                description=(
+                    f"an answer that is not a portal answer: {text}"
+                    if text
+                    else ("an empty answer")
+                ),
+                status=reply.status,
+                method=method,
+            )
+        what = "an error page"
         return Bitrix24Error.from_answer(
             code, f"{what}: {text}" if text else what, status=reply.status, method=method
         )
@@ -101,6 +144,7 @@ def parse_reply(reply: HttpReply, method: str) -> Response | Bitrix24Error:
         total=_int_or_none(body.get("total")),
         next=_int_or_none(body.get("next")),
         raw=body,
+        headers=reply.headers,
     )
 
 

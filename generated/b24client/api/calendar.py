@@ -83,6 +83,7 @@ class CalendarEvent:
         Raises:
             Bitrix24Error: Empty value The required parameter "type" for the method
                 "calendar.event.get" is not set — Send type
+            Bitrix24Error: Empty value Access denied — The caller may not see this calendar
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -141,6 +142,7 @@ class AsyncCalendarEvent:
         Raises:
             Bitrix24Error: Empty value The required parameter "type" for the method
                 "calendar.event.get" is not set — Send type
+            Bitrix24Error: Empty value Access denied — The caller may not see this calendar
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 

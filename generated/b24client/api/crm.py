@@ -1845,6 +1845,7 @@ class CrmDeal:
         Raises:
             Bitrix24Error: Empty value Parameter 'fields' must be array — fields arrived as
                 something other than an object
+            Bitrix24Error: Empty value Access denied — The caller lacks the right to create deals
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -1926,7 +1927,8 @@ class CrmDeal:
         Raises:
             Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
             AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this deal
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            Bitrix24Error: Empty value Not found — No deal has this number: the portal sends an
+                empty code with this text
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -2128,6 +2130,7 @@ class AsyncCrmDeal:
         Raises:
             Bitrix24Error: Empty value Parameter 'fields' must be array — fields arrived as
                 something other than an object
+            Bitrix24Error: Empty value Access denied — The caller lacks the right to create deals
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -2212,7 +2215,8 @@ class AsyncCrmDeal:
         Raises:
             Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
             AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this deal
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            Bitrix24Error: Empty value Not found — No deal has this number: the portal sends an
+                empty code with this text
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -2422,6 +2426,7 @@ class CrmDealUserfield:
 
         Raises:
             AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -2513,6 +2518,7 @@ class AsyncCrmDealUserfield:
 
         Raises:
             AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -4206,6 +4212,7 @@ class CrmType:
 
         Raises:
             AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -4291,6 +4298,7 @@ class AsyncCrmType:
 
         Raises:
             AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 

@@ -101,6 +101,20 @@ class V3TasksTask:
         Returns:
             object
 
+        Raises:
+            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION A mandatory key is
+                absent from fields
+            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION The value sent for
+                #FIELD# has the wrong type
+            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION No employee has the
+                given identifier
+            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION The planned finish is
+                set before the planned start
+
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
         Source:
@@ -148,6 +162,20 @@ class AsyncV3TasksTask:
 
         Returns:
             object
+
+        Raises:
+            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION A mandatory key is
+                absent from fields
+            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION The value sent for
+                #FIELD# has the wrong type
+            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION No employee has the
+                given identifier
+            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION The planned finish is
+                set before the planned start
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
