@@ -19,6 +19,7 @@ from generator.render.files import WriteReport, write_tree
 class RenderResult:
     files: dict[str, str]
     cache_hit: bool
+    diagnostics: int  # how many diagnostics the reader gave for these docs
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
 
@@ -38,16 +39,15 @@ def render_files(
     cache = RenderCache(cache_dir) if cache_dir is not None else None
     if cache is not None and cache_dir is not None:
         key = key or render_key(docs, package_name=package_name, cache_dir=cache_dir)
-        files = cache.get(key)
+        hit = cache.get(key)
         timings["fingerprint"] = time.perf_counter() - t0
-        if files is not None:
-            return RenderResult(files, True, timings)
+        if hit is not None:
+            return RenderResult(hit.files, True, hit.diagnostics, timings)
     from generator.drift.commands import read_model
     from generator.render import render_package
 
     t1 = time.perf_counter()
-    pages = None if cache_dir is None else cache_dir / "pages"
-    model = read_model(docs, jobs=jobs, cache_dir=pages, progress=progress)
+    model = read_model(docs, jobs=jobs, cache_dir=cache_dir, progress=progress)
     t2 = time.perf_counter()
     memo = None
     if cache_dir is not None:
@@ -60,8 +60,8 @@ def render_files(
         memo.prune()
     timings.update(read=t2 - t1, render=t3 - t2)
     if cache is not None and key is not None:
-        cache.put(key, files)
-    return RenderResult(files, False, timings)
+        cache.put(key, files, len(model.diagnostics))
+    return RenderResult(files, False, len(model.diagnostics), timings)
 
 
 def render_key(docs: Path, *, package_name: str, cache_dir: Path) -> str:
