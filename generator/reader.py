@@ -103,7 +103,8 @@ def discover(root: Path) -> list[str]:
         dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
         for name in [*dirnames, *filenames]:
             if not _utf8(name):
-                raise DocsError(f"{os.path.join(dirpath, name)!r}: file name is not valid UTF-8")
+                shown = os.fsencode(os.path.join(dirpath, name)).decode("utf-8", "backslashreplace")
+                raise DocsError(f"{shown}: file name is not valid UTF-8")
         for f in filenames:
             if f.endswith(".md") and not f.startswith("_"):
                 p = Path(dirpath) / f

@@ -20,12 +20,13 @@ def input_error(exc: BaseException) -> str | None:
     or None for a bug (which must keep its traceback). The reader's ``DocsError`` is
     recognised without importing the reader: a no-change ``check`` never loads it."""
     from generator.drift.cache import CacheError
+    from generator.drift.incremental import NameTooLong
     from generator.render.files import WriteConflict
     from generator.render.owned import UnsafeOutput
 
     reader = sys.modules.get("generator.reader")
     docs_error = getattr(reader, "DocsError", None)
-    if isinstance(exc, (CacheError, UnsafeOutput, WriteConflict)) or (
+    if isinstance(exc, (CacheError, UnsafeOutput, WriteConflict, NameTooLong)) or (
         docs_error is not None and isinstance(exc, docs_error)
     ):
         return str(exc)

@@ -7,12 +7,32 @@ through the reader's per-page cache (when the reader offers one) and renders aga
 
 from __future__ import annotations
 
+import errno
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.drift.cache import Fingerprinter, RenderCache
 from generator.render.files import WriteReport, write_tree
+
+
+class NameTooLong(Exception):
+    """A name from the docs makes a generated file name longer than the file system
+    allows; the message names the page it comes from (CLI exit 2)."""
+
+
+def _too_long(docs: Path, model, exc: OSError) -> str:  # noqa: ANN001
+    """Which page's name is too long, from the formatter's failed temporary path."""
+    parts = Path(str(exc.filename or "")).parts
+    long = max(parts, key=lambda p: len(os.fsencode(p)), default="")
+    stem = long.split(".", 1)[0]
+    pages = sorted({m.source for m in model.methods if stem and stem in m.name})
+    where = f"{Path(docs) / pages[0]}" if pages else str(docs)
+    return (
+        f"{where}: the name {stem[:40]}… ({len(stem)} characters) makes a generated file "
+        f"name longer than the file system allows ({exc.strerror})"
+    )
 
 
 @dataclass(frozen=True)
@@ -54,7 +74,12 @@ def render_files(
         from generator.drift.cache import PartCache
 
         memo = PartCache(cache_dir)
-    files = dict(render_package(model, package_name=package_name, memo=memo))
+    try:
+        files = dict(render_package(model, package_name=package_name, memo=memo))
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        raise NameTooLong(_too_long(docs, model, exc)) from None
     t3 = time.perf_counter()
     if memo is not None:
         memo.prune()

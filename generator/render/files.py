@@ -289,6 +289,8 @@ def _journal_ops(path: Path, journal: dict, txn: Path, out: Path) -> list[tuple[
     ops = journal.get("ops")
     if not isinstance(ops, list):
         raise UnsafeOutput(f"{path}: not a journal b24gen wrote (no list of operations)")
+    if os.path.islink(txn / _NEW):
+        raise UnsafeOutput(f"{path}: refusing to move files in from the symlink {txn / _NEW}")
     out_guard, new_guard = PathGuard(out), PathGuard(txn / _NEW)
     checked: list[tuple[str, str]] = []
     for op in ops:
