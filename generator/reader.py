@@ -38,6 +38,7 @@ from generator.model import (
 )
 from generator.yfm.includes import (
     ABSENT,
+    OUTSIDE,
     IncludeLoader,
     InputError,
     current_digest,
@@ -55,18 +56,19 @@ class DocsError(Exception):
 
 
 def _read_page(root: Path, rel: str, loader: IncludeLoader) -> tuple[PageResult, dict[str, str]]:
-    """One page's result and the files it depended on (real path -> digest, the page too)."""
+    """One page's result and the files it depended on (path -> digest, the page too; see
+    ``IncludeLoader``)."""
     real, why = resolve_inside(root, rel)
     if real is None:
         res = PageResult(source=rel, kind="skipped")
         res.diagnostics.append(Diagnostic(rel, 0, f"page is {why}: skipped", "page-outside"))
-        return res, {}
+        return res, {rel: OUTSIDE}
     try:
         data = read_docs_file(root / real)
     except FileNotFoundError as exc:  # removed while reading: the next run sees it gone
         res = PageResult(source=rel, kind="skipped")
         res.diagnostics.append(Diagnostic(rel, 0, f"cannot read: {exc}", "unreadable"))
-        return res, {real: ABSENT}
+        return res, {rel: ABSENT}
     except InputError as exc:
         raise DocsError(str(exc)) from None
     text = data.decode("utf-8", errors="replace")
@@ -80,7 +82,7 @@ def _read_page(root: Path, rel: str, loader: IncludeLoader) -> tuple[PageResult,
         res.diagnostics.append(
             Diagnostic(rel, 1, "file is not valid UTF-8; bad bytes replaced", "encoding")
         )
-    deps[real] = file_digest(data)
+    deps[rel] = file_digest(data)
     return res, deps
 
 

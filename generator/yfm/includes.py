@@ -23,6 +23,7 @@ from generator.yfm.parser import Block, blank_unused_sections, parse_blocks
 # Over twenty times the biggest page of the real corpora (ru/whats-new.md, 180 kB).
 MAX_FILE_BYTES = 4 * 1024 * 1024
 ABSENT = "-"  # the hash recorded for an include target that does not exist
+OUTSIDE = "outside"  # ... and for one that resolves outside the docs folder (never read)
 
 
 class InputError(Exception):
@@ -98,7 +99,9 @@ def resolve_inside(root: Path, rel: str) -> tuple[str | None, str]:
 
 @dataclass
 class _PageDeps:
-    files: dict[str, str] = field(default_factory=dict)  # real rel path -> digest or ABSENT
+    # the path as written (normalised, relative to the root) -> digest, ABSENT or OUTSIDE:
+    # not the resolved path, so that retargeting a symlink on the way is a change too
+    files: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fatal: InputError | None = None  # an include that must not be read at all
 
@@ -134,8 +137,10 @@ class IncludeLoader:
             joined = target.lstrip("/")
         else:
             joined = os.path.join(os.path.dirname(rel), target)
-        real, why = resolve_inside(self.root, joined)
+        lexical = Path(os.path.normpath(joined)).as_posix()
+        real, why = resolve_inside(self.root, lexical)
         if real is None:
+            self._page.files[lexical] = OUTSIDE
             self._page.diagnostics.append(
                 Diagnostic(rel, 0, f"include {target!r} is {why}: not included", "include-outside")
             )
@@ -147,7 +152,7 @@ class IncludeLoader:
                 self._page.fatal = self._page.fatal or exc
                 return None
         digest, blocks = self._parsed[real]
-        self._page.files[real] = digest
+        self._page.files[lexical] = digest
         return blocks
 
     def _parse(self, real: str) -> tuple[str, list[Block] | None]:
@@ -159,8 +164,11 @@ class IncludeLoader:
         return file_digest(data), parse_blocks(blank_unused_sections(text))
 
 
-def current_digest(root: Path, real: str, *, limit: int = MAX_FILE_BYTES) -> str:
-    """What ``IncludeLoader`` would record for ``real`` now (for checking a cached page)."""
+def current_digest(root: Path, lexical: str, *, limit: int = MAX_FILE_BYTES) -> str:
+    """What ``IncludeLoader`` would record for ``lexical`` now (for checking a cached page)."""
+    real, _ = resolve_inside(root, lexical)
+    if real is None:
+        return OUTSIDE
     try:  # a str path: this runs for every page of the docs after any edit
         return file_digest(read_docs_file(os.path.join(root, real), limit=limit))
     except FileNotFoundError:

@@ -167,6 +167,23 @@ def test_include_edit_anywhere_makes_check_stale(project, where):
     }
 
 
+def test_retargeted_symlinked_folder_makes_check_stale(project):
+    p = project
+    fragment, target = _symlinked_folder(p)
+    p.move_params_to(fragment, target)
+    other = p.docs / "shared2" / fragment.name
+    other.parent.mkdir()
+    other.write_text(fragment.read_text().replace("**id***", "**deal_id***"))
+    p.generate()
+    assert p.verdict() == 0
+    link = p.docs / "api-reference/crm/deals/_includes"
+    link.unlink()
+    link.symlink_to(Path("../../../shared2"), target_is_directory=True)
+    assert p.verdict() == 1
+    p.generate()
+    assert "deal_id: int" in crm_module(p)
+
+
 # -- 2. same-size edit, mtime restored ---------------------------------------
 
 
