@@ -216,11 +216,12 @@ class PageCache:
         self.salt = f"{MODEL_FORMAT_VERSION}:{_reader_fingerprint()}"
         self.stored: dict[str, dict] = self._load()
         digests: dict[str, str] = {}  # each file hashed once per run
+        folders: dict[str, str] = {}  # each folder resolved once per run
 
         def digest(real: str) -> str:
             if real not in digests:
                 try:
-                    digests[real] = current_digest(root, real)
+                    digests[real] = current_digest(root, real, memo=folders)
                 except InputError:
                     digests[real] = "unreadable"
             return digests[real]

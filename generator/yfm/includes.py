@@ -76,23 +76,36 @@ def read_docs_file(path: Path | str, *, limit: int = MAX_FILE_BYTES) -> bytes:
         os.close(fd)
 
 
-def resolve_inside(root: Path, rel: str) -> tuple[str | None, str]:
+def resolve_inside(
+    root: Path | str, rel: str, memo: dict[str, str] | None = None
+) -> tuple[str | None, str]:
     """(the real path of ``root/rel`` relative to the real ``root``, or None; why not).
 
     ``rel`` may contain ``..`` and pass through symlinks: what counts is where it really
     is. Outside the root, or inside a dot-folder (which the docs fingerprint skips), it
-    is refused.
+    is refused. ``memo`` keeps the real path of each folder across calls (every page of
+    the docs is checked after an edit, and they share their folders).
     """
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(os.path.join(real_root, rel))
-    try:
-        inside = os.path.commonpath([real_root, real]) == real_root
-    except ValueError:  # different drives
-        inside = False
-    if not inside:
+    memo = {} if memo is None else memo
+
+    def real_folder(folder: str) -> str:
+        key = f"{os.fspath(root)}\0{folder}"
+        if key not in memo:
+            memo[key] = os.path.realpath(os.path.join(root, folder))
+        return memo[key]
+
+    folder, name = os.path.split(rel)
+    real_root, candidate = real_folder(""), os.path.join(real_folder(folder), name)
+    if name in ("", ".", "..") or os.path.islink(candidate):
+        real = os.path.realpath(candidate)
+    else:  # a plain name in a real folder is its own real path
+        real = candidate
+    if real == real_root:
+        return None, "the docs folder itself"
+    if not real.startswith(real_root.rstrip(os.sep) + os.sep):
         return None, "outside the docs folder"
-    rel_real = Path(os.path.relpath(real, real_root)).as_posix()
-    if any(part.startswith(".") for part in rel_real.split("/")) and rel_real != ".":
+    rel_real = real[len(real_root.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    if any(part.startswith(".") for part in rel_real.split("/")):
         return None, "inside a hidden folder"
     return rel_real, ""
 
@@ -120,6 +133,7 @@ class IncludeLoader:
         self.root = Path(root)
         self.limit = limit
         self._parsed: dict[str, tuple[str, list[Block] | None]] = {}  # rel -> (digest, blocks)
+        self._folders: dict[str, str] = {}  # resolve_inside's memo
         self._page: _PageDeps = _PageDeps()
 
     def begin(self, rel: str) -> None:
@@ -138,7 +152,7 @@ class IncludeLoader:
         else:
             joined = os.path.join(os.path.dirname(rel), target)
         lexical = Path(os.path.normpath(joined)).as_posix()
-        real, why = resolve_inside(self.root, lexical)
+        real, why = resolve_inside(self.root, lexical, self._folders)
         if real is None:
             self._page.files[lexical] = OUTSIDE
             self._page.diagnostics.append(
@@ -164,9 +178,11 @@ class IncludeLoader:
         return file_digest(data), parse_blocks(blank_unused_sections(text))
 
 
-def current_digest(root: Path, lexical: str, *, limit: int = MAX_FILE_BYTES) -> str:
+def current_digest(
+    root: Path, lexical: str, *, limit: int = MAX_FILE_BYTES, memo: dict[str, str] | None = None
+) -> str:
     """What ``IncludeLoader`` would record for ``lexical`` now (for checking a cached page)."""
-    real, _ = resolve_inside(root, lexical)
+    real, _ = resolve_inside(root, lexical, memo)
     if real is None:
         return OUTSIDE
     try:  # a str path: this runs for every page of the docs after any edit
