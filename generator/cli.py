@@ -210,7 +210,7 @@ def openapi_cmd(
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Per-page reader cache, shared by OLD and NEW: pages equal in both are read once "
-    "(default: .b24gen-cache, or $B24GEN_CACHE_DIR).",
+    "(default: ~/.cache/b24gen/diff, or under $B24GEN_CACHE_DIR).",
 )
 @click.option("--no-cache", is_flag=True, help="Read both from scratch; store nothing.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
@@ -231,10 +231,10 @@ def diff_cmd(
     made required or optional, retyped; error codes added and removed; result shape
     changes, each marked breaking or not. Exit 2 when a folder or revision cannot be read.
     """
-    from generator.drift.cache import default_cache_dir
+    from generator.drift.cache import diff_cache_dir
     from generator.drift.commands import run_diff
 
-    cache = None if no_cache else (cache_dir or default_cache_dir())
+    cache = None if no_cache else (cache_dir or diff_cache_dir())
     sys.exit(run_diff(old, new, fmt=fmt, fail_on=fail_on, jobs=jobs, cache_dir=cache))
 
 
@@ -258,7 +258,8 @@ def diff_cmd(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Content-hash cache (default: .b24gen-cache, or $B24GEN_CACHE_DIR).",
+    help="Content-hash cache (default: in the user's cache folder, ~/.cache/b24gen or "
+    "$B24GEN_CACHE_DIR, one per docs folder; see docs/drift.md).",
 )
 @click.option("--no-cache", is_flag=True, help="Read and render from scratch; store nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when in sync.")
@@ -284,7 +285,7 @@ def check_cmd(
     from generator.drift.cache import default_cache_dir
     from generator.drift.commands import run_check
 
-    cache = None if no_cache else (cache_dir or default_cache_dir())
+    cache = None if no_cache else (cache_dir or default_cache_dir(docs))
     extend = _portal_extender(portal, package_name)
     sys.exit(
         run_check(
@@ -419,7 +420,8 @@ def serve_cmd(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Content-hash cache (default: .b24gen-cache, or $B24GEN_CACHE_DIR).",
+    help="Content-hash cache (default: in the user's cache folder, ~/.cache/b24gen or "
+    "$B24GEN_CACHE_DIR, one per docs folder; see docs/drift.md).",
 )
 @click.option("--no-cache", is_flag=True, help="Read and render from scratch; store nothing.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
@@ -446,28 +448,20 @@ def generate_cmd(
     change re-reads only the changed pages and rewrites only the files that differ.
     """
     from generator.drift.cache import default_cache_dir
-    from generator.drift.incremental import generate_incremental
-    from generator.reader import DocsError
-    from generator.render.files import WriteConflict
+    from generator.drift.commands import run_generate
 
-    cache = None if no_cache else (cache_dir or default_cache_dir())
-    extend = _portal_extender(portal, package_name)
-    try:
-        report, _ = generate_incremental(
-            docs,
-            out,
-            package_name=package_name,
-            cache_dir=cache,
-            force=force,
-            jobs=jobs,
-            progress=_want_progress(progress),
-            extend=extend,
-        )
-    except DocsError as exc:
-        raise UnreadableInput(str(exc)) from exc
-    except (ValueError, WriteConflict) as exc:
-        raise click.UsageError(str(exc)) from exc
-    click.echo(report.summary(), err=True)
+    cache = None if no_cache else (cache_dir or default_cache_dir(docs))
+    code = run_generate(
+        docs,
+        out,
+        package_name=package_name,
+        cache_dir=cache,
+        force=force,
+        jobs=jobs,
+        progress=_want_progress(progress),
+        extend=_portal_extender(portal, package_name),
+    )
+    sys.exit(code)
 
 
 # -- portal: one portal's own user fields and smart processes (docs/portal.md) ----------

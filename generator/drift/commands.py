@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,27 @@ EXIT_OK, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
 def _error(message: str) -> int:
     click.echo(f"error: {message}", err=True)
     return EXIT_USAGE
+
+
+def input_error(exc: BaseException) -> str | None:
+    """The one-line message for an error that means "this input cannot be used" (exit 2),
+    or None for a bug (which must keep its traceback). The reader's ``DocsError`` is
+    recognised without importing the reader: a no-change ``check`` never loads it."""
+    from generator.drift.cache import CacheError
+    from generator.drift.incremental import NameTooLong
+    from generator.render.files import WriteConflict
+    from generator.render.owned import UnsafeOutput
+
+    reader = sys.modules.get("generator.reader")
+    docs_error = getattr(reader, "DocsError", None)
+    if isinstance(exc, (CacheError, UnsafeOutput, WriteConflict, NameTooLong)) or (
+        docs_error is not None and isinstance(exc, docs_error)
+    ):
+        return str(exc)
+    if isinstance(exc, OSError):
+        where = exc.filename if exc.filename is not None else "output"
+        return f"{where}: {exc.strerror or exc}"
+    return None
 
 
 def run_diff(
@@ -33,13 +55,14 @@ def run_diff(
     try:
         # One page cache for both sides: its keys are page paths and bytes, so a page that
         # did not change between OLD and NEW is parsed once.
-        pages = None if cache_dir is None else cache_dir / "pages"
         with docs_folder(old) as old_dir:
-            old_model = read_model(old_dir, jobs=jobs, cache_dir=pages)
+            old_model = read_model(old_dir, jobs=jobs, cache_dir=cache_dir)
         with docs_folder(new) as new_dir:
-            new_model = read_model(new_dir, jobs=jobs, cache_dir=pages)
+            new_model = read_model(new_dir, jobs=jobs, cache_dir=cache_dir)
     except (SourceError, DocsError) as exc:
         return _error(str(exc))
+    except OSError as exc:
+        return _error(input_error(exc) or str(exc))
     diff = diff_models(old_model, new_model)
     click.echo(render_diff(diff, fmt, old_label=old, new_label=new), nl=False)
     if fail_on == "breaking" and diff.breaking:
@@ -47,6 +70,51 @@ def run_diff(
         return EXIT_DRIFT
     if fail_on == "any" and not diff.empty:
         return EXIT_DRIFT
+    return EXIT_OK
+
+
+def run_generate(
+    docs: Path,
+    out: Path,
+    *,
+    package_name: str,
+    cache_dir: Path | None,
+    force: bool = False,
+    jobs: int | None = None,
+    progress: bool = False,
+    extend: Callable[[dict[str, str]], dict[str, str]] | None = None,
+) -> int:
+    """``b24gen generate``: exit 2 with one line naming the path for any input it cannot
+    use (docs, OUT, cache, a full disk); OUT is then unchanged (``write_tree``)."""
+    from generator.drift.incremental import generate_incremental
+
+    if not docs.is_dir():
+        return _error(f"{docs}: no such docs folder")
+    try:
+        report, rendered = generate_incremental(
+            docs,
+            out,
+            package_name=package_name,
+            cache_dir=cache_dir,
+            force=force,
+            jobs=jobs,
+            progress=progress,
+            extend=extend,
+        )
+    except ValueError as exc:  # a bad package name, a damaged manifest
+        return _error(str(exc))
+    except Exception as exc:
+        message = input_error(exc)
+        if message is None:
+            raise
+        return _error(message)
+    click.echo(report.summary(), err=True)
+    if rendered.diagnostics:
+        click.echo(
+            f"{rendered.diagnostics} diagnostic(s): parts of the docs were not understood; "
+            f"`b24gen coverage {docs}` lists them",
+            err=True,
+        )
     return EXIT_OK
 
 
@@ -74,41 +142,39 @@ def run_check(
     if out.exists() and not out.is_dir():
         return _error(f"{out}: not a folder")
     key = None
-    if cache_dir is not None and extend is None:
-        # Fast path: the cached render's manifest against the hashes of the files on disk,
-        # without loading any generated text.
-        from generator.drift.cache import RenderCache
-        from generator.drift.check import matches_manifest
-        from generator.drift.incremental import render_key
-
-        key = render_key(docs, package_name=package_name, cache_dir=cache_dir)
-        manifest = RenderCache(cache_dir).get_manifest(key)
-        count = None if manifest is None else matches_manifest(out, manifest)
-        if count is not None and pending_transaction(out) is None:
-            if not quiet:
-                click.echo(f"{out}: in sync ({count} generated files)")
-            return EXIT_OK
     try:
+        if cache_dir is not None and extend is None:
+            # Fast path: the cached render's manifest against the hashes of the files on
+            # disk, without loading any generated text. The entry is authenticated
+            # (generator.drift.cache), so a planted one is a miss, never a pass.
+            from generator.drift.cache import RenderCache
+            from generator.drift.check import matches_manifest
+            from generator.drift.incremental import render_key
+
+            key = render_key(docs, package_name=package_name, cache_dir=cache_dir)
+            manifest = RenderCache(cache_dir).get_manifest(key)
+            count = None if manifest is None else matches_manifest(out, manifest)
+            if count is not None and pending_transaction(out) is None:
+                if not quiet:
+                    click.echo(f"{out}: in sync ({count} generated files)")
+                return EXIT_OK
         rendered = render_files(
             docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs, key=key
         )
-    except Exception as exc:
-        # The reader is imported only when the cache misses; a no-change check skips it.
-        from generator.reader import DocsError
-
-        if isinstance(exc, DocsError):
-            return _error(str(exc))
-        raise
-    files = rendered.files
-    if extend is not None:
-        try:
-            files = extend(files)
-        except ValueError as exc:  # the post-step's input does not fit the package
-            return _error(str(exc))
-    try:
+        files = rendered.files
+        if extend is not None:
+            try:
+                files = extend(files)
+            except ValueError as exc:  # the post-step's input does not fit the package
+                return _error(str(exc))
         result = check_tree(out, files)
     except ValueError as exc:  # a damaged manifest
         return _error(str(exc))
+    except Exception as exc:
+        message = input_error(exc)
+        if message is None:
+            raise
+        return _error(message)
     hint = "b24gen generate " + " ".join(
         shlex.quote(a)
         for a in ("--docs", str(docs), "--out", str(out), "--package-name", package_name) + fix_args

@@ -7,6 +7,8 @@ through the reader's per-page cache (when the reader offers one) and renders aga
 
 from __future__ import annotations
 
+import errno
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,10 +19,29 @@ from generator.model import ApiModel
 from generator.render.files import WriteReport, write_tree
 
 
+class NameTooLong(Exception):
+    """A name from the docs makes a generated file name longer than the file system
+    allows; the message names the page it comes from (CLI exit 2)."""
+
+
+def _too_long(docs: Path, model, exc: OSError) -> str:  # noqa: ANN001
+    """Which page's name is too long, from the formatter's failed temporary path."""
+    parts = Path(str(exc.filename or "")).parts
+    long = max(parts, key=lambda p: len(os.fsencode(p)), default="")
+    stem = long.split(".", 1)[0]
+    pages = sorted({m.source for m in model.methods if stem and stem in m.name})
+    where = f"{Path(docs) / pages[0]}" if pages else str(docs)
+    return (
+        f"{where}: the name {stem[:40]}… ({len(stem)} characters) makes a generated file "
+        f"name longer than the file system allows ({exc.strerror})"
+    )
+
+
 @dataclass(frozen=True)
 class RenderResult:
     files: dict[str, str]
     cache_hit: bool
+    diagnostics: int  # how many diagnostics the reader gave for these docs
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
 
@@ -40,39 +61,46 @@ def render_files(
     cache = RenderCache(cache_dir) if cache_dir is not None else None
     if cache is not None and cache_dir is not None:
         key = key or render_key(docs, package_name=package_name, cache_dir=cache_dir)
-        files = cache.get(key)
+        hit = cache.get(key)
         timings["fingerprint"] = time.perf_counter() - t0
-        if files is not None:
-            return RenderResult(files, True, timings)
+        if hit is not None:
+            return RenderResult(hit.files, True, hit.diagnostics, timings)
     from generator.render import render_package
 
     t1 = time.perf_counter()
-    pages = None if cache_dir is None else cache_dir / "pages"
-    model = read_model(docs, jobs=jobs, cache_dir=pages, progress=progress)
+    model = read_model(docs, jobs=jobs, cache_dir=cache_dir, progress=progress)
     t2 = time.perf_counter()
     memo = None
     if cache_dir is not None:
         from generator.drift.cache import PartCache
 
         memo = PartCache(cache_dir)
-    files = dict(render_package(model, package_name=package_name, memo=memo))
+    try:
+        files = dict(render_package(model, package_name=package_name, memo=memo))
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        raise NameTooLong(_too_long(docs, model, exc)) from None
     t3 = time.perf_counter()
     if memo is not None:
         memo.prune()
     timings.update(read=t2 - t1, render=t3 - t2)
     if cache is not None and key is not None:
-        cache.put(key, files)
-    return RenderResult(files, False, timings)
+        cache.put(key, files, len(model.diagnostics))
+    return RenderResult(files, False, len(model.diagnostics), timings)
 
 
 def read_model(
     docs: Path, *, jobs: int | None = None, cache_dir: Path | None = None, progress: bool = False
 ) -> ApiModel:
-    """The reader, with its per-page cache in ``cache_dir`` when given."""
+    """The reader, with its per-page cache in ``cache_dir/pages`` when given."""
+    from generator.drift.cache import CacheStore
     from generator.reader import read_docs
 
     if cache_dir is not None:
-        return read_docs(docs, progress=progress, jobs=jobs, cache_dir=cache_dir)
+        store = CacheStore(cache_dir)
+        pages = Path(cache_dir) / "pages"
+        return read_docs(docs, progress=progress, jobs=jobs, cache_dir=pages, cache_store=store)
     return read_docs(docs, progress=progress, jobs=jobs)
 
 

@@ -44,16 +44,21 @@ def _packages(package: str, paths: Iterable[str]) -> list[str]:
 
 
 def _cached_module(memo: RenderMemo, key: str) -> tuple[ModuleSummary, dict[str, str]] | None:
+    # Plain JSON data, checked field by field (not with ``assert``, which ``python -O``
+    # drops): anything else is a miss and the module is rendered again.
     hit = memo.get(key)
+    s = hit.get("summary") if isinstance(hit, dict) else None
+    files = hit.get("files") if isinstance(hit, dict) else None
+    if not isinstance(s, dict) or not isinstance(files, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return None
     try:
-        assert hit is not None
-        s, files = hit["summary"], hit["files"]
         tops = [(str(a), str(b)) for a, b in s["tops"]]
         summary = ModuleSummary(str(s["name"]), str(s["title"]), int(s["method_count"]), tops)
-        assert all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
-        return summary, files
-    except (AssertionError, KeyError, TypeError, ValueError, AttributeError):
-        return None  # absent or damaged: render again
+    except (KeyError, TypeError, ValueError):
+        return None
+    return summary, files
 
 
 def render_package(

@@ -57,7 +57,13 @@ def test_missing_manifest_is_drift(tmp_path):
     assert ".b24gen-manifest.json" in "\n".join(report_lines(result, FILES, fix_hint="x"))
 
 
-def test_fingerprint_rehashes_only_changed_files(tmp_path):
+def test_fingerprint_rehashes_only_changed_files(tmp_path, monkeypatch):
+    import time
+
+    import generator.drift.cache as cache_mod
+
+    # ctime cannot be set back, so "old enough to trust" is shortened, not faked
+    monkeypatch.setattr(cache_mod, "_RACY_NS", 300_000_000)
     docs = tmp_path / "docs"
     for i in range(20):
         (docs / f"d{i % 3}").mkdir(parents=True, exist_ok=True)
@@ -67,6 +73,7 @@ def test_fingerprint_rehashes_only_changed_files(tmp_path):
     old = 1_600_000_000_000_000_000  # stat signatures of old files are trusted
     for _, e in iter_files(docs):
         os.utime(e.path, ns=(old, old))
+    time.sleep(0.35)
     cache = tmp_path / "cache"
     first = Fingerprinter(cache)
     h1 = first.folder(docs)
@@ -111,14 +118,14 @@ def test_render_cache_round_trip_and_pruning(tmp_path):
     assert len(set(keys)) == 6 and cache.key("docs0", "other") != keys[0]
     for i, k in enumerate(keys):
         cache.put(k, {"a.py": f"{i}\n"})
-        os.utime(tmp_path / "render" / f"{k}.marshal", ns=(i * 10**9, i * 10**9))
-    cache.put(keys[5], {"a.py": "5\n"})
-    assert cache.get(keys[5]) == {"a.py": "5\n"}
+        os.utime(tmp_path / "render" / f"{k}.json", ns=(i * 10**9, i * 10**9))
+    cache.put(keys[5], {"a.py": "5\n"}, 3)
+    assert cache.get(keys[5]).files == {"a.py": "5\n"} and cache.get(keys[5]).diagnostics == 3
     assert cache.get(keys[0]) is None, "old entries are pruned"
-    assert len(list((tmp_path / "render").glob("*.marshal"))) == 4
+    assert len(list((tmp_path / "render").glob("*.json"))) == 4
     assert len(list((tmp_path / "render").glob("*.manifest"))) == 4
     assert cache.get_manifest(keys[5]) is not None and cache.get_manifest(keys[0]) is None
-    (tmp_path / "render" / f"{keys[5]}.marshal").write_bytes(b"\xff damaged")
+    (tmp_path / "render" / f"{keys[5]}.json").write_bytes(b"\xff damaged")
     assert cache.get(keys[5]) is None, "a damaged entry is a miss"
 
 

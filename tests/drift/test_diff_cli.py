@@ -67,7 +67,7 @@ def test_git_revisions_json(repo):
     } in entry["changes"]
     assert _git(repo, "status", "--porcelain") == before, "the working tree is not touched"
     cache = Path(os.environ["B24GEN_CACHE_DIR"])
-    assert list((cache / "pages").iterdir()), "pages are cached for the next run"
+    assert list((cache / "diff" / "pages").iterdir()), "pages are cached for the next run"
     again = _run(f"{docs}@HEAD~1", f"{docs}@HEAD", "--format", "json", "--no-cache")
     assert json.loads(again.output) == doc, "cached and uncached reads agree"
 
