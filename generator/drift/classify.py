@@ -192,10 +192,28 @@ def _unexplained(kept: list, old: MethodSurface, new: MethodSurface, change_cls)
             found.append((a.wire, a.text, f"{b.text} (required)"))
         for path, was, now in found:
             out.append(change_cls("param_annotation", path, was, now, True, was, now))
+        if not found and a.shape != b.shape and not _mentions(kept, a.wire):
+            # widened inside, where the docs changed nothing (keys from the example)
+            out.append(
+                change_cls("param_annotation", a.wire, a.text, b.text, False, a.text, b.text)
+            )
     for b in new.args:
         if old.arg(b.wire) is None and b.required and b.wire not in hard:
             out.append(change_cls("param_added", b.wire, None, b.text, True))
     if not any(c.breaking and c.kind.startswith("result_") for c in kept):
-        for path, was, now in differences(new.returns, old.returns, "", argument=False):
+        found = differences(new.returns, old.returns, "", argument=False)
+        for path, was, now in found:
             out.append(change_cls("result_annotation", path or None, was, now, True, was, now))
+        if (
+            not found
+            and new.returns != old.returns
+            and not any(c.kind.startswith("result_") for c in kept)
+        ):
+            # e.g. a key the response example gained: the SDK moved, nobody's code breaks
+            was, now = old.returns_text, new.returns_text
+            out.append(change_cls("result_annotation", None, was, now, False, was, now))
     return out
+
+
+def _mentions(kept: list, wire: str) -> bool:
+    return any(c.param and (c.param == wire or c.param.startswith(wire + ".")) for c in kept)
