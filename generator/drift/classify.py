@@ -20,7 +20,10 @@ from dataclasses import replace
 from generator.drift.compat import accepts, differences, reads, render, shallow
 from generator.drift.surface import ANY, MethodSurface, Shape
 
-OPEN = Shape("open")  # a place inside dict[str, Any] / Any: any key type-checks there
+OPEN = Shape("open")  # a place inside dict[str, Any]: any key type-checks there
+# a place inside Any: nothing was checked there, so what the docs now document inside it
+# (even a required key) is a type documented for the first time, as Any -> int is
+OPEN_ANY = Shape("open-any")
 
 _RESULT_WHOLE = ("result_shape", "result_type", "result_paged")
 
@@ -82,11 +85,13 @@ def _judge_input(c, a, b):
     if kind == "param_removed":
         return replace(c, breaking=_real(a) and b is None)
     if kind == "param_added":
-        return replace(c, breaking=_real(b) and b[0] and not _real(a))
+        return replace(c, breaking=_real(b) and b[0] and not _real(a) and a is not OPEN_ANY)
     if kind == "param_optional":
         return replace(c, breaking=False)
     if kind == "param_required":
-        return replace(c, breaking=_real(b) and b[0] and not (_real(a) and a[0]))
+        return replace(
+            c, breaking=_real(b) and b[0] and not (_real(a) and a[0]) and a is not OPEN_ANY
+        )
     if not (_real(a) and _real(b)):
         return replace(c, breaking=False)
     sa, sb = shallow(a[1]), shallow(b[1])
@@ -102,7 +107,7 @@ def _with_ann(c, old_text: str, new_text: str, breaking: bool):
 
 
 def _real(slot) -> bool:
-    return slot is not None and slot is not OPEN
+    return slot is not None and slot is not OPEN and slot is not OPEN_ANY
 
 
 # -- finding a dotted docs path in a signature -------------------------------------------
@@ -134,16 +139,16 @@ def result_slot(s: MethodSurface, path: str | None) -> tuple[bool, Shape] | Shap
 def _descend(slot, parts: list[str]):
     i = 0
     while i < len(parts):
-        if slot is OPEN or slot is None:
+        if not _real(slot):
             return slot
         shape = slot[1]
         found = None
         for j in range(len(parts), i, -1):
             found = _find_key(shape, ".".join(parts[i:j]))
-            if found is not None and found is not OPEN:
+            if _real(found):
                 i = j
                 break
-        if found is None or found is OPEN:
+        if not _real(found):
             return found
         slot = found
     return slot
@@ -159,8 +164,10 @@ def _find_key(shape: Shape, wire: str):
         real = [f for f in found if _real(f)]
         if real:
             return real[0]
-        return OPEN if OPEN in found else None
-    if shape.kind in ("dict", "any", "page") or shape == ANY:
+        return next((f for f in (OPEN_ANY, OPEN) if f in found), None)
+    if shape.kind == "any":
+        return OPEN_ANY
+    if shape.kind in ("dict", "page"):
         return OPEN
     return None
 
