@@ -248,6 +248,12 @@ def diff_cmd(
 @click.option("--no-cache", is_flag=True, help="Read and render from scratch; store nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when in sync.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option(
+    "--docs-revision",
+    default=None,
+    metavar="REV",
+    help="The docs revision generate was given (default: git's, as generate does).",
+)
 def check_cmd(
     docs: Path,
     out: Path,
@@ -256,6 +262,7 @@ def check_cmd(
     no_cache: bool,
     quiet: bool,
     jobs: int | None,
+    docs_revision: str | None = None,
 ) -> None:
     """Exit 1 if the generated SDK in OUT is not what the docs give now.
 
@@ -269,7 +276,15 @@ def check_cmd(
 
     cache = None if no_cache else (cache_dir or default_cache_dir())
     sys.exit(
-        run_check(docs, out, package_name=package_name, cache_dir=cache, jobs=jobs, quiet=quiet)
+        run_check(
+            docs,
+            out,
+            package_name=package_name,
+            cache_dir=cache,
+            jobs=jobs,
+            quiet=quiet,
+            docs_revision=docs_revision,
+        )
     )
 
 
@@ -390,6 +405,32 @@ def serve_cmd(
 @click.option("--no-cache", is_flag=True, help="Read and render from scratch; store nothing.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+@click.option(
+    "--bump",
+    is_flag=True,
+    help="Release: compare with the model recorded in OUT, set the version by the API diff "
+    "(major: breaking, minor: additions, patch: other output changes) and prepend a "
+    "CHANGELOG.md section. Without it the version and changelog are kept as they are.",
+)
+@click.option(
+    "--set-version",
+    default=None,
+    metavar="X.Y.Z",
+    help="With --bump: release as this version instead of the computed one.",
+)
+@click.option(
+    "--docs-revision",
+    default=None,
+    metavar="REV",
+    help="The docs revision to record (default: git's, when DOCS is a git checkout).",
+)
+@click.option(
+    "--release-notes",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write this release's changelog section here (an empty file when nothing was "
+    "released): the body of an upstream-sync pull request.",
+)
 def generate_cmd(
     docs: Path,
     out: Path,
@@ -399,6 +440,10 @@ def generate_cmd(
     no_cache: bool,
     jobs: int | None,
     progress: bool | None,
+    bump: bool = False,
+    set_version: str | None = None,
+    docs_revision: str | None = None,
+    release_notes: Path | None = None,
 ) -> None:
     """Render the typed client, its stubs and reference docs from DOCS into OUT.
 
@@ -408,15 +453,20 @@ def generate_cmd(
     files of removed methods are deleted; files the generator did not write are never
     touched. Pages and renders are cached by content hash, so a run after a small docs
     change re-reads only the changed pages and rewrites only the files that differ.
+
+    Every output is a release: it records the docs revision (pyproject.toml [tool.b24gen],
+    <pkg>.__docs_revision__, the manifest), its version and CHANGELOG.md; the first
+    generate is the first release (0.1.0). --bump makes a new release from the API diff.
     """
     from generator.drift.cache import default_cache_dir
-    from generator.drift.incremental import generate_incremental
     from generator.reader import DocsError
+    from generator.release import ReleaseError
+    from generator.release.run import generate_release
     from generator.render.files import WriteConflict
 
     cache = None if no_cache else (cache_dir or default_cache_dir())
     try:
-        report, _ = generate_incremental(
+        report, outcome = generate_release(
             docs,
             out,
             package_name=package_name,
@@ -424,12 +474,20 @@ def generate_cmd(
             force=force,
             jobs=jobs,
             progress=_want_progress(progress),
+            bump=bump,
+            set_version=set_version,
+            docs_revision=docs_revision,
         )
-    except DocsError as exc:
+    except (DocsError, ReleaseError) as exc:
         raise UnreadableInput(str(exc)) from exc
     except (ValueError, WriteConflict) as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(report.summary(), err=True)
+    click.echo(f"{out}: {outcome.summary()}", err=True)
+    if release_notes is not None:
+        from generator.render.files import write_text_atomic
+
+        write_text_atomic(release_notes, outcome.notes())
 
 
 def _want_progress(flag: bool | None) -> bool:

@@ -67,6 +67,7 @@ def run_check(
     cache_dir: Path | None,
     jobs: int | None = None,
     quiet: bool = False,
+    docs_revision: str | None = None,
 ) -> int:
     import shlex
 
@@ -78,6 +79,28 @@ def run_check(
         return _error(f"{docs}: no such docs folder")
     if out.exists() and not out.is_dir():
         return _error(f"{out}: not a folder")
+    # The release layer (version, provenance, changelog) as generate would write it now.
+    from generator.release import ReleaseError, finish
+    from generator.release.run import check_state
+
+    try:
+        state = check_state(
+            docs,
+            out,
+            package_name=package_name,
+            cache_dir=cache_dir,
+            jobs=jobs,
+            docs_revision=docs_revision,
+        ).state
+    except ReleaseError as exc:
+        return _error(str(exc))
+    except Exception as exc:
+        from generator.reader import DocsError
+
+        if isinstance(exc, DocsError):
+            return _error(str(exc))
+        raise
+    salt = state.salt()
     key = None
     if cache_dir is not None:
         # Fast path: the cached render's manifest against the hashes of the files on disk,
@@ -86,7 +109,7 @@ def run_check(
         from generator.drift.check import matches_manifest
         from generator.drift.incremental import render_key
 
-        key = render_key(docs, package_name=package_name, cache_dir=cache_dir)
+        key = render_key(docs, package_name=package_name, cache_dir=cache_dir, salt=salt)
         manifest = RenderCache(cache_dir).get_manifest(key)
         count = None if manifest is None else matches_manifest(out, manifest)
         if count is not None and pending_transaction(out) is None:
@@ -95,7 +118,13 @@ def run_check(
             return EXIT_OK
     try:
         rendered = render_files(
-            docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs, key=key
+            docs,
+            package_name=package_name,
+            cache_dir=cache_dir,
+            jobs=jobs,
+            key=key,
+            finish=lambda files: finish(files, state, package_name),
+            salt=salt,
         )
     except Exception as exc:
         # The reader is imported only when the cache misses; a no-change check skips it.

@@ -8,6 +8,7 @@ through the reader's per-page cache (when the reader offers one) and renders aga
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,14 +31,18 @@ def render_files(
     jobs: int | None = None,
     progress: bool = False,
     key: str | None = None,
+    finish: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    salt: str = "",
 ) -> RenderResult:
     """Path -> text of everything the generator owns for ``docs``; ``cache_dir=None``
-    renders from scratch and stores nothing. ``key``: from ``render_key``, if computed."""
+    renders from scratch and stores nothing. ``key``: from ``render_key``, if computed.
+    ``finish``: applied to the render before it is cached (the release layer,
+    ``generator.release.finish``); ``salt`` names what it adds, for the cache key."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     cache = RenderCache(cache_dir) if cache_dir is not None else None
     if cache is not None and cache_dir is not None:
-        key = key or render_key(docs, package_name=package_name, cache_dir=cache_dir)
+        key = key or render_key(docs, package_name=package_name, cache_dir=cache_dir, salt=salt)
         files = cache.get(key)
         timings["fingerprint"] = time.perf_counter() - t0
         if files is not None:
@@ -55,6 +60,8 @@ def render_files(
 
         memo = PartCache(cache_dir)
     files = dict(render_package(model, package_name=package_name, memo=memo))
+    if finish is not None:
+        files = finish(files)
     t3 = time.perf_counter()
     if memo is not None:
         memo.prune()
@@ -64,10 +71,10 @@ def render_files(
     return RenderResult(files, False, timings)
 
 
-def render_key(docs: Path, *, package_name: str, cache_dir: Path) -> str:
+def render_key(docs: Path, *, package_name: str, cache_dir: Path, salt: str = "") -> str:
     """The cache key of the render of ``docs``: a stat per docs file when nothing changed."""
     docs_hash = Fingerprinter(cache_dir).folder(docs)
-    return RenderCache.key(docs_hash, package_name)
+    return RenderCache.key(docs_hash, package_name + (f"\0{salt}" if salt else ""))
 
 
 def generate_incremental(
@@ -79,6 +86,8 @@ def generate_incremental(
     force: bool = False,
     jobs: int | None = None,
     progress: bool = False,
+    finish: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    salt: str = "",
 ) -> tuple[WriteReport, RenderResult]:
     """``generate`` through the caches: render what changed, write what differs.
 
@@ -86,7 +95,13 @@ def generate_incremental(
     package name and ``generator.render.files.WriteConflict`` for a user's file in the way.
     """
     rendered = render_files(
-        docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs, progress=progress
+        docs,
+        package_name=package_name,
+        cache_dir=cache_dir,
+        jobs=jobs,
+        progress=progress,
+        finish=finish,
+        salt=salt,
     )
     t0 = time.perf_counter()
     report = write_tree(Path(out), rendered.files, force=force)

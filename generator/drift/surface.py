@@ -194,3 +194,20 @@ def union(*items: Shape) -> Shape:
     if len(flat) == 1:
         return next(iter(flat))
     return Shape("union", args=tuple(sorted(flat, key=repr)))
+
+
+def docs_page_urls(model: ApiModel) -> dict[str, str]:
+    """Method label (``crm.lead.add``, ``tasks.task.add@v3``) -> its published docs page,
+    as the generated docstrings link it; events by name."""
+    from generator.render.build import _doc_base_url, _page_url
+
+    base = _doc_base_url(model)
+    urls: dict[str, str] = {}
+    for m in sorted(model.methods, key=lambda m: (m.source, m.line)):
+        if m.source:
+            label = m.name if m.api_version == 2 else f"{m.name}@v{m.api_version}"
+            urls.setdefault(label, _page_url(base, m.source))
+    for e in sorted(model.events, key=lambda e: (e.source, e.line)):
+        if e.source:
+            urls.setdefault(e.name, _page_url(base, e.source))
+    return urls

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 
 MANIFEST_NAME = ".b24gen-manifest.json"
 MANIFEST_FORMAT = 1
+_RELEASE_RECORD = ".b24gen-release.json"  # generator.release.record.RECORD_NAME
 _JOURNAL = "journal.json"
 _NEW = "new"
 _OLD = "old"
@@ -82,7 +83,10 @@ def content_hash(data: bytes) -> str:
 def manifest_text(files: Mapping[str, str]) -> str:
     """The manifest ``write_tree`` writes for ``files``: sorted, stable bytes."""
     entries = {p: content_hash(files[p].encode("utf-8")) for p in sorted(files)}
-    doc = {"format": MANIFEST_FORMAT, "generator": "b24gen", "files": entries}
+    doc: dict[str, object] = {"format": MANIFEST_FORMAT, "generator": "b24gen"}
+    if _RELEASE_RECORD in files:  # the docs revision the output was generated from
+        doc["provenance"] = json.loads(files[_RELEASE_RECORD])["provenance"]
+    doc["files"] = entries
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
