@@ -14,3 +14,10 @@ from ._runtime.types import NOT_GIVEN, NotGiven
 from .client import AsyncClient, Client
 
 __all__ = ["AsyncClient", "Bitrix24Error", "Client", "NOT_GIVEN", "NotGiven", "errors", "types"]
+from ._provenance import (  # noqa: F401 - importable metadata
+    __docs_date__,
+    __docs_repository__,
+    __docs_revision__,
+    __generator_version__,
+    __version__,
+)
