@@ -54,11 +54,8 @@ def section_body(diff: ApiDiff, old: ApiModel, new: ApiModel, *, output_changed:
         f"{c['events_changed']} changed."
     ]
     if diff.empty:
-        lines += [
-            "",
-            "No API change"
-            + (": the generated code or its documentation changed." if output_changed else "."),
-        ]
+        tail = ": the generated code or its documentation changed." if output_changed else "."
+        lines.extend(["", "No API change" + tail])
 
     def link(label: str) -> str:
         url = urls.get(label)
@@ -77,8 +74,8 @@ def section_body(diff: ApiDiff, old: ApiModel, new: ApiModel, *, output_changed:
         lines.extend(shown[:LIMIT])
         if len(shown) > LIMIT:
             rest = shown[LIMIT:]
-            lines += ["", "<details>", f"<summary>{len(rest)} more line(s)</summary>", ""]
-            lines += rest + ["", "</details>"]
+            lines.extend(["", "<details>", f"<summary>{len(rest)} more line(s)</summary>", ""])
+            lines.extend(rest + ["", "</details>"])
 
     def by_namespace(entries: list[tuple[str, str]]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
