@@ -15,6 +15,9 @@ from generator.model import ApiModel
 
 LIMIT = 25  # lines shown per group before the rest is folded
 PER_METHOD = 4  # changes named per method in a line before "and N more"
+# folded details per section, in characters: the section is a pull request's body in the
+# upstream-sync workflow, and GitHub refuses a body over 65,536 characters
+FOLDED_BUDGET = 40_000
 
 HEADER = """# Changelog
 
@@ -57,15 +60,17 @@ def section_body(diff: ApiDiff, old: ApiModel, new: ApiModel, *, output_changed:
         tail = ": the generated code or its documentation changed." if output_changed else "."
         lines.extend(["", "No API change" + tail])
 
+    room = [FOLDED_BUDGET]  # characters of folded detail left for the whole section
+
     def link(label: str) -> str:
         url = urls.get(label)
         return f"[`{label}`]({url})" if url else f"`{label}`"
 
-    def group(title: str, by_ns: dict[str, list[str]]) -> None:
+    def group(title: str, by_ns: dict[str, list[str]], count: str = "") -> None:
         if not by_ns:
             return
         total = sum(len(v) for v in by_ns.values())
-        lines.extend(["", f"### {title} ({total})"])
+        lines.extend(["", f"### {title} ({count or total})"])
         shown: list[str] = []
         for ns in sorted(by_ns):
             shown.append(f"- **`{ns}`** ({len(by_ns[ns])})")
@@ -73,9 +78,16 @@ def section_body(diff: ApiDiff, old: ApiModel, new: ApiModel, *, output_changed:
         lines.append("")
         lines.extend(shown[:LIMIT])
         if len(shown) > LIMIT:
-            rest = shown[LIMIT:]
+            rest, kept = shown[LIMIT:], []
+            for line in rest:
+                if len(line) + 1 > room[0]:
+                    break
+                kept.append(line)
+                room[0] -= len(line) + 1
+            if len(kept) < len(rest):
+                kept.append(f"- … {len(rest) - len(kept)} more: `b24gen diff` lists every change")
             lines.extend(["", "<details>", f"<summary>{len(rest)} more line(s)</summary>", ""])
-            lines.extend(rest + ["", "</details>"])
+            lines.extend(kept + ["", "</details>"])
 
     def by_namespace(entries: list[tuple[str, str]]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -99,7 +111,8 @@ def section_body(diff: ApiDiff, old: ApiModel, new: ApiModel, *, output_changed:
         hard = [describe(ch) for ch in item.changes if ch.breaking]
         if hard:
             breaking.append((f"events.{item.name}", f"event `{item.name}`: {'; '.join(hard)}"))
-    group("⚠ Breaking changes", by_namespace(sorted(breaking, key=lambda e: e[0].lower())))
+    items = by_namespace(sorted(breaking, key=lambda e: e[0].lower()))
+    group("⚠ Breaking changes", items, f"{diff.breaking_count} in {len(breaking)} item(s)")
     added = [(n, link(n)) for n in diff.added]
     added += [(f"events.{n}", f"event `{n}`") for n in diff.events_added]
     group("Added", by_namespace(added))

@@ -115,8 +115,10 @@ def model_record_text(model: ApiModel) -> str:
     doc = model.to_dict()
     lines = [json.dumps({"format": RECORD_FORMAT, "kind": "b24gen-release-model"})]
     for m in sorted(doc["methods"], key=lambda m: (m["name"], m["api_version"], m["source"])):
-        m = _compact(m, _DROP_METHOD)
-        m["errors"] = [{"code": e["code"]} for e in m.get("errors", ())]
+        codes = [{"code": e["code"]} for e in m["errors"]]  # a blank code is a code
+        m = _compact({k: v for k, v in m.items() if k != "errors"}, _DROP_METHOD)
+        if codes:
+            m["errors"] = codes
         lines.append(json.dumps({"method": m}, ensure_ascii=False, sort_keys=True))
     for e in sorted(doc["events"], key=lambda e: (e["name"], e["source"])):
         e = _compact(e, _DROP_METHOD + ("example",))

@@ -125,7 +125,7 @@ def test_stable_versions_follow_semver(docs, tmp_path):
     res = _generate(docs, out, "--bump", "--release-notes", str(notes))
     assert "released 2.0.0 (major" in res.output
     text = notes.read_text()
-    assert text.index("### ⚠ Breaking changes (1)") < text.index("### Removed (1)")
+    assert text.index("### ⚠ Breaking changes (1 in 1 item(s))") < text.index("### Removed (1)")
     assert "[`crm.deal.delete`](https://" in text
 
 
