@@ -14,42 +14,23 @@ import pytest
 
 from generator.drift.diff import diff_models
 from generator.drift.report import render_diff
-from tests.conftest import CORPORA, need_shared
-from tests.release.conftest import b24gen, commit_all, git, init_repo, record, version
+from tests.release.conftest import b24gen, git, record, version
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 
-def _replace_tree(repo, source) -> None:
-    for child in repo.iterdir():
-        if child.name == ".git":
-            continue
-        shutil.rmtree(child) if child.is_dir() else child.unlink()
-    shutil.copytree(source, repo, dirs_exist_ok=True)
-
-
 @pytest.fixture(scope="module")
-def year(tmp_path_factory):
-    old, new = need_shared(CORPORA / "ru-2025-08"), need_shared(CORPORA / "ru")
-    root = tmp_path_factory.mktemp("year")
-    repo = init_repo(root / "b24docs")
-    shutil.copytree(old, repo, dirs_exist_ok=True)
-    first = commit_all(repo, "docs of 2025-08", "2025-08-31T12:00:00+00:00")
-    out = root / "sdk"
-    res = b24gen("generate", "--docs", str(repo), "--out", str(out), "--no-progress")
-    assert res.exit_code == 0, res.output
-    assert "first release 0.1.0 recorded" in res.output
-    _replace_tree(repo, new)
-    second = commit_all(repo, "docs of today", "2025-11-30T12:00:00+00:00")
-    notes = root / "notes.md"
-    release = b24gen(
-        "generate", "--docs", str(repo), "--out", str(out), "--bump", "--no-progress",
-        "--release-notes", str(notes),
-    )  # fmt: skip
-    return {
-        "repo": repo, "out": out, "first": first, "second": second,
-        "release": release, "notes": notes.read_text(encoding="utf-8"),
-    }  # fmt: skip
+def year(year_docs, tmp_path_factory, release_cache):
+    out = tmp_path_factory.mktemp("release") / "sdk"
+    shutil.copytree(year_docs["first_out"], out)
+    notes = out.parent / "notes.md"
+    with pytest.MonkeyPatch.context() as mp:  # module scope: before the autouse fixture
+        mp.setenv("B24GEN_CACHE_DIR", str(release_cache))
+        release = b24gen(
+            "generate", "--docs", str(year_docs["repo"]), "--out", str(out), "--bump",
+            "--no-progress", "--release-notes", str(notes),
+        )  # fmt: skip
+    return {**year_docs, "out": out, "release": release, "notes": notes.read_text("utf-8")}
 
 
 def test_a_year_of_docs_is_a_major_release(year):
