@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.model import ApiModel
-from generator.release.changelog import changelog_text, first_body, section_body
 from generator.release.provenance import Provenance, docs_provenance
 from generator.release.record import (
     MODEL_NAME,
@@ -127,12 +126,13 @@ def plan(
             )
     if wanted is not None and not bump:
         raise ReleaseError("--set-version sets the version of a release: add --bump")
-    old_model = read_model_record(out) if record is not None else None
-    model_text_path = out / MODEL_NAME
-    if record is None or old_model is None:
+    model_text = _read_text(out / MODEL_NAME) if record is not None else None
+    if record is None or model_text is None:
         # No release recorded (a new OUT, or one written before b24gen recorded releases):
         # this run is the first release, at the version the output already has, if any.
         version = wanted or _parse_or_first(on_disk[0] if on_disk else None)
+        from generator.release.changelog import first_body
+
         model = load_model()
         section = Section(str(version), "first", p.date[:10], docs_note(p), first_body(model))
         earlier = record.sections if record is not None else ()
@@ -140,13 +140,14 @@ def plan(
             ReleaseRecord(str(version), prov, (section, *earlier)), model_record_text(model)
         )
         return Outcome(state, record.version if record else None, "first")
-    carried = ReleaseState(
-        replace(record, provenance=prov), model_text_path.read_text(encoding="utf-8")
-    )
+    carried = ReleaseState(replace(record, provenance=prov), model_text)
     if not bump:
         return Outcome(carried, record.version, None)
     from generator.drift.diff import diff_models
+    from generator.release.changelog import section_body
 
+    old_model = read_model_record(out)  # parsed only to diff: check never needs it
+    assert old_model is not None  # read just above
     new_model = load_model()
     diff = diff_models(old_model, new_model)
     changed = _output_changed(out, rendered or {}, package)
@@ -165,6 +166,15 @@ def plan(
         model_record_text(new_model),
     )
     return Outcome(state, record.version, kind, diff)
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReleaseError(f"{path}: unreadable ({exc})") from exc
 
 
 def _parse_or_first(text: str | None) -> Version:
@@ -244,6 +254,8 @@ def finish(files: Mapping[str, str], state: ReleaseState, package: str) -> dict[
     init = done[f"{package}/__init__.py"]
     if _INIT_IMPORT not in init:
         done[f"{package}/__init__.py"] = init.rstrip("\n") + "\n" + _INIT_IMPORT
+    from generator.release.changelog import changelog_text
+
     done[CHANGELOG] = changelog_text(record.sections)
     done[RECORD_NAME] = record.to_text()
     done[MODEL_NAME] = state.model_text
