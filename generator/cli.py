@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.release.options import release_options
 
 DEFAULT_DOCS = "docs_src"
 DEFAULT_OUT = "generated"
@@ -405,32 +406,7 @@ def serve_cmd(
 @click.option("--no-cache", is_flag=True, help="Read and render from scratch; store nothing.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
-@click.option(
-    "--bump",
-    is_flag=True,
-    help="Release: compare with the model recorded in OUT, set the version by the API diff "
-    "(major: breaking, minor: additions, patch: other output changes) and prepend a "
-    "CHANGELOG.md section. Without it the version and changelog are kept as they are.",
-)
-@click.option(
-    "--set-version",
-    default=None,
-    metavar="X.Y.Z",
-    help="With --bump: release as this version instead of the computed one.",
-)
-@click.option(
-    "--docs-revision",
-    default=None,
-    metavar="REV",
-    help="The docs revision to record (default: git's, when DOCS is a git checkout).",
-)
-@click.option(
-    "--release-notes",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write this release's changelog section here (an empty file when nothing was "
-    "released): the body of an upstream-sync pull request.",
-)
+@release_options
 def generate_cmd(
     docs: Path,
     out: Path,

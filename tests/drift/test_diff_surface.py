@@ -83,9 +83,7 @@ def public_surface(files: dict[str, str], package: str) -> dict[tuple[str, int],
                 if call is None:
                     continue
                 wire = call.args[0].value
-                version = next(
-                    (k.value.value for k in call.keywords if k.arg == "api_version"), 2
-                )
+                version = next((k.value.value for k in call.keywords if k.arg == "api_version"), 2)
                 sent = call.args[1].args[0] if call.args[1:] else None
                 wires = {}
                 if isinstance(sent, ast.Dict):
@@ -182,7 +180,8 @@ def test_every_changed_signature_is_in_the_diff(year, sdks):
     moved = [
         k
         for k in old_sdk.keys() & new_sdk.keys()
-        if (old_sdk[k]["args"], old_sdk[k]["returns"]) != (new_sdk[k]["args"], new_sdk[k]["returns"])
+        if (old_sdk[k]["args"], old_sdk[k]["returns"])
+        != (new_sdk[k]["args"], new_sdk[k]["returns"])
     ]
     assert moved, "a year of docs moves some signatures"
     missing = sorted(k for k in moved if k not in reported)
