@@ -224,14 +224,16 @@ __docs_dirty__ = {dirty}
 __generator_version__ = {generator}
 '''
 
-_INIT_IMPORT = (
-    "from ._provenance import (  # noqa: F401 - importable metadata\n"
-    "    __docs_date__,\n"
-    "    __docs_repository__,\n"
-    "    __docs_revision__,\n"
-    "    __generator_version__,\n"
-    "    __version__,\n"
-    ")\n"
+# "x as x": an explicit re-export, so `mypy --strict` users may read b24client.__version__
+_INIT_IMPORT = "".join(
+    f"from ._provenance import {name} as {name}\n"
+    for name in (
+        "__docs_date__",
+        "__docs_repository__",
+        "__docs_revision__",
+        "__generator_version__",
+        "__version__",
+    )
 )
 
 
@@ -253,7 +255,11 @@ def finish(files: Mapping[str, str], state: ReleaseState, package: str) -> dict[
     )
     init = done[f"{package}/__init__.py"]
     if _INIT_IMPORT not in init:
-        done[f"{package}/__init__.py"] = init.rstrip("\n") + "\n" + _INIT_IMPORT
+        if "\n__all__ = " in init:  # beside the other imports
+            init = init.replace("\n__all__ = ", "\n" + _INIT_IMPORT + "\n__all__ = ", 1)
+        else:
+            init = init.rstrip("\n") + "\n\n" + _INIT_IMPORT
+        done[f"{package}/__init__.py"] = init
     from generator.release.changelog import changelog_text
 
     done[CHANGELOG] = changelog_text(record.sections)
