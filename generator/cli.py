@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from generator import __version__
+from generator.release.options import release_options
 
 DEFAULT_DOCS = "docs_src"
 DEFAULT_OUT = "generated"
@@ -265,6 +266,12 @@ def diff_cmd(
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when in sync.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @_portal_option()
+@click.option(
+    "--docs-revision",
+    default=None,
+    metavar="REV",
+    help="The docs revision generate was given (default: git's, as generate does).",
+)
 def check_cmd(
     docs: Path,
     out: Path,
@@ -274,6 +281,7 @@ def check_cmd(
     quiet: bool,
     jobs: int | None,
     portal: Path | None,
+    docs_revision: str | None = None,
 ) -> None:
     """Exit 1 if the generated SDK in OUT is not what the docs give now.
 
@@ -291,6 +299,7 @@ def check_cmd(
         run_check(
             docs, out, package_name=package_name, cache_dir=cache, jobs=jobs, quiet=quiet,
             extend=extend, fix_args=() if portal is None else ("--portal", str(portal)),
+            docs_revision=docs_revision,
         )  # fmt: skip
     )
 
@@ -427,6 +436,7 @@ def serve_cmd(
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
 @_portal_option()
+@release_options
 def generate_cmd(
     docs: Path,
     out: Path,
@@ -437,6 +447,10 @@ def generate_cmd(
     jobs: int | None,
     progress: bool | None,
     portal: Path | None,
+    bump: bool = False,
+    set_version: str | None = None,
+    docs_revision: str | None = None,
+    release_notes: Path | None = None,
 ) -> None:
     """Render the typed client, its stubs and reference docs from DOCS into OUT.
 
@@ -446,6 +460,10 @@ def generate_cmd(
     files of removed methods are deleted; files the generator did not write are never
     touched. Pages and renders are cached by content hash, so a run after a small docs
     change re-reads only the changed pages and rewrites only the files that differ.
+
+    Every output is a release: it records the docs revision (pyproject.toml [tool.b24gen],
+    <pkg>.__docs_revision__, the manifest), its version and CHANGELOG.md; the first
+    generate is the first release (0.1.0). --bump makes a new release from the API diff.
     """
     from generator.drift.cache import default_cache_dir
     from generator.drift.commands import run_generate
@@ -460,6 +478,10 @@ def generate_cmd(
         jobs=jobs,
         progress=_want_progress(progress),
         extend=_portal_extender(portal, package_name),
+        bump=bump,
+        set_version=set_version,
+        docs_revision=docs_revision,
+        release_notes=release_notes,
     )
     sys.exit(code)
 

@@ -13,4 +13,10 @@ from ._runtime.errors import Bitrix24Error
 from ._runtime.types import NOT_GIVEN, NotGiven
 from .client import AsyncClient, Client
 
+from ._provenance import __docs_date__ as __docs_date__
+from ._provenance import __docs_repository__ as __docs_repository__
+from ._provenance import __docs_revision__ as __docs_revision__
+from ._provenance import __generator_version__ as __generator_version__
+from ._provenance import __version__ as __version__
+
 __all__ = ["AsyncClient", "Bitrix24Error", "Client", "NOT_GIVEN", "NotGiven", "errors", "types"]

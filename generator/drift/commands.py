@@ -83,15 +83,21 @@ def run_generate(
     jobs: int | None = None,
     progress: bool = False,
     extend: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    bump: bool = False,
+    set_version: str | None = None,
+    docs_revision: str | None = None,
+    release_notes: Path | None = None,
 ) -> int:
     """``b24gen generate``: exit 2 with one line naming the path for any input it cannot
-    use (docs, OUT, cache, a full disk); OUT is then unchanged (``write_tree``)."""
-    from generator.drift.incremental import generate_incremental
+    use (docs, OUT, cache, a release record, a full disk); OUT is then unchanged
+    (``write_tree``). Every output is a release (generator.release)."""
+    from generator.release import ReleaseError
+    from generator.release.run import generate_release
 
     if not docs.is_dir():
         return _error(f"{docs}: no such docs folder")
     try:
-        report, rendered = generate_incremental(
+        report, outcome, diagnostics = generate_release(
             docs,
             out,
             package_name=package_name,
@@ -99,9 +105,16 @@ def run_generate(
             force=force,
             jobs=jobs,
             progress=progress,
+            bump=bump,
+            set_version=set_version,
+            docs_revision=docs_revision,
             extend=extend,
         )
-    except ValueError as exc:  # a bad package name, a damaged manifest
+        if release_notes is not None:
+            from generator.render.files import write_text_atomic
+
+            write_text_atomic(release_notes, outcome.notes())
+    except (ValueError, ReleaseError) as exc:  # a bad package name, manifest or record
         return _error(str(exc))
     except Exception as exc:
         message = input_error(exc)
@@ -109,9 +122,10 @@ def run_generate(
             raise
         return _error(message)
     click.echo(report.summary(), err=True)
-    if rendered.diagnostics:
+    click.echo(f"{out}: {outcome.summary()}", err=True)
+    if diagnostics:
         click.echo(
-            f"{rendered.diagnostics} diagnostic(s): parts of the docs were not understood; "
+            f"{diagnostics} diagnostic(s): parts of the docs were not understood; "
             f"`b24gen coverage {docs}` lists them",
             err=True,
         )
@@ -128,6 +142,7 @@ def run_check(
     quiet: bool = False,
     extend: Callable[[dict[str, str]], dict[str, str]] | None = None,
     fix_args: tuple[str, ...] = (),
+    docs_revision: str | None = None,
 ) -> int:
     """``extend``/``fix_args``: a post-step on the rendered files and the options that
     ask ``generate`` for it (``--portal FILE``); with one, the cached fast path is skipped."""
@@ -141,6 +156,28 @@ def run_check(
         return _error(f"{docs}: no such docs folder")
     if out.exists() and not out.is_dir():
         return _error(f"{out}: not a folder")
+    # The release layer (version, provenance, changelog) as generate would write it now.
+    from generator.release import ReleaseError, finish
+    from generator.release.run import check_state
+
+    try:
+        state = check_state(
+            docs,
+            out,
+            package_name=package_name,
+            cache_dir=cache_dir,
+            jobs=jobs,
+            docs_revision=docs_revision,
+        ).state
+    except ReleaseError as exc:
+        return _error(str(exc))
+    except Exception as exc:
+        from generator.reader import DocsError
+
+        if isinstance(exc, DocsError):
+            return _error(str(exc))
+        raise
+    salt = state.salt()
     key = None
     try:
         if cache_dir is not None and extend is None:
@@ -151,7 +188,7 @@ def run_check(
             from generator.drift.check import matches_manifest
             from generator.drift.incremental import render_key
 
-            key = render_key(docs, package_name=package_name, cache_dir=cache_dir)
+            key = render_key(docs, package_name=package_name, cache_dir=cache_dir, salt=salt)
             manifest = RenderCache(cache_dir).get_manifest(key)
             count = None if manifest is None else matches_manifest(out, manifest)
             if count is not None and pending_transaction(out) is None:
@@ -159,7 +196,13 @@ def run_check(
                     click.echo(f"{out}: in sync ({count} generated files)")
                 return EXIT_OK
         rendered = render_files(
-            docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs, key=key
+            docs,
+            package_name=package_name,
+            cache_dir=cache_dir,
+            jobs=jobs,
+            key=key,
+            finish=lambda files: finish(files, state, package_name),
+            salt=salt,
         )
         files = rendered.files
         if extend is not None:

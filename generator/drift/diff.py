@@ -1,17 +1,23 @@
 """The API changelog between two models: what was added, removed, deprecated and changed.
 
-Every change carries ``breaking``: would a caller written against the old docs fail (or
-get a different shape back) against the new ones? The rules, in one place:
+Changes are found in the docs (a parameter removed, a type respelled, a result field
+added) and judged by what they do to the generated SDK (``classify``): every change carries
+``breaking``, true exactly when a call that type-checked against the old generated SDK no
+longer does, or code using the old return value no longer does:
 
-- method/event removed, required parameter added, parameter removed, parameter made
-  required, parameter type narrowed or changed, allowed values removed, result shape /
-  type / paging changed, result field removed or retyped: breaking;
-- method/event added or deprecated, optional parameter added, parameter made optional,
-  type widened (new union contains the old one) or newly documented, values added,
-  error codes added or removed, result field added: not breaking.
+- method/event removed; a parameter gone from the signature (or from a TypedDict); a
+  required argument or key added; one made required; an annotation that accepts less
+  (``str`` -> ``int``, ``Any`` -> ``int``, ``dict[str, Any]`` -> a TypedDict); a return
+  annotation a user of the old one cannot use (a key gone, a new ``| bool``, a list
+  instead of a record): breaking;
+- added, deprecated, optional parameters and keys, parameters made optional, widened
+  argument annotations, narrowed return annotations, error codes, result fields added:
+  not breaking;
+- a type change that maps to the same annotation (``int[]`` and ``integer[]``) is not a
+  change at all and is not reported.
 
-A type or shape moving from or to "unknown"/undocumented says more about the docs than
-about the API, so it is reported but never breaking.
+Events have no generated signature; their payload types are compared through the same
+annotation mapping (a respelling is no change, a removed field breaks a handler).
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from generator.drift.classify import judge_method
+from generator.drift.compat import reads
+from generator.drift.surface import method_surfaces, surface_key, type_shape
 from generator.model import ApiModel, ErrorCode, Event, Method, Param, walk_params
 
 
@@ -30,6 +39,9 @@ class Change:
     old: Any
     new: Any
     breaking: bool
+    # the generated annotations at that place, where the change moved one (else None)
+    old_annotation: str | None = None
+    new_annotation: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +50,8 @@ class Change:
             "old": self.old,
             "new": self.new,
             "breaking": self.breaking,
+            "old_annotation": self.old_annotation,
+            "new_annotation": self.new_annotation,
         }
 
 
@@ -61,6 +75,11 @@ KINDS: dict[str, str] = {
     "result_field_added": "result field added",
     "result_field_removed": "result field removed",
     "result_field_type": "result field type changed",
+    # differences of the generated signature that no docs-level change above explains
+    "py_name": "Python name changed",
+    "param_py_name": "parameter's Python name changed",
+    "param_annotation": "parameter annotation changed",
+    "result_annotation": "return annotation changed",
 }
 
 
@@ -68,6 +87,11 @@ KINDS: dict[str, str] = {
 class ItemChanges:
     name: str
     changes: tuple[Change, ...]
+
+    @property
+    def namespace(self) -> str:
+        """The top-level namespace (``crm`` for ``crm.lead.add``), as the SDK groups it."""
+        return namespace_of(self.name)
 
     @property
     def breaking(self) -> bool:
@@ -115,7 +139,11 @@ class ApiDiff:
             "removed": list(self.removed),
             "deprecated": list(self.deprecated),
             "changed": [
-                {"method": item.name, "changes": [c.to_dict() for c in item.changes]}
+                {
+                    "method": item.name,
+                    "namespace": item.namespace,
+                    "changes": [c.to_dict() for c in item.changes],
+                }
                 for item in self.changed
             ],
             "events": {
@@ -134,6 +162,11 @@ class ApiDiff:
 # -- comparing ---------------------------------------------------------------
 
 
+def namespace_of(label: str) -> str:
+    """``crm.lead.add`` -> ``crm``; ``tasks.task.get@v3`` -> ``tasks``; ``user`` -> ``user``."""
+    return label.split("@", 1)[0].split(".", 1)[0]
+
+
 def method_label(m: Method) -> str:
     """How a method is named in the changelog: REST 3 pages get an ``@v3`` suffix."""
     return m.name if m.api_version == 2 else f"{m.name}@v{m.api_version}"
@@ -146,9 +179,14 @@ def diff_models(old: ApiModel, new: ApiModel) -> ApiDiff:
     removed = [method_label(old_methods[k]) for k in old_methods.keys() - new_methods.keys()]
     deprecated: list[str] = []
     changed: list[ItemChanges] = []
+    old_sdk, new_sdk = method_surfaces(old), method_surfaces(new)
     for key in sorted(old_methods.keys() & new_methods.keys()):
         a, b = old_methods[key], new_methods[key]
-        changes = _method_changes(a, b)
+        changes = judge_method(
+            _method_changes(a, b),
+            old_sdk.get(surface_key(a.name, a.api_version, a.source, a.line)),
+            new_sdk.get(surface_key(b.name, b.api_version, b.source, b.line)),
+        )
         if b.deprecated and not a.deprecated:
             deprecated.append(method_label(b))
         if changes:
@@ -221,6 +259,12 @@ def _event_changes(a: Event, b: Event) -> list[Change]:
             continue
         if c.kind == "param_added":
             c = Change(c.kind, c.param, c.old, c.new, False)
+        if c.kind == "param_type":
+            (old_shape, old_text), (new_shape, new_text) = type_shape(c.old), type_shape(c.new)
+            if old_shape == new_shape:
+                continue  # a respelling: the handler sees the same annotation
+            breaking = not reads(new_shape, old_shape)
+            c = Change(c.kind, c.param, c.old, c.new, breaking, old_text, new_text)
         out.append(c)
     return out
 

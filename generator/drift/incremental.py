@@ -53,14 +53,18 @@ def render_files(
     jobs: int | None = None,
     progress: bool = False,
     key: str | None = None,
+    finish: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    salt: str = "",
 ) -> RenderResult:
     """Path -> text of everything the generator owns for ``docs``; ``cache_dir=None``
-    renders from scratch and stores nothing. ``key``: from ``render_key``, if computed."""
+    renders from scratch and stores nothing. ``key``: from ``render_key``, if computed.
+    ``finish``: applied to the render before it is cached (the release layer,
+    ``generator.release.finish``); ``salt`` names what it adds, for the cache key."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     cache = RenderCache(cache_dir) if cache_dir is not None else None
     if cache is not None and cache_dir is not None:
-        key = key or render_key(docs, package_name=package_name, cache_dir=cache_dir)
+        key = key or render_key(docs, package_name=package_name, cache_dir=cache_dir, salt=salt)
         hit = cache.get(key)
         timings["fingerprint"] = time.perf_counter() - t0
         if hit is not None:
@@ -81,6 +85,8 @@ def render_files(
         if exc.errno != errno.ENAMETOOLONG:
             raise
         raise NameTooLong(_too_long(docs, model, exc)) from None
+    if finish is not None:
+        files = finish(files)
     t3 = time.perf_counter()
     if memo is not None:
         memo.prune()
@@ -104,10 +110,10 @@ def read_model(
     return read_docs(docs, progress=progress, jobs=jobs)
 
 
-def render_key(docs: Path, *, package_name: str, cache_dir: Path) -> str:
+def render_key(docs: Path, *, package_name: str, cache_dir: Path, salt: str = "") -> str:
     """The cache key of the render of ``docs``: a stat per docs file when nothing changed."""
     docs_hash = Fingerprinter(cache_dir).folder(docs)
-    return RenderCache.key(docs_hash, package_name)
+    return RenderCache.key(docs_hash, package_name + (f"\0{salt}" if salt else ""))
 
 
 def generate_incremental(
@@ -120,6 +126,8 @@ def generate_incremental(
     jobs: int | None = None,
     progress: bool = False,
     extend: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    finish: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    salt: str = "",
 ) -> tuple[WriteReport, RenderResult]:
     """``generate`` through the caches: render what changed, write what differs.
 
@@ -128,7 +136,13 @@ def generate_incremental(
     ``extend``: a post-step adding files to the rendered map (``generate --portal``).
     """
     rendered = render_files(
-        docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs, progress=progress
+        docs,
+        package_name=package_name,
+        cache_dir=cache_dir,
+        jobs=jobs,
+        progress=progress,
+        finish=finish,
+        salt=salt,
     )
     t0 = time.perf_counter()
     files = rendered.files if extend is None else extend(rendered.files)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.drift.diff import KINDS, ApiDiff, Change, ItemChanges
+from generator.drift.diff import KINDS, ApiDiff, Change, ItemChanges, namespace_of
 
 
 def render_diff(
@@ -67,6 +67,9 @@ def describe(c: Change) -> str:
         detail = ""
     else:
         detail = f" ({_value(c.old)} -> {_value(c.new)})"
+    moved = c.old_annotation is not None and (c.old, c.new) != (c.old_annotation, c.new_annotation)
+    if moved:
+        detail += f" [SDK: {c.old_annotation} -> {c.new_annotation}]"
     return f"{what}{subject}{detail}"
 
 
@@ -115,53 +118,79 @@ def _md_escape(text: str) -> str:
 MARKDOWN_BUDGET = 800_000
 
 
+def grouped(
+    diff: ApiDiff, *, breaking: bool, events: bool = False
+) -> dict[str, dict[str, list[str]]]:
+    """namespace -> item label -> phrases, of the breaking (or the other) changes.
+
+    Removed items are breaking entries of their own ("removed"); added and deprecated ones
+    are listed by the caller. Namespaces, and items within each, in name order.
+    """
+    out: dict[str, dict[str, list[str]]] = {}
+    removed = diff.events_removed if events else diff.removed
+    changed = diff.events_changed if events else diff.changed
+    # event names are not dotted ("onCrmLeadAdd"): they make one group
+    ns_of = (lambda name: "events") if events else namespace_of
+    if breaking:
+        for name in removed:
+            out.setdefault(ns_of(name), {}).setdefault(name, []).append("removed")
+    for item in changed:
+        phrases = [describe(c) for c in item.changes if c.breaking == breaking]
+        if phrases:
+            out.setdefault(ns_of(item.name), {}).setdefault(item.name, []).extend(phrases)
+    return {ns: dict(sorted(out[ns].items(), key=lambda kv: kv[0].lower())) for ns in sorted(out)}
+
+
+def grouped_lines(groups: dict[str, dict[str, list[str]]], heading: str = "####") -> list[str]:
+    """Markdown: a heading per namespace, a bullet per method, a sub-bullet per change."""
+    lines: list[str] = []
+    for ns, items in groups.items():
+        count = sum(len(p) for p in items.values())
+        lines += ["", f"{heading} `{ns}` ({len(items)} item(s), {count} change(s))", ""]
+        for name, phrases in items.items():
+            if phrases == ["removed"]:
+                lines.append(f"- `{name}`: removed")
+                continue
+            lines.append(f"- `{name}`")
+            lines.extend(f"  - {_md_escape(p)}" for p in phrases)
+    return lines
+
+
+def _names_by_namespace(items: tuple[str, ...]) -> list[str]:
+    by_ns: dict[str, list[str]] = {}
+    for name in items:
+        by_ns.setdefault(namespace_of(name), []).append(name)
+    return [
+        f"- `{ns}`: " + ", ".join(f"`{n}`" for n in names) for ns, names in sorted(by_ns.items())
+    ]
+
+
 def _markdown(diff: ApiDiff, old_label: str, new_label: str, budget: int = MARKDOWN_BUDGET) -> str:
-    """Breaking changes in full and first; the rest folded in <details>, cut to ``budget``
-    bytes (with a note saying how much was left out) so that it fits a job summary."""
+    """Breaking changes in full and first, grouped by namespace and method; the rest folded
+    in <details>, cut to ``budget`` bytes (with a note saying how much was left out) so
+    that it fits a job summary."""
     head = [f"## API changes: `{old_label}` → `{new_label}`", "", _headline(diff)]
+    breaking: list[str] = []
     if diff.breaking:
         head += ["", f"> **{diff.breaking_count} breaking change(s).**"]
-    breaking: list[str] = []
+        for title, events in (("Breaking changes", False), ("Breaking changes to events", True)):
+            lines = grouped_lines(grouped(diff, breaking=True, events=events))
+            if lines:
+                breaking += ["", f"### {title}", *lines]
     folded: list[tuple[str, list[str]]] = []  # (title, lines) shown folded, cut if needed
-
-    def names(title: str, items: tuple[str, ...], *, important: bool) -> None:
-        if not items:
-            return
-        lines = [f"- `{n}`" for n in items]
-        if important:
-            breaking.extend(["", f"### {title} ({len(items)})", "", *lines])
-        else:
-            folded.append((f"{title} ({len(items)})", lines))
-
-    def table(title: str, items: tuple[ItemChanges, ...], who: str) -> None:
-        if not items:
-            return
-        header = [f"| {who} | Change | Breaking |", "|---|---|---|"]
-        hard = [
-            f"| `{i.name}` | {_md_escape(describe(c))} | **yes** |"
-            for i in items
-            for c in i.changes
-            if c.breaking
-        ]
-        soft = [
-            f"| `{i.name}` | {_md_escape(describe(c))} | no |"
-            for i in items
-            for c in i.changes
-            if not c.breaking
-        ]
-        if hard:
-            breaking.extend(["", f"### {title}: breaking ({len(hard)})", "", *header, *hard])
-        if soft:
-            folded.append((f"{title}: other changes ({len(soft)})", header + soft))
-
-    names("Removed methods (breaking)", diff.removed, important=True)
-    names("Removed events (breaking)", diff.events_removed, important=True)
-    table("Changed methods", diff.changed, "Method")
-    table("Changed events", diff.events_changed, "Event")
-    names("Added methods", diff.added, important=False)
-    names("Deprecated methods", diff.deprecated, important=False)
-    names("Added events", diff.events_added, important=False)
-    names("Deprecated events", diff.events_deprecated, important=False)
+    for title, items in (
+        ("Added methods", diff.added),
+        ("Deprecated methods", diff.deprecated),
+        ("Added events", diff.events_added),
+        ("Deprecated events", diff.events_deprecated),
+    ):
+        if items:
+            folded.append((f"{title} ({len(items)})", _names_by_namespace(items)))
+    for title, events in (("Other changes", False), ("Other changes to events", True)):
+        groups = grouped(diff, breaking=False, events=events)
+        count = sum(len(p) for items in groups.values() for p in items.values())
+        if count:
+            folded.append((f"{title} ({count})", grouped_lines(groups)[1:]))
 
     out = head + breaking
     room = budget - sum(len(line.encode()) + 1 for line in out)
@@ -174,10 +203,7 @@ def _markdown(diff: ApiDiff, old_label: str, new_label: str, budget: int = MARKD
                 break
             keep.append(line)
             room -= size
-        is_table = lines[0].startswith("| ")
-        if is_table and len(keep) <= 2:
-            keep = []  # a table header without rows
-        left_out += len(lines) - len(keep) - (2 if is_table and not keep else 0)
+        left_out += sum(1 for line in lines[len(keep) :] if line)
         if keep:
             out += ["", "<details>", f"<summary>{title}</summary>", "", *keep, "", "</details>"]
     if left_out:

@@ -102,10 +102,16 @@ def content_hash(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+_RELEASE_RECORD = ".b24gen-release.json"  # generator.release.record.RECORD_NAME
+
+
 def manifest_text(files: Mapping[str, str]) -> str:
     """The manifest ``write_tree`` writes for ``files``: sorted, stable bytes."""
     entries = {p: content_hash(files[p].encode("utf-8")) for p in sorted(files)}
-    doc = {"format": MANIFEST_FORMAT, "generator": "b24gen", "files": entries}
+    doc: dict[str, object] = {"format": MANIFEST_FORMAT, "generator": "b24gen"}
+    if _RELEASE_RECORD in files:  # the docs revision the output was generated from
+        doc["provenance"] = json.loads(files[_RELEASE_RECORD])["provenance"]
+    doc["files"] = entries
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 

@@ -58,13 +58,15 @@ def test_git_revisions_json(repo):
     assert doc["removed"] == ["crm.deal.delete"]
     assert doc["added"] == []
     entry = next(e for e in doc["changed"] if e["method"] == "crm.deal.get")
+    contract = ("kind", "param", "old", "new", "breaking")  # later fields are additions
     assert {
         "kind": "param_added",
         "param": "select",
         "old": None,
         "new": "array",
         "breaking": True,
-    } in entry["changes"]
+    } in [{k: c[k] for k in contract} for c in entry["changes"]]
+    assert entry["namespace"] == "crm"
     assert _git(repo, "status", "--porcelain") == before, "the working tree is not touched"
     cache = Path(os.environ["B24GEN_CACHE_DIR"])
     assert list((cache / "diff" / "pages").iterdir()), "pages are cached for the next run"
@@ -124,7 +126,8 @@ def test_real_cli_process(repo):
         check=False,
     )
     assert proc.returncode == 1, proc.stderr
-    assert "### Removed methods (breaking) (1)" in proc.stdout
+    assert "### Breaking changes\n\n#### `crm` (2 item(s), 2 change(s))" in proc.stdout
+    assert "- `crm.deal.delete`: removed\n" in proc.stdout
     assert "breaking change(s)" in proc.stderr
 
 

@@ -129,7 +129,9 @@ def test_result_shape_change_is_breaking():
     new = ApiModel(methods=(_m("a.b", returns=Returns("items", paged=True)),))
     d = diff_models(old, new)
     kinds = {c.kind: c.breaking for c in d.changed[0].changes}
-    assert kinds == {"result_shape": True, "result_paged": True}
+    # one annotation change (dict[str, Any] -> Page), counted once, on the shape
+    assert kinds == {"result_shape": True, "result_paged": False}
+    assert d.breaking_count == 1
 
 
 def test_json_contract(diff):
@@ -146,8 +148,13 @@ def test_text_and_markdown_name_breaking_changes(diff):
     assert "parameter made required: fields.TITLE (no -> yes)  [breaking]" in text
     assert "  - crm.old.thing" in text
     md = render_diff(diff, "markdown", old_label="v1", new_label="v2")
-    assert "| `crm.lead.add` | parameter made required: fields.TITLE (no -> yes) | **yes** |" in md
-    assert "### Removed methods (breaking) (1)" in md
+    breaking = md[md.index("### Breaking changes") : md.index("<details>")]
+    assert "#### `crm` (3 item(s)" in breaking, "grouped by namespace"
+    lead = breaking[breaking.index("- `crm.lead.add`\n") :]
+    assert lead.index("  - parameter made required: fields.TITLE (no -> yes)\n") < lead.index(
+        "- `crm.old.thing`: removed"
+    ), "the change sits under its method"
+    assert "- `crm.old.thing`: removed" in breaking
 
 
 def test_identical_models_have_no_changes():
@@ -164,10 +171,59 @@ def test_order_of_pages_does_not_matter(diff):
 def test_markdown_fits_a_job_summary_breaking_first(diff):
     full = render_diff(diff, "markdown")
     assert "<details>" in full and "left out" not in full
-    assert full.index("**yes**") < full.index("| no |"), "breaking changes come first"
+    assert full.index("### Breaking changes") < full.index("<details>"), "breaking first"
     small = render_diff(diff, "markdown", budget=len(full) // 2)
     assert len(small.encode()) < len(full.encode())
     assert "more line(s) left out to fit a job summary" in small
-    for line in full.splitlines():
-        if "**yes**" in line or line.startswith("### Removed"):
-            assert line in small, f"a breaking change was cut: {line}"
+    hard = full[full.index("### Breaking changes") : full.index("<details>")]
+    assert hard in small, "no breaking change is cut"
+
+
+def test_a_respelling_is_no_change_and_widening_is_not_breaking():
+    old = ApiModel(methods=(_m("a.b", Param("ids", "int[]"), Param("x", "object")),))
+    new = ApiModel(methods=(_m("a.b", Param("ids", "integer[]"), Param("x", "object|boolean")),))
+    d = diff_models(old, new)
+    (item,) = d.changed
+    assert [(c.kind, c.param) for c in item.changes] == [("param_type", "x")]
+    (c,) = item.changes
+    assert c.breaking is False
+    assert (c.old_annotation, c.new_annotation) == ("dict[str, Any]", "dict[str, Any] | bool")
+
+
+def test_a_return_gaining_an_alternative_breaks_its_readers():
+    old = ApiModel(methods=(_m("a.b", returns=Returns("scalar", "integer")),))
+    new = ApiModel(methods=(_m("a.b", returns=Returns("scalar", "integer|string")),))
+    (c,) = diff_models(old, new).changed[0].changes
+    assert (c.kind, c.breaking, c.new_annotation) == ("result_type", True, "int | str")
+    narrowed = diff_models(new, old).changed[0].changes[0]
+    assert narrowed.breaking is False, "code written for int | str handles int"
+
+
+def test_an_undocumented_type_getting_one_is_reported_not_breaking():
+    old = ApiModel(methods=(_m("a.b", Param("id", "")),))
+    new = ApiModel(methods=(_m("a.b", Param("id", "integer")),))
+    (c,) = diff_models(old, new).changed[0].changes
+    assert (c.kind, c.breaking, c.old_annotation, c.new_annotation) == (
+        "param_type",
+        False,
+        "Any",
+        "int",
+    )
+
+
+def test_a_parameter_object_documented_for_the_first_time_breaks_other_keys():
+    old = ApiModel(methods=(_m("a.b", Param("fields", "object")),))
+    new = ApiModel(
+        methods=(_m("a.b", Param("fields", "object", children=(Param("TITLE", "string"),))),)
+    )
+    changes = {c.kind: c for c in diff_models(old, new).changed[0].changes}
+    assert changes["param_added"].breaking is False, "TITLE itself is optional"
+    ann = changes["param_annotation"]
+    assert ann.breaking and ann.param == "fields"
+    assert (ann.old_annotation, ann.new_annotation) == ("dict[str, Any]", "ABFields")
+
+
+def test_a_python_name_that_moves_is_breaking(diff):
+    c = _changes(diff, "crm.item.getfields")[("name_case", None)]
+    assert c.breaking
+    assert (c.old_annotation, c.new_annotation) == ("crm.item.getFields", "crm.item.getfields")

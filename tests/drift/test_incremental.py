@@ -54,8 +54,12 @@ def test_check_fast_path_agrees_with_the_full_comparison(tmp_path, capsys):
     docs = tmp_path / "docs"
     shutil.copytree(ROOT / "docs_src", docs)
     cache, out = tmp_path / "cache", tmp_path / "out"
-    generate_incremental(docs, out, package_name="b24client", cache_dir=cache)
-    key = render_key(docs, package_name="b24client", cache_dir=cache)
+    from generator.release.run import check_state, generate_release
+
+    generate_release(docs, out, package_name="b24client", cache_dir=cache)
+    # the release layer (version, provenance, changelog) is part of the render's key
+    salt = check_state(docs, out, package_name="b24client", cache_dir=cache).state.salt()
+    key = render_key(docs, package_name="b24client", cache_dir=cache, salt=salt)
     manifest = RenderCache(cache).get_manifest(key)
     assert manifest is not None
     assert matches_manifest(out, manifest) == len(read_manifest(out))

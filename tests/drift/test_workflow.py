@@ -81,7 +81,7 @@ def test_check_and_diff_steps_in_a_pull_request(tmp_path):
     assert diff.returncode == 0, diff.stdout + diff.stderr
     text = summary.read_text()
     assert "## API changes: `docs_src@origin/main` → `docs_src`" in text
-    assert "### Removed methods (breaking) (1)" in text and "- `crm.deal.delete`" in text
+    assert "### Breaking changes" in text and "- `crm.deal.delete`: removed" in text
 
     subprocess.run(
         ["b24gen", "generate", "--no-progress"], cwd=repo, check=True, capture_output=True
