@@ -34,11 +34,13 @@ from generator.emulator.errors import (
 )
 from generator.emulator.faults import Faults
 from generator.emulator.limits import Clock, Limits
-from generator.emulator.params import nest_php_pairs, parse_php_query
+from generator.emulator.body import MAX_BODY, body_params, read_body
+from generator.emulator.params import parse_php_query
 from generator.emulator.portal import Options, Portal
 from generator.model import ApiModel
 
 log = logging.getLogger("b24gen.emulator")
+_WRONG_AUTH = ApiError("NO_AUTH_FOUND", "Wrong authorization data", 401)
 
 
 def create_app(
@@ -56,6 +58,7 @@ def create_app(
     operating_limit: float | None = None,
     operating_cost: float | None = None,
     clock: Clock = time.time,
+    max_body: int = MAX_BODY,
 ) -> EmulatorApp:
     """The emulator as an ASGI app; its state is ``app.portal`` (see ``Portal``).
 
@@ -78,6 +81,7 @@ def create_app(
         client_id=client_id,
         client_secret=client_secret,
         clock=clock,
+        max_body=max_body,
     )
     return EmulatorApp(Portal(model, options))
 
@@ -167,38 +171,37 @@ class EmulatorApp:
         for suffix in (".json", ".xml"):
             if method.lower().endswith(suffix):
                 method = method[: -len(suffix)]
-        try:
-            params, raw_body = await _read_params(request, version)
-        except ApiError as err:
-            return self._error(err, version, start)
-        except Exception:  # whatever the body holds, it is the caller's request that is bad
-            log.exception("unreadable request to %s", method)
-            code = V3_INVALID_JSON if version == 3 else "INVALID_REQUEST"
-            return self._error(ApiError(code, "The request could not be read", 400), version, start)
-
-        # Authorisation first: a portal does not reveal its methods to strangers.
+        # Authorisation first, and before the body: a portal does not reveal its methods to
+        # strangers, nor read their uploads.
+        query = parse_php_query(request.url.query) if version == 2 else {}
         if auth_kind == "webhook":
             if not hmac.compare_digest(secret.encode(), portal.options.token.encode()):
-                return self._error(
-                    ApiError("NO_AUTH_FOUND", "Wrong authorization data", 401), version, start
+                return self._refuse(
+                    request, ApiError("NO_AUTH_FOUND", "Wrong authorization data", 401), version
                 )
             caller = "webhook"
-        else:
+        access = ""
+        if auth_kind == "oauth":
             access = str(
-                params.pop("auth", "")
+                dict(parse_qsl(request.url.query)).get("auth", "")
                 or request.headers.get("authorization", "").removeprefix("Bearer ").strip()
             )
-            state = portal.tokens.check(access) if access else "unknown"
-            if state == "expired":
-                return self._error(
-                    ApiError("expired_token", "The access token provided has expired.", 401),
-                    version,
-                    start,
-                )
-            if state != "ok":
-                return self._error(
-                    ApiError("NO_AUTH_FOUND", "Wrong authorization data", 401), version, start
-                )
+            if access:
+                refused = self._check_token(access)
+                if refused is not None:
+                    return self._refuse(request, refused, version)
+        try:
+            raw_body = await read_body(request, portal.options.max_body)
+            params, body = await body_params(request, raw_body, version, portal.options.max_body)
+        except ApiError as err:
+            return self._refuse(request, err, version)
+        params = {**query, **params}
+        if auth_kind == "oauth":
+            if not access:
+                access = str(params.get("auth", "") or "")
+                refused = self._check_token(access) if access else _WRONG_AUTH
+                if refused is not None:
+                    return self._error(refused, version, start)
             caller = "oauth"
         params.pop("auth", None)
 
@@ -250,7 +253,7 @@ class EmulatorApp:
 
         try:
             if is_batch and version == 3:
-                outcome = run_batch_v3(portal, raw_body, caller)
+                outcome = run_batch_v3(portal, body, caller)
             elif is_batch:
                 outcome = run_batch(portal, params, caller)
             else:
@@ -281,6 +284,21 @@ class EmulatorApp:
         if idem_key is not None:
             return _json(body, headers={"Idempotency-Key": idem_key})
         return _json(body)
+
+    def _check_token(self, access: str) -> ApiError | None:
+        state = self.portal.tokens.check(access)
+        if state == "expired":
+            return ApiError("expired_token", "The access token provided has expired.", 401)
+        if state != "ok":
+            return _WRONG_AUTH
+        return None
+
+    def _refuse(self, request: Request, err: ApiError, version: int) -> Response:
+        """An error answered before the body was read: the connection is closed after it,
+        so the unread rest of the body is never taken in."""
+        response = self._error(err, version, 0.0)
+        response.headers["Connection"] = "close"
+        return response
 
     def _error(self, err: ApiError, version: int, start: float) -> Response:
         body = err.body_v3() if version == 3 else err.body_v2()
@@ -316,43 +334,6 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
         media_type="application/json; charset=utf-8",
         headers=headers,
     )
-
-
-async def _read_params(request: Request, version: int) -> tuple[dict[str, Any], Any]:
-    """Query string + body, the body winning; REST 3.0 reads a JSON body only."""
-    raw = await request.body()
-    ctype = request.headers.get("content-type", "").lower()
-    text = raw.decode("utf-8", "replace").strip()
-    params: dict[str, Any] = {}
-    if version == 2:
-        params.update(parse_php_query(request.url.query))
-    body: Any = None
-    if text:
-        if "json" in ctype or (version == 3) or text[:1] in "{[":
-            try:
-                body = json.loads(text)
-                # Lone UTF-16 surrogates ("\udab7") are valid JSON escapes but no text;
-                # PHP's json_decode refuses them, and so does the portal.
-                json.dumps(body, ensure_ascii=False).encode("utf-8")
-            except (ValueError, UnicodeEncodeError, RecursionError):
-                code = V3_INVALID_JSON if version == 3 else "INVALID_REQUEST"
-                raise ApiError(code, "The request body is not valid JSON", 400) from None
-            if isinstance(body, dict):
-                params.update(body)
-        elif "multipart/form-data" in ctype:
-            form = await request.form()
-            params.update(
-                nest_php_pairs((k, v) for k, v in form.multi_items() if isinstance(v, str))
-            )
-        else:
-            params.update(parse_php_query(text))
-    if version == 3 and "auth" not in params:
-        # REST 3.0 reads no parameters from the query string, but OAuth clients put ``auth``
-        # there, as they do for REST 2.
-        q = dict(parse_qsl(request.url.query))
-        if "auth" in q:
-            params["auth"] = q["auth"]
-    return params, body
 
 
 def _valid_idempotency_key(key: str) -> bool:

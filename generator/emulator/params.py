@@ -16,13 +16,19 @@ def parse_php_query(text: str) -> dict[str, Any]:
     return nest_php_pairs(parse_qsl(text, keep_blank_values=True))
 
 
+PHP_MAX_NESTING = 64  # PHP's max_input_nesting_level: deeper keys are dropped, as there
+
+
 def nest_php_pairs(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     root: dict[str, Any] = {}
+    # Next free index of each array that met "x[]", by id(): a scan of the keys for every
+    # "x[]" made n appends cost n^2 (a 137 KiB body stalled the loop for seconds).
+    free: dict[int, tuple[dict[str, Any], int]] = {}  # the dict is held so ids stay unique
     for key, value in pairs:
         base, path = _split_key(key)
-        if not base:
+        if not base or len(path) >= PHP_MAX_NESTING:
             continue
-        _assign(root, [base, *path], value)
+        _assign(root, [base, *path], value, free)
     return _lists_from_numeric_dicts(root)
 
 
@@ -41,11 +47,18 @@ def _split_key(key: str) -> tuple[str, list[str]]:
     return base, path
 
 
-def _assign(node: dict[str, Any], path: list[str], value: Any) -> None:
+def _assign(
+    node: dict[str, Any],
+    path: list[str],
+    value: Any,
+    free: dict[int, tuple[dict[str, Any], int]],
+) -> None:
     for i, seg in enumerate(path):
         last = i == len(path) - 1
         if seg == "":  # "x[]": append with the next free integer key, as PHP does
-            seg = str(_next_index(node))
+            seg = str(free.get(id(node), (node, 0))[1])
+        if _is_index(seg) and len(seg) < 19:
+            free[id(node)] = (node, max(free.get(id(node), (node, 0))[1], int(seg) + 1))
         if last:
             node[seg] = value
             return
@@ -58,11 +71,6 @@ def _assign(node: dict[str, Any], path: list[str], value: Any) -> None:
 
 def _is_index(key: str) -> bool:
     return key.isascii() and key.isdigit()  # not "²", which isdigit() but int() refuses
-
-
-def _next_index(node: dict[str, Any]) -> int:
-    ints = [int(k) for k in node if _is_index(k)]
-    return max(ints) + 1 if ints else 0
 
 
 def _lists_from_numeric_dicts(value: Any) -> Any:

@@ -43,6 +43,7 @@ class Options:
     client_secret: str = "emulator-secret"
     domain: str = "127.0.0.1"
     clock: Clock = time.time
+    max_body: int = 64 * 1024 * 1024  # bytes (body.MAX_BODY); larger requests get 413
 
 
 class Portal:
