@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.emulator.wire import WireFormat
 from generator.model import ApiModel, Method, Param
 
 ACTIONS = ("add", "get", "update", "delete", "list", "fields")
@@ -22,6 +23,8 @@ WRAP = "wrap"  # {"item": record} / {"items": [records]}
 TRUE = "true"  # true
 BARE = "bare"  # a plain list (crm.lead.list)
 VERBATIM = "verbatim"  # the documented example value as is (crm.item.delete -> [])
+ID_OBJECT = "id_object"  # {"id": 7} (biconnector.source.add)
+CODE = "code"  # the record's own code rather than a number (crm.currency.add -> "CNY")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Family:
     field_types: dict[str, str] = field(default_factory=dict)
     documented: tuple[str, ...] = ()  # record field names in the docs' order
     shapes: dict[str, Shape] = field(default_factory=dict)
+    wire: WireFormat = field(default_factory=WireFormat)
+    defaults: dict[str, Any] = field(default_factory=dict)  # documented defaults on add
 
     @property
     def key(self) -> str:
@@ -129,7 +134,36 @@ def _build(ns: str, version: int, methods: dict[str, Method]) -> Family:
         field_types=types,
         documented=tuple(documented),
         shapes=shapes,
+        wire=WireFormat.from_sample(sample, types),
+        defaults=_documented_defaults(methods.get("add"), fields_param, scope_param),
     )
+
+
+_DEFAULT_KINDS = {"char": ("Y", "N"), "boolean": ("Y", "N", "true", "false")}
+
+
+def _documented_defaults(
+    add: Method | None, fields_param: str | None, scope_param: str | None
+) -> dict[str, Any]:
+    """Field values a record gets when ``add`` does not send them, where the page states a
+    default: Y/N flags, numbers ("По умолчанию 0.00"). ``null`` defaults are no defaults."""
+    if add is None:
+        return {}
+    out: dict[str, Any] = {}
+    for p in _field_params(add, fields_param, scope_param):
+        raw = (p.default or "").strip().strip("'\"`")
+        typ = p.type.lower()
+        if not raw or raw.lower() == "null" or _is_placeholder(p.name):
+            continue
+        if typ in _DEFAULT_KINDS:
+            if raw in _DEFAULT_KINDS[typ]:
+                out[p.name] = raw
+        elif typ in ("double", "integer", "int", "money"):
+            try:
+                out[p.name] = int(raw) if typ in ("integer", "int") else float(raw)
+            except ValueError:
+                continue
+    return out
 
 
 def _field_params(m: Method, fields_param: str | None, scope_param: str | None) -> list[Param]:
@@ -220,9 +254,15 @@ def _shape(m: Method | None, *, default: Shape, keep_other: bool = False) -> Sha
         return Shape(TRUE)
     if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
         return Shape(ID)
+    if value is None and (m.returns.example or "").strip() == "null":
+        return Shape(VERBATIM, value=None)  # crm.category.delete answers null
+    if isinstance(value, str) and value and m.name.lower().endswith(".add"):
+        return Shape(CODE, _code_field(m, value))
     if isinstance(value, dict):
         if len(value) == 1:
             key, inner = next(iter(value.items()))
+            if key.lower() == "id" and isinstance(inner, (int, str)):
+                return Shape(ID_OBJECT, key)
             if isinstance(inner, dict) and inner:
                 return Shape(WRAP, key)
             if isinstance(inner, bool):
@@ -234,6 +274,20 @@ def _shape(m: Method | None, *, default: Shape, keep_other: bool = False) -> Sha
     if m.returns.shape == "boolean":
         return Shape(TRUE)
     return default
+
+
+def _code_field(add: Method, code: str) -> str:
+    """The field an ``add`` that answers a code ("CNY") takes that code from: the one named
+    like the entity (crm.currency -> CURRENCY), else the first required field."""
+    fields = next((p.children for p in add.params if p.children), add.params)
+    entity = add.name.rsplit(".", 2)[-2].lower()
+    for p in fields:
+        if p.name.lower() in (entity, "code", "id"):
+            return p.name
+    for p in fields:
+        if p.required:
+            return p.name
+    return fields[0].name if fields else "CODE"
 
 
 def _get_shape(m: Method | None) -> Shape:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from generator.emulator.entities import EntityHandler, KeyedHandler, Outcome, discover_keyed
+from generator.emulator.crm_types import CLASSIC_BY_TYPE
+from generator.emulator.entities import EntityHandler, Outcome
+from generator.emulator.keyed import KeyedHandler, discover_keyed
 from generator.emulator.errors import V3_VALIDATION, ApiError
 from generator.emulator.events import EventSender
 from generator.emulator.families import Family, discover
@@ -21,6 +23,13 @@ from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
 from generator.emulator.params import get_ci
 from generator.emulator.store import Store
+from generator.emulator.system import (
+    ADMIN_ID,
+    SystemMethods,
+    auth_refusal,
+    rights_refusal,
+    user_template,
+)
 from generator.model import ApiModel, Method, Param
 
 WRITE_VERBS = {
@@ -55,6 +64,7 @@ class Portal:
         self.methods: dict[int, dict[str, Method]] = {2: {}, 3: {}}
         for m in model.methods:
             self.methods.setdefault(m.api_version, {}).setdefault(m.name.lower(), m)
+        self.model_index = self.methods[2]
         self.families: dict[str, Family] = discover(model)
         self.entity_routes: dict[tuple[int, str], tuple[EntityHandler, str]] = {}
         self.handlers: dict[str, EntityHandler] = {}
@@ -73,6 +83,10 @@ class Portal:
         self.keyed: dict[str, tuple[KeyedHandler, str]] = discover_keyed(
             list(model.methods), self.store
         )
+        self._link_crm()
+        self.system = SystemMethods(self)
+        self.without_rights: set[int] = set()
+        self.ensure_users()
         limits = options.limits
         self.bucket = LeakyBucket(limits.burst, limits.drain, self.clock) if limits else None
         self.meter = OperatingMeter(limits.operating_limit if limits else 0, self.clock)
@@ -88,6 +102,43 @@ class Portal:
         )
         self.stats: dict[str, int] = {"requests": 0, "calls": 0, "limited": 0, "writes": 0}
         self.idempotency: dict[tuple[str, str, str], tuple[float, str, Any]] = {}
+
+    def _link_crm(self) -> None:
+        """crm.item reaches the classic entities' records; classic records keep their
+        CONTACT_IDS as the bindings ``*.contact.items.get`` answers."""
+        item = self.handlers.get("crm.item")
+        for etid, name in CLASSIC_BY_TYPE.items():
+            classic = self.handlers.get(name)
+            if item is not None and classic is not None:
+                item.classic[etid] = classic
+        for handler in self.handlers.values():
+            keyed = self.keyed.get(f"{handler.fam.name}.contact.items.get")
+            if keyed is not None and handler.fam.api_version == 2:
+                handler.contact_binding = (keyed[0].kind, keyed[0].item_key)
+
+    # -- users ------------------------------------------------------------------
+
+    def ensure_users(self) -> None:
+        """The portal's administrator (id 1) exists from the start, as on any portal."""
+        handler = self.handlers.get("user")
+        if handler is not None and self.store.get("user", 0, ADMIN_ID) is None:
+            self.store.insert("user", 0, user_template(self.model_index))
+
+    def add_user(self, fields: dict[str, Any], *, rights: bool = True) -> int:
+        """Another user; ``rights=False`` makes the methods that document an access error
+        answer it with that error (ACCESS_DENIED)."""
+        data = {**user_template(self.model_index), **fields}
+        new_id = self.store.insert("user", 0, data)
+        if not rights:
+            self.without_rights.add(new_id)
+        return new_id
+
+    def user_record(self, user: int) -> dict[str, Any] | None:
+        handler = self.handlers.get("user")
+        data = self.store.get("user", 0, user) if handler is not None else None
+        if data is None:
+            return None
+        return handler.present(user, data) if handler is not None else None
 
     # -- lookup -----------------------------------------------------------------
 
@@ -108,11 +159,18 @@ class Portal:
 
     # -- calls ------------------------------------------------------------------
 
-    def call(self, name: str, params: dict[str, Any], version: int, caller: str) -> Outcome:
+    def call(
+        self, name: str, params: dict[str, Any], version: int, caller: str, user: int = ADMIN_ID
+    ) -> Outcome:
         """Run one method; raises ApiError with the portal's code and status."""
         method = self.find(name, version)
         if method is None:
             raise ApiError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404)
+        refused = auth_refusal(method, caller) or rights_refusal(
+            method, user not in self.without_rights
+        )
+        if refused is not None:
+            raise refused
         missing = _missing_required(method, params)
         if missing is not None:
             raise _required_error(method, missing)
@@ -124,7 +182,9 @@ class Portal:
         started = time.perf_counter()
         low = method.name.lower()
         try:
-            if low in self.keyed:
+            if self.system.handles(low):
+                outcome = self.system.call(low, user)
+            elif low in self.keyed:
                 handler, action = self.keyed[low]
                 outcome = handler.handle(action, params)
             elif (version, low) in self.entity_routes:
@@ -190,18 +250,22 @@ class Portal:
         fam = self.family(family, version)
         scope = int(entity_type_id or 0)
         handler = self.handlers[fam.key]
+        target, tscope = handler._place(scope)
         rows = []
         for rec in records:
-            data = handler._fields({fam.fields_param or "fields": rec}) if fam.fields_param \
-                else dict(rec)  # fmt: skip
-            if fam.scope_param:
-                data.setdefault(fam.scope_param, scope)
+            wrapped = {fam.fields_param: rec} if fam.fields_param else dict(rec)
+            data = handler._fields(wrapped, target)
+            if target.fam.scope_param:
+                data.setdefault(target.fam.scope_param, scope)
             rows.append(data)
-        return self.store.insert_many(fam.key, scope, rows)
+        return self.store.insert_many(target.fam.key, tscope, rows)
 
     def count(self, family: str, *, entity_type_id: int | None = None, version: int = 2) -> int:
         fam = self.family(family, version)
-        return self.store.count(fam.key, None if entity_type_id is None else entity_type_id)
+        if entity_type_id is None:
+            return self.store.count(fam.key, None)
+        target, tscope = self.handlers[fam.key]._place(entity_type_id)
+        return self.store.count(target.fam.key, tscope)
 
     def reset(self) -> None:
         self.store.reset()
@@ -211,6 +275,8 @@ class Portal:
         self.tokens.reset()
         self.events.sent.clear()
         self.idempotency.clear()
+        self.without_rights.clear()
+        self.ensure_users()
         for k in self.stats:
             self.stats[k] = 0
 
@@ -283,7 +349,9 @@ def _required_error(method: Method, param: Param) -> ApiError:
         # says (a few pages put a numeric error code such as 510 in the status column).
         status = err.status if err.status and 400 <= err.status < 500 else 400
         code = "" if err.code.strip().lower() in _EMPTY_CODES else err.code.strip()
-        return ApiError(code, err.description or f"Required parameter {param.name}", status)
+        return ApiError(
+            code, portal_message(err.description) or f"Required parameter {param.name}", status
+        )
     return ApiError("ERROR_ARGUMENT", f"Could not find value for parameter {{{param.name}}}", 400)
 
 
@@ -317,12 +385,18 @@ def _as_documented(method: Method, err: ApiError) -> ApiError:
             if fits:
                 status = e.status if e.status and 400 <= e.status < 500 else err.status
                 spelt = "" if code.lower() in _EMPTY_CODES else code
-                return ApiError(spelt, err.description, status, err.validation)
+                return ApiError(spelt, err.description, status, err.validation)  # ours: a message
     if any(e.code.strip().lower() in _EMPTY_CODES for e in method.errors):
         # Pages whose own errors come with an empty code (classic CRM: "Not found",
         # "ID is not defined or invalid") get ours that way too, as the portal sends them.
         return ApiError("", err.description, err.status, err.validation)
     return err
+
+
+def portal_message(description: str) -> str:
+    """The message a portal sends for a documented error: error tables write it first and
+    then what it means ("ID is not defined or invalid — В параметр id …")."""
+    return description.split(" — ", 1)[0].strip()
 
 
 def _example_outcome(method: Method) -> Outcome:
