@@ -134,19 +134,21 @@ class EmulatorApp:
             return _json(
                 {"error": "invalid_grant", "error_description": "Invalid refresh token"}, 400
             )
-        return _json(self.grant_body(grant))
+        return _json(self.grant_body(grant, request.url.netloc, request.url.scheme))
 
-    def grant_body(self, grant: Any) -> dict[str, Any]:
-        host = self.portal.options.domain
+    def grant_body(self, grant: Any, host: str = "", scheme: str = "http") -> dict[str, Any]:
+        """The token endpoint's answer; ``domain`` and the endpoints name the address the
+        request came to, so clients that follow them (b24pysdk) keep talking to us."""
+        host = host or self.portal.options.domain
         return {
             "access_token": grant.access_token,
             "expires": int(grant.expires_at),
             "expires_in": int(self.portal.tokens.lifetime),
             "scope": "app",
             "domain": host,
-            "server_endpoint": f"http://{host}/rest/",
+            "server_endpoint": f"{scheme}://{host}/rest/",
             "status": "L",
-            "client_endpoint": f"http://{host}/rest/",
+            "client_endpoint": f"{scheme}://{host}/rest/",
             "member_id": "b24gen-emulator",
             "user_id": 1,
             "refresh_token": grant.refresh_token,

@@ -385,7 +385,8 @@ def _as_documented(method: Method, err: ApiError) -> ApiError:
             if fits:
                 status = e.status if e.status and 400 <= e.status < 500 else err.status
                 spelt = "" if code.lower() in _EMPTY_CODES else code
-                return ApiError(spelt, err.description, status, err.validation)  # ours: a message
+                message = portal_message(e.description) or err.description
+                return ApiError(spelt, message, status, err.validation)
     if any(e.code.strip().lower() in _EMPTY_CODES for e in method.errors):
         # Pages whose own errors come with an empty code (classic CRM: "Not found",
         # "ID is not defined or invalid") get ours that way too, as the portal sends them.

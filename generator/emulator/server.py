@@ -102,6 +102,7 @@ class RunningEmulator:
     server: uvicorn.Server
     thread: threading.Thread
     tls: bool = False
+    ca_file: str | None = None  # the authority to trust when the emulator made its own cert
 
     @property
     def base_url(self) -> str:
@@ -146,6 +147,32 @@ class RunningEmulator:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.app.portal.store.close()
+
+
+SERVER_OPTION_NAMES = ("tls", "certfile", "keyfile", "header_timeout", "body_timeout")
+
+
+def start_emulator(model: Any, options: dict[str, Any], tls_dir: Any = None) -> RunningEmulator:
+    """``create_app(model, **options)`` in a thread; ``tls=True`` (with ``tls_dir``) makes a
+    throwaway certificate, ``certfile``/``keyfile`` serve yours; timeouts pass through."""
+    from pathlib import Path
+    import tempfile
+
+    from generator.emulator.app import create_app
+
+    app_options = {k: v for k, v in options.items() if k not in SERVER_OPTION_NAMES}
+    server = {k: v for k, v in options.items() if k in SERVER_OPTION_NAMES}
+    ca_file = None
+    if server.pop("tls", False) and "certfile" not in server:
+        from generator.emulator.tls import self_signed
+
+        files = self_signed(Path(tls_dir or tempfile.mkdtemp(prefix="b24gen-tls-")))
+        server["certfile"], ca_file = files.certfile, files.ca_file
+    running = start_in_thread(
+        create_app(model, **app_options), server_options=ServerOptions(**server)
+    )
+    running.ca_file = ca_file
+    return running
 
 
 def start_in_thread(

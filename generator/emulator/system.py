@@ -30,15 +30,22 @@ def user_template(methods: dict[str, Method]) -> dict[str, Any]:
     return rec
 
 
+_APP_CONTEXT = ("application context required", "вне контекста приложения", "контексте приложения")
+
+
 def auth_refusal(method: Method, caller: str) -> ApiError | None:
-    """``WRONG_AUTH_TYPE`` for a webhook calling a method whose page documents that code
-    (app.option.*, placement.bind: OAuth applications only)."""
+    """The page's own error for a webhook calling a method only OAuth applications may call:
+    ``WRONG_AUTH_TYPE`` (placement.bind), or what the page writes for "Application context
+    required" (app.option.get documents ``AccessException``)."""
     if not caller.startswith("webhook"):
         return None
     for err in method.errors:
-        if err.code.strip() == "WRONG_AUTH_TYPE":
+        code = err.code.strip()
+        desc = err.description.lower()
+        if code == "WRONG_AUTH_TYPE" or any(w in desc for w in _APP_CONTEXT):
             message = err.description.split(" — ", 1)[0].strip() or "Current authorization type"
-            return ApiError("WRONG_AUTH_TYPE", message, 401)
+            status = err.status if err.status and 400 <= err.status < 500 else 401
+            return ApiError(code, message, status)
     return None
 
 
