@@ -209,7 +209,8 @@ class EntityHandler:
         tfam = target.fam
         rec: dict[str, Any] = {tfam.id_key: str(rec_id) if tfam.id_as_string else rec_id}
         for name in tfam.documented:
-            rec[tfam.wire.stored_name(name)] = None
+            if target.contact_binding is None or name not in CONTACT_LIST_FIELDS[:1]:
+                rec[tfam.wire.stored_name(name)] = None  # (CONTACT_IDS is write-only)
         rec.update(data)
         if target is not self and self.fam.scope_param:
             # crm.item reading a classic record: the record says which entity type it is
