@@ -66,7 +66,9 @@ def run_measured(cmd: list[str], **kw) -> tuple[float, int]:
     done.set()
     th.join()
     if proc.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')[-2000:]}")
+        sys.exit(
+            f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')[-2000:]}"
+        )
     return wall, peak // 1024
 
 

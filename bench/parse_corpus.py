@@ -42,16 +42,24 @@ def main() -> None:
     extra = ["--jobs", str(a.jobs)] if a.jobs else []
     model_times, peaks, tok_times = [], [], []
     for _ in range(a.runs):
-        wall, peak = run_measured(b24gen("model", str(docs), "--json", str(out), "--no-progress", *extra))
+        wall, peak = run_measured(
+            b24gen("model", str(docs), "--json", str(out), "--no-progress", *extra)
+        )
         model_times.append(wall)
         peaks.append(peak)
-        r = subprocess.run([sys.executable, "-c", TOKENIZE, str(docs)], capture_output=True, text=True, check=True)
+        r = subprocess.run(
+            [sys.executable, "-c", TOKENIZE, str(docs)], capture_output=True, text=True, check=True
+        )
         secs, n = r.stdout.split()
         tok_times.append(float(secs))
     m, t = median(model_times), median(tok_times)
     print(f"corpus: {docs} ({n} pages), runs: {a.runs}")
-    print(f"b24gen model (cold, whole CLI run): median {m:.2f} s  runs {[round(x, 2) for x in model_times]}")
-    print(f"markdown-it-py tokenize only:       median {t:.2f} s  runs {[round(x, 2) for x in tok_times]}")
+    print(
+        f"b24gen model (cold, whole CLI run): median {m:.2f} s  runs {[round(x, 2) for x in model_times]}"
+    )
+    print(
+        f"markdown-it-py tokenize only:       median {t:.2f} s  runs {[round(x, 2) for x in tok_times]}"
+    )
     print(f"ratio model / tokenize:             {m / t:.2f}  (target <= 0.50)")
     print(f"peak memory (process tree RSS):     {max(peaks)} MB  (target < 500 MB)")
 

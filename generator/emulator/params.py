@@ -8,8 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-_SEGMENT = re.compile(r"\[([^\]]*)\]")
-
 
 def parse_php_query(text: str) -> dict[str, Any]:
     """``fields[TITLE]=x&select[]=ID&filter[>ID]=5`` -> nested dicts and lists."""
@@ -36,14 +34,15 @@ def _split_key(key: str) -> tuple[str, list[str]]:
     bracket = key.find("[")
     if bracket <= 0:
         return key, []
-    base, rest = key[:bracket], key[bracket:]
+    base = key[:bracket]
     path = []
-    pos = 0
-    for m in _SEGMENT.finditer(rest):
-        if m.start() != pos:
+    pos = bracket
+    while pos < len(key) and key[pos] == "[":
+        end = key.find("]", pos + 1)
+        if end < 0:
             break  # PHP ignores anything after a malformed segment
-        path.append(m.group(1))
-        pos = m.end()
+        path.append(key[pos + 1 : end])
+        pos = end + 1
     return base, path
 
 
@@ -53,13 +52,18 @@ def _assign(
     value: Any,
     free: dict[int, tuple[dict[str, Any], int]],
 ) -> None:
+    last = len(path) - 1
     for i, seg in enumerate(path):
-        last = i == len(path) - 1
         if seg == "":  # "x[]": append with the next free integer key, as PHP does
-            seg = str(free.get(id(node), (node, 0))[1])
-        if _is_index(seg) and len(seg) < 19:
-            free[id(node)] = (node, max(free.get(id(node), (node, 0))[1], int(seg) + 1))
-        if last:
+            entry = free.get(id(node))
+            n = entry[1] if entry is not None else 0
+            seg = str(n)
+            free[id(node)] = (node, n + 1)
+        elif len(seg) < 19 and _is_index(seg):
+            entry = free.get(id(node))
+            if entry is None or entry[1] <= int(seg):
+                free[id(node)] = (node, int(seg) + 1)
+        if i == last:
             node[seg] = value
             return
         child = node.get(seg)
@@ -119,8 +123,10 @@ def coerce(doc_type: str, value: Any) -> Any:
     Only unambiguous conversions: ``"12"`` for an integer becomes 12, ``"abc"`` stays as is
     (the portal would reject or ignore it; we keep it so nothing is silently lost)."""
     if isinstance(value, list):
+        if not doc_type:  # nothing to convert to: the common case of undocumented fields
+            return value
         return [coerce(doc_type, v) for v in value]
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not doc_type:
         return value
     t = base_type(doc_type)
     if t in _INT_TYPES or t.endswith(".id"):

@@ -93,6 +93,8 @@ class WireFormat:
         if kind == KEEP or value is None:
             return value
         if isinstance(value, list):
+            if all(isinstance(v, str) for v in value) and kind == STR and name not in self.money:
+                return value  # already what the wire wants
             return [self.value(name, v) for v in value]
         if kind == STR:
             if isinstance(value, bool):

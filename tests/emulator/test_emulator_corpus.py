@@ -12,6 +12,7 @@ from emulator_model import RAW_TOKEN
 
 from generator.emulator.app import create_app
 from generator.emulator.server import start_in_thread
+from generator.emulator.system import auth_refusal
 
 pytestmark = pytest.mark.corpus
 
@@ -195,9 +196,9 @@ def test_every_method_answers_without_a_server_error(emu, http, real_model) -> N
         needs_arg = any(p.required for p in m.params)
         route = portal.entity_routes.get((m.api_version, m.name.lower()))
         by_id = route is not None and route[1] in ("get", "update", "delete")
-        app_only = any(e.code.strip() == "WRONG_AUTH_TYPE" for e in m.errors)
-        if app_only and r.status_code == 401:
-            assert r.json()["error"] == "WRONG_AUTH_TYPE"  # the page: OAuth applications only
+        app_only = auth_refusal(m, "webhook")  # the page: OAuth applications only
+        if app_only is not None and r.status_code == app_only.status:
+            assert r.json()["error"] == app_only.code, (m.name, r.text)
             continue
         if not (r.status_code == 400 and (needs_arg or by_id)):
             unexplained.append((m.name, r.status_code, r.text[:80]))
