@@ -31,7 +31,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import SHARED, _tree_rss_kb  # noqa: E402
+from _measure import SHARED, _tree_rss_kb
 
 TOKEN = "bench-front-secret"
 CACHE = Path(tempfile.mkdtemp(prefix="b24gen-bench-cache-"))  # the page cache of every start

@@ -25,16 +25,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from generator.emulator.batch import run_batch, run_batch_v3
+from generator.emulator.body import MAX_BODY, body_params, read_body
 from generator.emulator.entities import Outcome
 from generator.emulator.errors import (
     V3_BAD_IDEMPOTENCY_KEY,
     V3_IDEMPOTENCY_REUSED,
-    V3_INVALID_JSON,
     ApiError,
 )
 from generator.emulator.faults import Faults
 from generator.emulator.limits import Clock, Limits
-from generator.emulator.body import MAX_BODY, body_params, read_body
 from generator.emulator.params import parse_php_query
 from generator.emulator.portal import Options, Portal
 from generator.model import ApiModel

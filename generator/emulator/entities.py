@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from generator.emulator import listing
-from generator.emulator.errors import V3_NOT_FOUND, V3_VALIDATION, ApiError
 from generator.emulator.crm_types import (
     CLASSIC_BY_TYPE,
     CONTACT_LIST_FIELDS,
@@ -20,6 +19,7 @@ from generator.emulator.crm_types import (
     first_stage,
     new_entity_type_id,
 )
+from generator.emulator.errors import V3_NOT_FOUND, V3_VALIDATION, ApiError
 from generator.emulator.families import (
     BARE,
     CODE,
@@ -115,7 +115,9 @@ class EntityHandler:
         except (TypeError, ValueError, OverflowError):
             value = 0
         if not 0 < value < 2**63:
-            raise ApiError("ERROR_ARGUMENT", "ID is not defined or invalid.", 400)
+            raise ApiError(
+                "ERROR_ARGUMENT", "ID is not defined or invalid.", 400, about_params=True
+            )
         return value
 
     def _place(self, scope: int) -> tuple[EntityHandler, int]:
@@ -137,7 +139,7 @@ class EntityHandler:
             skip = {(self.fam.scope_param or "").lower(), (self.fam.id_param or "").lower()}
             raw = {k: v for k, v in params.items() if k.lower() not in skip and k != "auth"}
         if not isinstance(raw, dict):
-            raise ApiError("ERROR_ARGUMENT", "fields must be an object", 400)
+            raise ApiError("ERROR_ARGUMENT", "fields must be an object", 400, about_params=True)
         spell = self._name_in(target)
         out = {}
         for k, v in raw.items():
@@ -161,9 +163,9 @@ class EntityHandler:
             data.setdefault("CATEGORY_ID", 0)
         category = category_of(data, "CATEGORY_ID" if etid in CLASSIC_BY_TYPE else "categoryId")
         stage = first_stage(etid, category) if etid else None
-        if stage is not None and (stage[0] in known or dynamic):
-            if data.get(stage[0]) in (None, ""):
-                data[stage[0]] = stage[1]
+        wanted = stage is not None and (stage[0] in known or dynamic)
+        if wanted and data.get(stage[0]) in (None, ""):
+            data[stage[0]] = stage[1]
         numbered = NUMBERED_BY_PORTAL.get(fam.name)
         if numbered and not data.get(numbered):
             data[numbered] = new_entity_type_id(self.store.count(fam.key))
@@ -203,6 +205,7 @@ class EntityHandler:
         data: dict[str, Any],
         target: EntityHandler | None = None,
         pick: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        action: str = "get",
     ) -> dict[str, Any]:
         """A stored record as the portal sends it: documented fields, wire types and case."""
         target = target or self
@@ -217,7 +220,7 @@ class EntityHandler:
             rec[self.fam.scope_param] = TYPE_BY_CLASSIC.get(tfam.name, 0)
         if pick is not None:
             rec = pick(rec)
-        return self.fam.wire.record(rec)
+        return self.fam.wires.get(action, self.fam.wire).record(rec)
 
     def _wrap(self, action: str, rec_id: int, record: dict[str, Any] | None) -> Any:
         shape = self.fam.shapes[action]
@@ -252,7 +255,7 @@ class EntityHandler:
         target._complete_new(data, scope)
         new_id = self.store.insert(target.fam.key, tscope, data)
         target._bind_contacts(new_id, contacts)
-        record = self.present(new_id, data, target)
+        record = self.present(new_id, data, target, action="add")
         return Outcome(
             self._wrap("add", new_id, record),
             events=[self._event("add", scope, new_id)],
@@ -282,7 +285,7 @@ class EntityHandler:
         target._bind_contacts(rec_id, contacts)
         data = self.store.get(target.fam.key, tscope, rec_id) or {}
         return Outcome(
-            self._wrap("update", rec_id, self.present(rec_id, data, target)),
+            self._wrap("update", rec_id, self.present(rec_id, data, target, action="update")),
             events=[self._event("update", scope, rec_id)],
             wrote=True,
         )
@@ -313,7 +316,7 @@ class EntityHandler:
                 where, args = listing.where_v2(flt, target.cols, spell)
         except listing.FilterError as exc:
             code = V3_VALIDATION if self.fam.api_version == 3 else "INVALID_FILTER"
-            raise ApiError(code, str(exc), 400) from None
+            raise ApiError(code, str(exc), 400, about_params=True) from None
         order = listing.order_sql(get_ci(params, "order"), target.cols, spell)
         limit, offset, count = PAGE, 0, True
         pagination = get_ci(params, "pagination")
@@ -332,7 +335,7 @@ class EntityHandler:
             target.fam.key, tscope, where, args, order, limit, offset, count=count
         )
         pick = listing.selector(get_ci(params, "select"), target.fam.id_key, spell)
-        items = [self.present(rec_id, data, target, pick) for rec_id, data in rows]
+        items = [self.present(rec_id, data, target, pick, "list") for rec_id, data in rows]
         shape = self.fam.shapes[action]
         result: Any = {shape.key: items} if shape.kind == WRAP else items
         if self.fam.api_version == 3:

@@ -48,6 +48,7 @@ class Family:
     documented: tuple[str, ...] = ()  # record field names in the docs' order
     shapes: dict[str, Shape] = field(default_factory=dict)
     wire: WireFormat = field(default_factory=WireFormat)
+    wires: dict[str, WireFormat] = field(default_factory=dict)  # per action, its own example
     defaults: dict[str, Any] = field(default_factory=dict)  # documented defaults on add
 
     @property
@@ -135,8 +136,24 @@ def _build(ns: str, version: int, methods: dict[str, Method]) -> Family:
         documented=tuple(documented),
         shapes=shapes,
         wire=WireFormat.from_sample(sample, types),
+        wires=_action_wires(methods, sample, types),
         defaults=_documented_defaults(methods.get("add"), fields_param, scope_param),
     )
+
+
+def _action_wires(
+    methods: dict[str, Method], sample: dict[str, Any], types: dict[str, str]
+) -> dict[str, WireFormat]:
+    """Pages of one family disagree (documentgenerator: ``id`` a number in add, a string in
+    get): each action answers like its own example, the family's where it has none."""
+    out: dict[str, WireFormat] = {}
+    for action in ("add", "get", "update", "list"):
+        m = methods.get(action)
+        own = _unwrap_record(_example(m)) if m is not None else None
+        if own and own is not sample:
+            merged = {**sample, **own}
+            out[action] = WireFormat.from_sample(merged, types)
+    return out
 
 
 _DEFAULT_KINDS = {"char": ("Y", "N"), "boolean": ("Y", "N", "true", "false")}
@@ -241,7 +258,9 @@ def _id_param(methods: dict[str, Method], scope_param: str | None) -> str | None
                 return p.name
         for p in m.params:
             low = p.name.lower()
-            if p.required and low.endswith("id") and low != (scope_param or "").lower():
+            numeric = p.type.lower() in ("integer", "int", "")  # not IBLOCK_TYPE_ID "lists"
+            is_id = low.endswith("id") and low != (scope_param or "").lower()
+            if p.required and is_id and numeric:
                 return p.name
     return "id" if methods.get("get") is not None and not methods["get"].params else None
 
@@ -297,14 +316,20 @@ def _get_shape(m: Method | None) -> Shape:
     return _shape(m, default=Shape(RECORD))
 
 
+_ENVELOPE = ("total", "time", "next")  # pages that show the body without "result" keep these
+
+
 def _list_shape(m: Method | None) -> Shape:
     if m is None:
         return Shape(BARE)
     value = _example(m)
-    if isinstance(value, dict) and len(value) == 1:
-        key, inner = next(iter(value.items()))
-        if isinstance(inner, list):
-            return Shape(WRAP, key)
+    if isinstance(value, dict):
+        lists = [k for k, v in value.items() if isinstance(v, list) and k not in _ENVELOPE]
+        # {"priceTypes": [...], "total": 2}, {"items": [...], "nextCursor": {...}}
+        if len(lists) == 1 and all(
+            not isinstance(v, list) for k, v in value.items() if k != lists[0]
+        ):
+            return Shape(WRAP, lists[0])
     if value is None and m.api_version == 3:
         return Shape(WRAP, "items")
     return Shape(BARE)

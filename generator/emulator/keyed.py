@@ -49,7 +49,9 @@ class KeyedHandler:
     def _owner(self, params: dict[str, Any], name: str = "id") -> str:
         raw = get_ci(params, name)
         if raw in (None, ""):
-            raise ApiError("ERROR_ARGUMENT", f"Parameter '{name}' is not defined", 400)
+            raise ApiError(
+                "ERROR_ARGUMENT", f"Parameter '{name}' is not defined", 400, about_params=True
+            )
         return str(raw)
 
     def _contact(self, action: str, params: dict[str, Any]) -> Outcome:
@@ -64,7 +66,12 @@ class KeyedHandler:
                 "IS_PRIMARY": get_ci(fields, "IS_PRIMARY", "N"),
             }
             if item[key] in (None, ""):
-                raise ApiError("ERROR_ARGUMENT", f"The parameter 'fields[{key}]' is required", 400)
+                raise ApiError(
+                    "ERROR_ARGUMENT",
+                    f"The parameter 'fields[{key}]' is required",
+                    400,
+                    about_params=True,
+                )
             self._set_primary(owner, item)
             self.store.bind(self.kind, owner, str(item[key]), item)
             return Outcome(True, wrote=True)
@@ -80,7 +87,7 @@ class KeyedHandler:
             if isinstance(items, dict):
                 items = list(items.values())
             if not isinstance(items, list):
-                raise ApiError("ERROR_ARGUMENT", "items must be an array", 400)
+                raise ApiError("ERROR_ARGUMENT", "items must be an array", 400, about_params=True)
             for i, raw in enumerate(items):
                 raw = _mapping(raw)
                 item = {
@@ -146,7 +153,7 @@ def _mapping(value: Any) -> dict[str, Any]:
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
-        raise ApiError("ERROR_ARGUMENT", "fields must be an object", 400)
+        raise ApiError("ERROR_ARGUMENT", "fields must be an object", 400, about_params=True)
     return value
 
 

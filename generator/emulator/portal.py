@@ -6,7 +6,6 @@ stateful handlers, documented-example answers, limits, and the ``time`` block.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,13 +14,22 @@ from typing import Any
 
 from generator.emulator.crm_types import CLASSIC_BY_TYPE
 from generator.emulator.entities import EntityHandler, Outcome
-from generator.emulator.keyed import KeyedHandler, discover_keyed
-from generator.emulator.errors import V3_VALIDATION, ApiError
+from generator.emulator.errors import (
+    EMPTY_CODES as _EMPTY_CODES,
+)
+from generator.emulator.errors import (
+    NOT_ARGUMENT_CODES as _NOT_ARGUMENT_CODES,
+)
+from generator.emulator.errors import (
+    ApiError,
+    portal_message,
+)
 from generator.emulator.events import EventSender
 from generator.emulator.families import Family, discover
 from generator.emulator.faults import FaultDraw, Faults
+from generator.emulator.keyed import KeyedHandler, discover_keyed
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
-from generator.emulator.params import get_ci
+from generator.emulator.required import missing_required, required_error
 from generator.emulator.store import Store
 from generator.emulator.system import (
     ADMIN_ID,
@@ -30,7 +38,7 @@ from generator.emulator.system import (
     rights_refusal,
     user_template,
 )
-from generator.model import ApiModel, Method, Param
+from generator.model import ApiModel, Method
 
 WRITE_VERBS = {
     "add", "update", "delete", "set", "bind", "unbind", "move", "send", "create", "remove",
@@ -171,9 +179,9 @@ class Portal:
         )
         if refused is not None:
             raise refused
-        missing = _missing_required(method, params)
+        missing = missing_required(method, params)
         if missing is not None:
-            raise _required_error(method, missing)
+            raise required_error(method, missing)
         if self.options.limits and self.meter.blocked(caller, method.name.lower()):
             raise ApiError(
                 "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit", 429
@@ -285,76 +293,6 @@ def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, tz=timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-_PLACEHOLDER = re.compile(r"[\s<>{}.\[\]]|\.\.\.")
-
-
-def _missing_required(method: Method, params: dict[str, Any]) -> Param | None:
-    for p in method.params:
-        if not p.required or _PLACEHOLDER.search(p.name):
-            continue
-        value = get_ci(params, p.name)
-        if value is None or value == "":
-            return p
-    return None
-
-
-_DESC_WORDS = (
-    "required", "обязательн", "не указан", "не передан", "missing", "не заполнен",
-    "not specified", "could not find value", "is not defined", "not set", "не задан",
-    "is empty", "empty", "пуст", "не найден параметр",
-)  # fmt: skip
-_NOT_ARGUMENT_CODES = ("ACCESS", "AUTH", "DENIED", "PERMISSION", "SCOPE", "LICENSE", "TARIFF")
-# Pages write an empty ``error`` as these words; the portal sends "".
-_EMPTY_CODES = {"пустое значение", "пустая строка", "empty value", "empty string"}
-_CODE_WORDS = ("REQUIRED", "MISSING", "EMPTY", "NOT_SPECIFIED", "NOT_DEFINED", "NO_PARAM")
-
-
-def _required_error(method: Method, param: Param) -> ApiError:
-    """The code the page documents for a missing ``param``, or a generic one."""
-    if method.api_version == 3:
-        message = f"Required field `{param.name}` is not specified"
-        return ApiError(
-            V3_VALIDATION,
-            "Request object validation error",
-            400,
-            validation=[{"field": param.name, "message": message}],
-        )
-    best: tuple[int, Any] | None = None
-    name = param.name.lower()
-    for err in method.errors:
-        desc = err.description.lower()
-        code = err.code
-        if any(w in code.upper() for w in _NOT_ARGUMENT_CODES) or desc.startswith(
-            ("access denied", "доступ запрещ")
-        ):
-            continue  # about who calls, not about what was sent
-        by_desc = any(w in desc for w in _DESC_WORDS)
-        by_code = code.isascii() and any(w in code.upper() for w in _CODE_WORDS) and " " not in code
-        if not (by_desc or by_code):
-            continue
-        score = 1
-        if (
-            f"`{name}`" in desc
-            or f"{{{name}}}" in desc
-            or re.search(rf"\b{re.escape(name)}\b", desc)
-        ):
-            score += 2
-        if name.upper() in code.upper():
-            score += 2
-        if best is None or score > best[0]:
-            best = (score, err)
-    if best is not None and best[1].code.strip() not in ("", "-", "—"):
-        err = best[1]
-        # A missing argument is the caller's fault: a 4xx whatever else the page's table
-        # says (a few pages put a numeric error code such as 510 in the status column).
-        status = err.status if err.status and 400 <= err.status < 500 else 400
-        code = "" if err.code.strip().lower() in _EMPTY_CODES else err.code.strip()
-        return ApiError(
-            code, portal_message(err.description) or f"Required parameter {param.name}", status
-        )
-    return ApiError("ERROR_ARGUMENT", f"Could not find value for parameter {{{param.name}}}", 400)
-
-
 _NOT_FOUND_WORDS = ("not found", "не найден", "не существует", "does not exist", "not exist")
 _BAD_ARG_WORDS = (
     "not defined", "invalid", "некоррект", "неверн", "не указан", "incorrect", "wrong",
@@ -386,18 +324,12 @@ def _as_documented(method: Method, err: ApiError) -> ApiError:
                 status = e.status if e.status and 400 <= e.status < 500 else err.status
                 spelt = "" if code.lower() in _EMPTY_CODES else code
                 message = portal_message(e.description) or err.description
-                return ApiError(spelt, message, status, err.validation)
+                return ApiError(spelt, message, status, err.validation, err.about_params)
     if any(e.code.strip().lower() in _EMPTY_CODES for e in method.errors):
         # Pages whose own errors come with an empty code (classic CRM: "Not found",
         # "ID is not defined or invalid") get ours that way too, as the portal sends them.
-        return ApiError("", err.description, err.status, err.validation)
+        return ApiError("", err.description, err.status, err.validation, err.about_params)
     return err
-
-
-def portal_message(description: str) -> str:
-    """The message a portal sends for a documented error: error tables write it first and
-    then what it means ("ID is not defined or invalid — В параметр id …")."""
-    return description.split(" — ", 1)[0].strip()
 
 
 def _example_outcome(method: Method) -> Outcome:

@@ -155,8 +155,8 @@ SERVER_OPTION_NAMES = ("tls", "certfile", "keyfile", "header_timeout", "body_tim
 def start_emulator(model: Any, options: dict[str, Any], tls_dir: Any = None) -> RunningEmulator:
     """``create_app(model, **options)`` in a thread; ``tls=True`` (with ``tls_dir``) makes a
     throwaway certificate, ``certfile``/``keyfile`` serve yours; timeouts pass through."""
-    from pathlib import Path
     import tempfile
+    from pathlib import Path
 
     from generator.emulator.app import create_app
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-STR, NUM, KEEP = "str", "num", ""
+STR, NUM, BOOL, KEEP = "str", "num", "bool", ""
 UPPER, CAMEL = "upper", "camel"
 
 _UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
@@ -64,7 +64,10 @@ class WireFormat:
         money: set[str] = set()
         for name, value in sample.items():
             probe = value[0] if isinstance(value, list) and value else value
-            if isinstance(probe, bool) or probe is None or isinstance(probe, (dict, list)):
+            if isinstance(probe, bool):
+                kinds[name] = BOOL  # a JSON boolean stays one ("ACTIVE": true)
+                continue
+            if probe is None or isinstance(probe, (dict, list)):
                 continue
             if isinstance(probe, str):
                 kinds[name] = STR
@@ -96,9 +99,13 @@ class WireFormat:
             if all(isinstance(v, str) for v in value) and kind == STR and name not in self.money:
                 return value  # already what the wire wants
             return [self.value(name, v) for v in value]
+        if kind == BOOL:
+            if isinstance(value, str) and value.strip().upper() in _TRUE | _FALSE:
+                return value.strip().upper() in _TRUE
+            return value
         if kind == STR:
             if isinstance(value, bool):
-                return "Y" if value else "N"
+                return value if name not in self.kinds else ("Y" if value else "N")
             if isinstance(value, float) or (name in self.money and isinstance(value, int)):
                 return f"{value:.2f}" if name in self.money else _plain(value)
             if isinstance(value, int):
@@ -115,6 +122,10 @@ class WireFormat:
 
     def record(self, rec: dict[str, Any]) -> dict[str, Any]:
         return {self.name(k): self.value(self.name(k), v) for k, v in rec.items()}
+
+
+_TRUE = {"Y", "TRUE", "1"}
+_FALSE = {"N", "FALSE", "0", ""}
 
 
 def _plain(value: float) -> str:

@@ -8,12 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from b24pysdk import BitrixApp, BitrixToken, BitrixWebhook, Client  # the dev extra has it
+from b24pysdk.errors import BitrixAPIError, BitrixAPIUnauthorized
 
 from generator.emulator.limits import Limits, ManualClock
 from generator.emulator.server import start_emulator
-
-from b24pysdk import BitrixApp, BitrixToken, BitrixWebhook, Client  # the dev extra has it
-from b24pysdk.errors import BitrixAPIError, BitrixAPIUnauthorized
 
 TOKEN = "b24pysdk-emulator-secret"
 
@@ -54,7 +53,7 @@ def test_crud_over_tls_in_portal_wire_types(client: Client) -> None:
     assert item["id"] == 1 and item["title"] == "renamed"
     assert client.crm.deal.delete(bitrix_id=deal_id).result is True
     with pytest.raises(BitrixAPIError) as err:
-        client.crm.deal.get(bitrix_id=deal_id).result
+        _ = client.crm.deal.get(bitrix_id=deal_id).result  # the SDK calls on .result
     assert err.value.error_description == "Not found"
 
 
@@ -80,21 +79,21 @@ def test_batch_with_result_references(client: Client) -> None:
 
 def test_documented_errors(client: Client, emu: Any) -> None:
     with pytest.raises(BitrixAPIError) as err:
-        client.crm.deal.get(bitrix_id=0).result
+        _ = client.crm.deal.get(bitrix_id=0).result  # the SDK calls on .result
     assert err.value.error == "" and err.value.error_description == "ID is not defined or invalid"
     # OAuth applications only: a webhook gets the error each page documents for that
     with pytest.raises(BitrixAPIError) as err:
-        client.placement.bind(placement="CRM_DEAL_DETAIL_TAB", handler="https://x.test/").result
+        _ = client.placement.bind(placement="CRM_DEAL_DETAIL_TAB", handler="https://x.test/").result  # the SDK calls on .result
     assert err.value.error == "WRONG_AUTH_TYPE"
     with pytest.raises(BitrixAPIError) as err:
-        client.app.option.get().result
+        _ = client.app.option.get().result  # the SDK calls on .result
     assert (err.value.error, err.value.error_description) == (
         "AccessException",
         "Application context required",
     )
     wrong = Client(BitrixWebhook(domain=emu.domain, webhook_token="1/not-the-secret"))
     with pytest.raises(BitrixAPIUnauthorized) as err:
-        wrong.crm.deal.list().result
+        _ = wrong.crm.deal.list().result  # the SDK calls on .result
     assert err.value.error == "NO_AUTH_FOUND"
 
 
