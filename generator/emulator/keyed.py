@@ -136,7 +136,7 @@ class KeyedHandler:
         if action == "add":
             badge = {n: get_ci(params, n) for n in ("code", "title", "value", "type")}
             self.store.bind(self.kind, "", code, badge)
-            return Outcome(True, wrote=True)
+            return Outcome({"badge": badge}, wrote=True)  # the page: {"badge": {...}}
         if action == "get":
             found = self.store.binding(self.kind, "", code)
             if found is None:

@@ -118,6 +118,24 @@ def client_pkg(docs_src_model: Any, tmp_path_factory: pytest.TempPathFactory) ->
         sys.path.remove(str(root))
 
 
+# Every (method, REST version, result) the docs_src emulators answered in this session;
+# test_zz_answers_fit_types.py checks each against the generated return type.
+ANSWERS: list[tuple[str, int, Any]] = []
+
+
+def record_answers(running: Any) -> Any:
+    portal = running.portal
+    inner = portal.call
+
+    def call(name: str, params: Any, version: int, caller: str, user: int = 1) -> Any:
+        out = inner(name, params, version, caller, user)
+        ANSWERS.append((name, version, out.result))
+        return out
+
+    portal.call = call  # batch commands go through it too
+    return running
+
+
 def remember_secrets(emulator: Any) -> None:
     """Every secret of ``emulator``: webhook token, client secret, all tokens issued."""
     portal = emulator.portal
@@ -139,7 +157,7 @@ def _session_emulator(docs_src_model: Any) -> Iterator[Any]:
     from generator.emulator.app import create_app
     from generator.emulator.server import start_in_thread
 
-    running = start_in_thread(create_app(docs_src_model, limits="none"))
+    running = record_answers(start_in_thread(create_app(docs_src_model, limits="none")))
     yield running
     running.stop()
 
@@ -161,7 +179,7 @@ def emulator_factory(docs_src_model: Any) -> Iterator[Callable[..., Any]]:
     started: list[Any] = []
 
     def factory(**options: Any) -> Any:
-        running = start_in_thread(create_app(docs_src_model, **options))
+        running = record_answers(start_in_thread(create_app(docs_src_model, **options)))
         started.append(running)
         return running
 
