@@ -29,7 +29,7 @@ from generator.emulator.families import Family, discover
 from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.keyed import KeyedHandler, discover_keyed
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
-from generator.emulator.required import missing_required, required_error
+from generator.emulator.required import missing_required, required_error, spell_params
 from generator.emulator.store import Store
 from generator.emulator.system import (
     ADMIN_ID,
@@ -179,6 +179,7 @@ class Portal:
         )
         if refused is not None:
             raise refused
+        params = spell_params(method, params)
         missing = missing_required(method, params)
         if missing is not None:
             raise required_error(method, missing)

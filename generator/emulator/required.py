@@ -56,6 +56,31 @@ def alternatives(method: Method) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def case_folded(method: Method) -> bool:
+    """Whether the method reads parameter names in any case. CRM does (``ID`` for ``id``),
+    and so do the older modules whose pages write their parameters in capitals
+    (bizproc ``LOG_MESSAGE``, timeman ``RANGES``: their own examples send them in lower
+    case); methods documented in lower/camel case read names as written (``disk.file.get``
+    knows ``id``, not ``ID``)."""
+    if method.name.lower().startswith("crm.") or method.scope.lower() == "crm":
+        return True
+    return any(any(c.isupper() for c in p.name) for p in method.params)
+
+
+def spell_params(method: Method, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters as the method reads them: in CRM a name differing from a documented
+    one only in case is that parameter; elsewhere it is an unknown parameter, dropped."""
+    documented = {p.name.lower(): p.name for p in method.params}
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        real = documented.get(str(key).lower())
+        if real is None or real == key:
+            out[key] = value
+        elif case_folded(method):
+            out.setdefault(real, value)
+    return out
+
+
 def missing_required(method: Method, params: dict[str, Any]) -> Param | None:
     others = alternatives(method)
     for p in method.params:

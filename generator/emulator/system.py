@@ -68,7 +68,7 @@ def rights_refusal(method: Method, user_has_rights: bool) -> ApiError | None:
 class SystemMethods:
     """``server.time`` and ``user.current``; ``portal`` gives the clock and the user store."""
 
-    NAMES = ("server.time", "user.current")
+    NAMES = ("server.time", "user.current", "profile", "scope")
 
     def __init__(self, portal: Any) -> None:
         self.portal = portal
@@ -79,7 +79,29 @@ class SystemMethods:
     def call(self, low: str, user: int) -> Outcome:
         if low == "server.time":
             return Outcome(iso(self.portal.clock()))
+        if low == "scope":
+            # the webhook's scopes: every scope the served docs have methods in
+            scopes = {m.scope for m in self.portal.model.methods if m.scope}
+            return Outcome(sorted(scopes - {"basic", "базовый"}))
+        if low == "profile":
+            return Outcome(self._profile(user))
         record = self.portal.user_record(user)
         if record is None:  # a webhook of a user no call has created: still the caller
             record = {"ID": str(user), **user_template(self.portal.model_index)}
         return Outcome(record)
+
+    def _profile(self, user: int) -> dict[str, Any]:
+        """The page's profile shape, filled from the caller's user record."""
+        m = self.portal.model_index.get("profile")
+        try:
+            shown = m.returns.example_value() if m is not None else None
+        except ValueError:
+            shown = None
+        profile = dict(shown) if isinstance(shown, dict) else {}
+        record = self.portal.user_record(user) or {}
+        for key in list(profile) or ["NAME", "LAST_NAME"]:
+            if key in record:
+                profile[key] = record[key]
+        profile["ID"] = str(user)
+        profile["ADMIN"] = user not in self.portal.without_rights
+        return profile

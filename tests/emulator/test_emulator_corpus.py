@@ -134,7 +134,7 @@ def test_crm_item_crud_by_entity_type(emu, http, etid) -> None:
 def test_seed_methods_keep_state(emu, http) -> None:
     url = emu.webhook_url
     badge = {"code": "missedCall", "title": "Call", "value": "Missed", "type": "failure"}
-    assert _ok(http.post(url + "crm.activity.badge.add", json=badge))["result"] is True
+    assert _ok(http.post(url + "crm.activity.badge.add", json=badge))["result"] == {"badge": badge}
     got = _ok(http.post(url + "crm.activity.badge.get", json={"code": "missedCall"}))["result"]
     assert got == {"badge": badge}
     lead = _ok(http.post(url + "crm.lead.add", json={"fields": {"TITLE": "seed"}}))["result"]

@@ -167,7 +167,7 @@ def test_activity_bindings_and_badges_keep_state(emu, http) -> None:
     ]
 
     badge = {"code": "missedCall", "title": "Call", "value": "Missed", "type": "failure"}
-    assert post(http, emu, "crm.activity.badge.add", **badge)["result"] is True
+    assert post(http, emu, "crm.activity.badge.add", **badge)["result"] == {"badge": badge}
     assert post(http, emu, "crm.activity.badge.get", code="missedCall")["result"] == {
         "badge": badge
     }
