@@ -76,6 +76,18 @@ def _read(docs: Path, *, progress: bool, jobs: int | None = None):  # noqa: ANN2
         raise UnreadableInput(str(exc)) from exc
 
 
+def _read_cached(docs: Path, *, cache_dir: Path | None):  # noqa: ANN202
+    """The reader with its authenticated per-page cache (what ``check`` and ``generate``
+    use too; ``cache_dir=None`` reads every page afresh)."""
+    from generator.drift.incremental import read_model
+    from generator.reader import DocsError
+
+    try:
+        return read_model(docs, cache_dir=cache_dir, progress=_want_progress(None))
+    except DocsError as exc:
+        raise UnreadableInput(str(exc)) from exc
+
+
 @main.command("model")
 @click.argument("docs", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -352,6 +364,41 @@ def check_cmd(
     help="Scopes the webhook has, e.g. 'crm,user'; other methods answer insufficient_scope "
     "(default: every scope).",
 )
+@click.option(
+    "--certfile",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Serve https with this PEM certificate (chain); clients that demand https connect.",
+)
+@click.option(
+    "--keyfile",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The PEM private key of --certfile (omit when the certfile holds it).",
+)
+@click.option(
+    "--read-timeout",
+    default=30.0,
+    show_default=True,
+    type=float,
+    help="Seconds a request head may take to arrive, or its body may stall, before the "
+    "connection is closed.",
+)
+@click.option(
+    "--max-body",
+    default=64 * 1024 * 1024,
+    show_default=True,
+    type=int,
+    help="Largest request body in bytes; larger ones get 413 before being read.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Reader's page cache (default: in the user's cache folder, as for generate; "
+    "see docs/drift.md).",
+)
+@click.option("--no-cache", is_flag=True, help="Read every page afresh.")
 def serve_cmd(
     docs: Path,
     model_json: Path | None,
@@ -366,6 +413,12 @@ def serve_cmd(
     token_lifetime: float,
     portal: Path | None,
     scopes: str | None,
+    certfile: Path | None,
+    keyfile: Path | None,
+    read_timeout: float,
+    max_body: int,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Run a local Bitrix24 portal emulator built from the docs, for tests.
 
@@ -376,6 +429,7 @@ def serve_cmd(
 
     from generator.emulator.faults import Faults
     from generator.emulator.serve import serve
+    from generator.emulator.server import ServerOptions
 
     try:
         Faults.parse(faults)
@@ -386,8 +440,19 @@ def serve_cmd(
 
         model = ApiModel.from_json(model_json.read_text(encoding="utf-8"))
     else:
-        model = _read(docs, progress=_want_progress(None))
+        from generator.drift.cache import default_cache_dir
+
+        cache = None if no_cache else (cache_dir or default_cache_dir(docs))
+        model = _read_cached(docs, cache_dir=cache)
     setup = _portal_setup(portal, scopes)
+    if keyfile is not None and certfile is None:
+        raise click.BadParameter("--keyfile needs --certfile", param_hint="--keyfile")
+    server_options = ServerOptions(
+        certfile=None if certfile is None else str(certfile),
+        keyfile=None if keyfile is None else str(keyfile),
+        header_timeout=read_timeout,
+        body_timeout=read_timeout,
+    )
     try:
         serve(
             model,
@@ -402,6 +467,8 @@ def serve_cmd(
             event_handler=event_handler,
             application_token=application_token,
             token_lifetime=token_lifetime,
+            max_body=max_body,
+            server_options=server_options,
         )
     except OSError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from generator.drift.compat import accepts, differences, reads, render, shallow
-from generator.drift.surface import ANY, MethodSurface, Shape
+from generator.drift.surface import MethodSurface, Shape
 
 OPEN = Shape("open")  # a place inside dict[str, Any]: any key type-checks there
 # a place inside Any: nothing was checked there, so what the docs now document inside it

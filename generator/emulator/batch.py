@@ -18,15 +18,13 @@ _REF = re.compile(
 )
 
 
-def run_batch(portal: Portal, params: dict[str, Any], caller: str) -> Outcome:
+def run_batch(portal: Portal, params: dict[str, Any], caller: str, user: int = 1) -> Outcome:
     cmd = get_ci(params, "cmd")
     halt = str(get_ci(params, "halt", "0")).strip().lower() in ("1", "true", "y")
     if isinstance(cmd, list):
         commands = [(str(i), c) for i, c in enumerate(cmd)]
-        as_list = True
     elif isinstance(cmd, dict):
         commands = [(str(k), c) for k, c in cmd.items()]
-        as_list = False
     else:
         raise ApiError("ERROR_ARGUMENT", "Parameter 'cmd' is required and must be an array", 400)
 
@@ -50,7 +48,7 @@ def run_batch(portal: Portal, params: dict[str, Any], caller: str) -> Outcome:
                 raise ApiError(
                     "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage", 405
                 )
-            out = portal.call(name, sub, 2, caller)
+            out = portal.call(name, sub, 2, caller, user)
         except ApiError as err:
             state["result_error"][key] = err.body_v2()
             if halt:
@@ -68,7 +66,8 @@ def run_batch(portal: Portal, params: dict[str, Any], caller: str) -> Outcome:
 
     result: dict[str, Any] = {}
     for part, values in state.items():
-        result[part] = _php_array(values, as_list and part == "result")
+        # PHP's json_encode makes every section keyed 0..n-1 a list, whatever cmd was.
+        result[part] = _php_array(values, True)
     return Outcome(result, events=events, wrote=wrote)
 
 
@@ -134,7 +133,7 @@ def _resolve(m: re.Match[str], state: dict[str, dict[str, Any]]) -> tuple[bool, 
     return True, node
 
 
-def run_batch_v3(portal: Portal, body: Any, caller: str) -> Outcome:
+def run_batch_v3(portal: Portal, body: Any, caller: str, user: int = 1) -> Outcome:
     """REST 3.0 batch: a JSON array of ``{"method", "query"}``; results in the same order."""
     if not isinstance(body, list):
         raise ApiError(
@@ -152,7 +151,7 @@ def run_batch_v3(portal: Portal, body: Any, caller: str) -> Outcome:
                     400,
                 )
             name = str(item.get("method", ""))
-            out = portal.call(name, dict(item.get("query") or {}), 3, caller)
+            out = portal.call(name, dict(item.get("query") or {}), 3, caller, user)
         except ApiError as err:
             results.append(err.body_v3())
             continue

@@ -9,11 +9,31 @@ from datetime import datetime, timezone
 from typing import Any
 
 from generator.emulator import listing
+from generator.emulator.crm_types import (
+    CLASSIC_BY_TYPE,
+    CONTACT_LIST_FIELDS,
+    DYNAMIC_DEFAULTS,
+    NUMBERED_BY_PORTAL,
+    TYPE_BY_CLASSIC,
+    category_of,
+    first_stage,
+    new_entity_type_id,
+)
 from generator.emulator.errors import V3_NOT_FOUND, V3_VALIDATION, ApiError
-from generator.emulator.families import BARE, ID, RECORD, TRUE, VERBATIM, WRAP, Family
+from generator.emulator.families import (
+    BARE,
+    CODE,
+    ID,
+    ID_OBJECT,
+    RECORD,
+    TRUE,
+    VERBATIM,
+    WRAP,
+    Family,
+)
 from generator.emulator.params import coerce, get_ci
 from generator.emulator.store import Store
-from generator.model import Method
+from generator.emulator.wire import upper_snake
 
 PAGE = 50
 
@@ -53,6 +73,10 @@ class EntityHandler:
         # The portal stamps these itself; we do where the family's pages list them.
         self.created = [n for n in _CREATED if n in known]
         self.modified = [n for n in _MODIFIED if n in known]
+        # Set by the portal: classic handlers crm.item reaches by entityTypeId, and the
+        # (kind, item key) of this family's contact bindings.
+        self.classic: dict[int, EntityHandler] = {}
+        self.contact_binding: tuple[str, str] | None = None
 
     def _stamp(self, data: dict[str, Any], names: list[str]) -> None:
         if names:
@@ -91,30 +115,112 @@ class EntityHandler:
         except (TypeError, ValueError, OverflowError):
             value = 0
         if not 0 < value < 2**63:
-            raise ApiError("ERROR_ARGUMENT", "ID is not defined or invalid.", 400)
+            raise ApiError(
+                "ERROR_ARGUMENT", "ID is not defined or invalid.", 400, about_params=True
+            )
         return value
 
-    def _fields(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _place(self, scope: int) -> tuple[EntityHandler, int]:
+        """Whose records these are: ``crm.item`` with entityTypeId=2 *is* crm.deal."""
+        target = self.classic.get(scope)
+        return (target, 0) if target is not None else (self, scope)
+
+    def _name_in(self, target: EntityHandler) -> Callable[[str], str]:
+        """How a field name a caller sent is spelt in ``target``'s stored records."""
+        return upper_snake if target is not self else self.fam.wire.stored_name
+
+    def _fields(
+        self, params: dict[str, Any], target: EntityHandler | None = None
+    ) -> dict[str, Any]:
+        target = target or self
         if self.fam.fields_param:
             raw = get_ci(params, self.fam.fields_param) or {}
         else:
             skip = {(self.fam.scope_param or "").lower(), (self.fam.id_param or "").lower()}
             raw = {k: v for k, v in params.items() if k.lower() not in skip and k != "auth"}
         if not isinstance(raw, dict):
-            raise ApiError("ERROR_ARGUMENT", "fields must be an object", 400)
+            raise ApiError("ERROR_ARGUMENT", "fields must be an object", 400, about_params=True)
+        spell = self._name_in(target)
         out = {}
         for k, v in raw.items():
-            if k.lower() == self.fam.id_key.lower():
+            k = spell(str(k))
+            if k.lower() == target.fam.id_key.lower():
                 continue  # the id is the portal's to assign
-            out[k] = coerce(self.fam.field_types.get(k, ""), v)
+            out[k] = coerce(target.fam.field_types.get(k, ""), v)
         return out
 
-    def present(self, rec_id: int, data: dict[str, Any]) -> dict[str, Any]:
-        rec: dict[str, Any] = {self.fam.id_key: str(rec_id) if self.fam.id_as_string else rec_id}
-        for name in self.fam.documented:
-            rec[name] = None
+    def _complete_new(self, data: dict[str, Any], scope: int) -> None:
+        """What the portal fills in on add: documented defaults, the first stage."""
+        fam = self.fam
+        dynamic = fam.scope_param is not None and scope not in CLASSIC_BY_TYPE
+        for name, value in fam.defaults.items():
+            if dynamic and name not in DYNAMIC_DEFAULTS:
+                continue  # crm.item's page lists defaults of every entity type together
+            data.setdefault(fam.wire.stored_name(name), value)
+        etid = TYPE_BY_CLASSIC.get(fam.name, scope if fam.scope_param else 0)
+        known = set(fam.field_types) | set(fam.documented)
+        if etid == 2 and "CATEGORY_ID" in known:
+            data.setdefault("CATEGORY_ID", 0)
+        category = category_of(data, "CATEGORY_ID" if etid in CLASSIC_BY_TYPE else "categoryId")
+        stage = first_stage(etid, category) if etid else None
+        wanted = stage is not None and (stage[0] in known or dynamic)
+        if wanted and data.get(stage[0]) in (None, ""):
+            data[stage[0]] = stage[1]
+        numbered = NUMBERED_BY_PORTAL.get(fam.name)
+        if numbered and not data.get(numbered):
+            data[numbered] = new_entity_type_id(self.store.count(fam.key))
+        self._stamp(data, self.created + self.modified)
+
+    def _take_contacts(self, data: dict[str, Any]) -> list[Any] | None:
+        """``CONTACT_IDS`` of a classic record are bindings, not a stored field."""
+        if self.contact_binding is None:
+            return None
+        for name in CONTACT_LIST_FIELDS[:1]:
+            if name in data:
+                ids = data.pop(name)
+                ids = ids if isinstance(ids, list) else [ids] if ids not in (None, "") else []
+                if ids:
+                    data["CONTACT_ID"] = coerce("integer", ids[0])
+                return ids
+        return None
+
+    def _bind_contacts(self, rec_id: int, ids: list[Any] | None) -> None:
+        if ids is None or self.contact_binding is None:
+            return
+        kind, key = self.contact_binding
+        self.store.unbind(kind, str(rec_id))
+        for i, raw in enumerate(ids):
+            cid = coerce("integer", raw)
+            item = {
+                key: cid,
+                "SORT": (i + 1) * 10,
+                "ROLE_ID": 0,
+                "IS_PRIMARY": "Y" if i == 0 else "N",
+            }
+            self.store.bind(kind, str(rec_id), str(cid), item)
+
+    def present(
+        self,
+        rec_id: int,
+        data: dict[str, Any],
+        target: EntityHandler | None = None,
+        pick: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        action: str = "get",
+    ) -> dict[str, Any]:
+        """A stored record as the portal sends it: documented fields, wire types and case."""
+        target = target or self
+        tfam = target.fam
+        rec: dict[str, Any] = {tfam.id_key: str(rec_id) if tfam.id_as_string else rec_id}
+        for name in tfam.documented:
+            if target.contact_binding is None or name not in CONTACT_LIST_FIELDS[:1]:
+                rec[tfam.wire.stored_name(name)] = None  # (CONTACT_IDS is write-only)
         rec.update(data)
-        return rec
+        if target is not self and self.fam.scope_param:
+            # crm.item reading a classic record: the record says which entity type it is
+            rec[self.fam.scope_param] = TYPE_BY_CLASSIC.get(tfam.name, 0)
+        if pick is not None:
+            rec = pick(rec)
+        return self.fam.wires.get(action, self.fam.wire).record(rec)
 
     def _wrap(self, action: str, rec_id: int, record: dict[str, Any] | None) -> Any:
         shape = self.fam.shapes[action]
@@ -128,6 +234,10 @@ class EntityHandler:
             return record
         if shape.kind == VERBATIM:
             return shape.value
+        if shape.kind == ID_OBJECT:
+            return {shape.key: rec_id}
+        if shape.kind == CODE:
+            return (record or {}).get(shape.key)
         return record
 
     # -- actions --------------------------------------------------------------
@@ -137,12 +247,15 @@ class EntityHandler:
 
     def do_add(self, params: dict[str, Any]) -> Outcome:
         scope = self._scope(params, "add")
-        data = self._fields(params)
-        if self.fam.scope_param:
-            data.setdefault(self.fam.scope_param, scope)
-        self._stamp(data, self.created + self.modified)
-        new_id = self.store.insert(self.fam.key, scope, data)
-        record = self.present(new_id, data)
+        target, tscope = self._place(scope)
+        data = self._fields(params, target)
+        if target.fam.scope_param:
+            data.setdefault(target.fam.scope_param, scope)
+        contacts = target._take_contacts(data)
+        target._complete_new(data, scope)
+        new_id = self.store.insert(target.fam.key, tscope, data)
+        target._bind_contacts(new_id, contacts)
+        record = self.present(new_id, data, target, action="add")
         return Outcome(
             self._wrap("add", new_id, record),
             events=[self._event("add", scope, new_id)],
@@ -153,31 +266,38 @@ class EntityHandler:
         if self.fam.shapes["get"].kind == BARE:
             return self._get_as_filter(params)
         scope = self._scope(params, "get")
+        target, tscope = self._place(scope)
         rec_id = self._id(params)
-        data = self.store.get(self.fam.key, scope, rec_id)
+        data = self.store.get(target.fam.key, tscope, rec_id)
         if data is None:
             raise self._missing(f"{self.fam.name} {rec_id}")
-        return Outcome(self._wrap("get", rec_id, self.present(rec_id, data)))
+        return Outcome(self._wrap("get", rec_id, self.present(rec_id, data, target)))
 
     def do_update(self, params: dict[str, Any]) -> Outcome:
         scope = self._scope(params, "update")
+        target, tscope = self._place(scope)
         rec_id = self._id(params)
-        changes = self._fields(params)
-        self._stamp(changes, self.modified)
-        if not self.store.update(self.fam.key, scope, rec_id, changes):
+        changes = self._fields(params, target)
+        contacts = target._take_contacts(changes)
+        target._stamp(changes, target.modified)
+        if not self.store.update(target.fam.key, tscope, rec_id, changes):
             raise self._missing(f"{self.fam.name} {rec_id}")
-        data = self.store.get(self.fam.key, scope, rec_id) or {}
+        target._bind_contacts(rec_id, contacts)
+        data = self.store.get(target.fam.key, tscope, rec_id) or {}
         return Outcome(
-            self._wrap("update", rec_id, self.present(rec_id, data)),
+            self._wrap("update", rec_id, self.present(rec_id, data, target, action="update")),
             events=[self._event("update", scope, rec_id)],
             wrote=True,
         )
 
     def do_delete(self, params: dict[str, Any]) -> Outcome:
         scope = self._scope(params, "delete")
+        target, tscope = self._place(scope)
         rec_id = self._id(params)
-        if not self.store.delete(self.fam.key, scope, rec_id):
+        if not self.store.delete(target.fam.key, tscope, rec_id):
             raise self._missing(f"{self.fam.name} {rec_id}")
+        if target.contact_binding is not None:
+            self.store.unbind(target.contact_binding[0], str(rec_id))
         return Outcome(
             self._wrap("delete", rec_id, None),
             events=[self._event("delete", scope, rec_id)],
@@ -186,16 +306,18 @@ class EntityHandler:
 
     def do_list(self, params: dict[str, Any], action: str = "list") -> Outcome:
         scope = self._scope(params, action)
+        target, tscope = self._place(scope)
+        spell = self._name_in(target)
         flt = get_ci(params, "filter") or {}
         try:
             if self.fam.api_version == 3:
-                where, args = listing.where_v3(flt, self.cols)
+                where, args = listing.where_v3(flt, target.cols, spell)
             else:
-                where, args = listing.where_v2(flt, self.cols)
+                where, args = listing.where_v2(flt, target.cols, spell)
         except listing.FilterError as exc:
             code = V3_VALIDATION if self.fam.api_version == 3 else "INVALID_FILTER"
-            raise ApiError(code, str(exc), 400) from None
-        order = listing.order_sql(get_ci(params, "order"), self.cols)
+            raise ApiError(code, str(exc), 400, about_params=True) from None
+        order = listing.order_sql(get_ci(params, "order"), target.cols, spell)
         limit, offset, count = PAGE, 0, True
         pagination = get_ci(params, "pagination")
         if self.fam.api_version == 3 and isinstance(pagination, dict):
@@ -210,13 +332,10 @@ class EntityHandler:
             else:
                 offset = max(0, start)
         rows, total = self.store.query(
-            self.fam.key, scope, where, args, order, limit, offset, count=count
+            target.fam.key, tscope, where, args, order, limit, offset, count=count
         )
-        pick = listing.selector(get_ci(params, "select"), self.fam.id_key)
-        items = []
-        for rec_id, data in rows:
-            rec = self.present(rec_id, data)
-            items.append(pick(rec) if pick else rec)
+        pick = listing.selector(get_ci(params, "select"), target.fam.id_key, spell)
+        items = [self.present(rec_id, data, target, pick, "list") for rec_id, data in rows]
         shape = self.fam.shapes[action]
         result: Any = {shape.key: items} if shape.kind == WRAP else items
         if self.fam.api_version == 3:
@@ -258,168 +377,3 @@ class EntityHandler:
         ):
             fields["ENTITY_TYPE_ID"] = str(scope)
         return self.fam.event_name(action, scope), {"FIELDS": fields}
-
-
-class KeyedHandler:
-    """Bindings and keyed items that are not records with ids of their own.
-
-    - ``crm.lead.contact.*``-style: ``add(id, fields{CONTACT_ID,…})``, ``delete(id,
-      fields{CONTACT_ID})``, ``items.get(id)``, ``items.set(id, items)``, ``items.delete(id)``.
-    - ``crm.activity.binding.*``: ``add/delete(activityId, entityTypeId, entityId)``, ``list``.
-    - ``crm.activity.badge.*``: ``add(code, title, value, type)``, ``get/delete(code)``, ``list``.
-    """
-
-    def __init__(self, store: Store, kind: str, style: str, methods: dict[str, Method]) -> None:
-        self.store = store
-        self.kind = kind
-        self.style = style
-        self.methods = methods
-        self.item_key = self._item_key()
-
-    def _item_key(self) -> str:
-        if self.style != "contact":
-            return ""
-        add = self.methods.get("add")
-        for p in add.params if add else ():
-            if p.name.lower() == "fields":
-                for c in p.children:
-                    if c.required or c.name.upper().endswith("_ID"):
-                        return c.name
-        return self.kind.rsplit(".", 1)[-1].upper() + "_ID"
-
-    def handle(self, action: str, params: dict[str, Any]) -> Outcome:
-        if self.style == "contact":
-            return self._contact(action, params)
-        if self.style == "binding":
-            return self._binding(action, params)
-        return self._badge(action, params)
-
-    def _owner(self, params: dict[str, Any], name: str = "id") -> str:
-        raw = get_ci(params, name)
-        if raw in (None, ""):
-            raise ApiError("ERROR_ARGUMENT", f"Parameter '{name}' is not defined", 400)
-        return str(raw)
-
-    def _contact(self, action: str, params: dict[str, Any]) -> Outcome:
-        owner = self._owner(params)
-        key = self.item_key
-        if action == "add":
-            fields = _mapping(get_ci(params, "fields"))
-            item = {
-                key: coerce("integer", get_ci(fields, key)),
-                "SORT": coerce("integer", get_ci(fields, "SORT", 10)),
-                "ROLE_ID": 0,
-                "IS_PRIMARY": get_ci(fields, "IS_PRIMARY", "N"),
-            }
-            if item[key] in (None, ""):
-                raise ApiError("ERROR_ARGUMENT", f"The parameter 'fields[{key}]' is required", 400)
-            self._set_primary(owner, item)
-            self.store.bind(self.kind, owner, str(item[key]), item)
-            return Outcome(True, wrote=True)
-        if action == "delete":
-            fields = _mapping(get_ci(params, "fields"))
-            self.store.unbind(self.kind, owner, str(get_ci(fields, key)))
-            return Outcome(True, wrote=True)
-        if action == "items.get":
-            return Outcome(self.store.bindings(self.kind, owner))
-        if action == "items.set":
-            self.store.unbind(self.kind, owner)
-            items = get_ci(params, "items") or []
-            if isinstance(items, dict):
-                items = list(items.values())
-            if not isinstance(items, list):
-                raise ApiError("ERROR_ARGUMENT", "items must be an array", 400)
-            for i, raw in enumerate(items):
-                raw = _mapping(raw)
-                item = {
-                    key: coerce("integer", get_ci(raw, key)),
-                    "SORT": coerce("integer", get_ci(raw, "SORT", (i + 1) * 10)),
-                    "ROLE_ID": 0,
-                    "IS_PRIMARY": get_ci(raw, "IS_PRIMARY", "N"),
-                }
-                self.store.bind(self.kind, owner, str(item[key]), item)
-            return Outcome(True, wrote=True)
-        if action == "items.delete":
-            self.store.unbind(self.kind, owner)
-            return Outcome(True, wrote=True)
-        raise KeyError(action)
-
-    def _set_primary(self, owner: str, item: dict[str, Any]) -> None:
-        existing = self.store.bindings(self.kind, owner)
-        if not existing:
-            item["IS_PRIMARY"] = "Y"
-        elif item["IS_PRIMARY"] == "Y":
-            for other in existing:
-                other["IS_PRIMARY"] = "N"
-                self.store.bind(self.kind, owner, str(other[self.item_key]), other)
-
-    def _binding(self, action: str, params: dict[str, Any]) -> Outcome:
-        owner = self._owner(params, "activityId")
-        if action in ("add", "delete"):
-            etid = coerce("integer", get_ci(params, "entityTypeId"))
-            eid = coerce("integer", get_ci(params, "entityId"))
-            key = f"{etid}:{eid}"
-            if action == "add":
-                if self.store.binding(self.kind, owner, key) is not None:
-                    raise ApiError("ALREADY_BOUND", "The activity is already bound", 400)
-                self.store.bind(self.kind, owner, key, {"entityTypeId": etid, "entityId": eid})
-            elif not self.store.unbind(self.kind, owner, key):
-                raise ApiError("NOT_FOUND", "Binding not found", 400)
-            return Outcome(True, wrote=True)
-        if action == "list":
-            return Outcome(self.store.bindings(self.kind, owner))
-        raise KeyError(action)
-
-    def _badge(self, action: str, params: dict[str, Any]) -> Outcome:
-        if action == "list":
-            return Outcome({"badges": self.store.bindings(self.kind, "")})
-        code = self._owner(params, "code")
-        if action == "add":
-            badge = {n: get_ci(params, n) for n in ("code", "title", "value", "type")}
-            self.store.bind(self.kind, "", code, badge)
-            return Outcome(True, wrote=True)
-        if action == "get":
-            found = self.store.binding(self.kind, "", code)
-            if found is None:
-                raise ApiError("NOT_FOUND", "Badge not found", 400)
-            return Outcome({"badge": found})
-        if action == "delete":
-            if not self.store.unbind(self.kind, "", code):
-                raise ApiError("NOT_FOUND", "Badge not found", 400)
-            return Outcome(True, wrote=True)
-        raise KeyError(action)
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    if value in (None, ""):
-        return {}
-    if not isinstance(value, dict):
-        raise ApiError("ERROR_ARGUMENT", "fields must be an object", 400)
-    return value
-
-
-def discover_keyed(methods: list[Method], store: Store) -> dict[str, tuple[KeyedHandler, str]]:
-    """lower-case method name -> (handler, action) for every keyed-collection method."""
-    names = {m.name.lower(): m for m in methods if m.api_version == 2}
-    out: dict[str, tuple[KeyedHandler, str]] = {}
-    groups: dict[tuple[str, str], dict[str, Method]] = {}
-    for low in names:
-        if low.endswith(".items.get"):
-            ns = low[: -len(".items.get")]
-            if f"{ns}.add" in names:
-                group = groups.setdefault((ns, "contact"), {})
-                for action in ("add", "delete", "items.get", "items.set", "items.delete"):
-                    if f"{ns}.{action}" in names:
-                        group[action] = names[f"{ns}.{action}"]
-        elif low.endswith((".binding.add", ".badge.add")):
-            ns = low.rsplit(".", 1)[0]
-            style = "binding" if ns.endswith(".binding") else "badge"
-            group = groups.setdefault((ns, style), {})
-            for action in ("add", "delete", "list", "get"):
-                if f"{ns}.{action}" in names:
-                    group[action] = names[f"{ns}.{action}"]
-    for (ns, style), group in groups.items():
-        handler = KeyedHandler(store, ns, style, group)
-        for action in group:
-            out[f"{ns}.{action}"] = (handler, action)
-    return out

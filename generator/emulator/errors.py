@@ -12,6 +12,9 @@ class ApiError(Exception):
     description: str
     status: int = 400
     validation: list[dict[str, Any]] = field(default_factory=list)
+    # True when the request's parameters are what is wrong (missing, malformed, an unknown
+    # filter field), as opposed to state (not found) or who calls (auth, rights).
+    about_params: bool = False
 
     def __str__(self) -> str:
         return f"{self.code}: {self.description}"
@@ -24,6 +27,18 @@ class ApiError(Exception):
         if self.validation:
             err["validation"] = self.validation
         return {"error": err}
+
+
+# Codes about who calls, not about what was sent.
+NOT_ARGUMENT_CODES = ("ACCESS", "AUTH", "DENIED", "PERMISSION", "SCOPE", "LICENSE", "TARIFF")
+# Pages write an empty ``error`` as these words; the portal sends "".
+EMPTY_CODES = {"пустое значение", "пустая строка", "empty value", "empty string"}
+
+
+def portal_message(description: str) -> str:
+    """The message a portal sends for a documented error: error tables write it first and
+    then what it means ("ID is not defined or invalid — В параметр id …")."""
+    return description.split(" — ", 1)[0].strip()
 
 
 def not_found(what: str = "Not found.") -> ApiError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.emulator.wire import WireFormat
 from generator.model import ApiModel, Method, Param
 
 ACTIONS = ("add", "get", "update", "delete", "list", "fields")
@@ -22,6 +23,8 @@ WRAP = "wrap"  # {"item": record} / {"items": [records]}
 TRUE = "true"  # true
 BARE = "bare"  # a plain list (crm.lead.list)
 VERBATIM = "verbatim"  # the documented example value as is (crm.item.delete -> [])
+ID_OBJECT = "id_object"  # {"id": 7} (biconnector.source.add)
+CODE = "code"  # the record's own code rather than a number (crm.currency.add -> "CNY")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class Family:
     field_types: dict[str, str] = field(default_factory=dict)
     documented: tuple[str, ...] = ()  # record field names in the docs' order
     shapes: dict[str, Shape] = field(default_factory=dict)
+    wire: WireFormat = field(default_factory=WireFormat)
+    wires: dict[str, WireFormat] = field(default_factory=dict)  # per action, its own example
+    defaults: dict[str, Any] = field(default_factory=dict)  # documented defaults on add
 
     @property
     def key(self) -> str:
@@ -129,7 +135,52 @@ def _build(ns: str, version: int, methods: dict[str, Method]) -> Family:
         field_types=types,
         documented=tuple(documented),
         shapes=shapes,
+        wire=WireFormat.from_sample(sample, types),
+        wires=_action_wires(methods, sample, types),
+        defaults=_documented_defaults(methods.get("add"), fields_param, scope_param),
     )
+
+
+def _action_wires(
+    methods: dict[str, Method], sample: dict[str, Any], types: dict[str, str]
+) -> dict[str, WireFormat]:
+    """Pages of one family disagree (documentgenerator: ``id`` a number in add, a string in
+    get): each action answers like its own example, the family's where it has none."""
+    out: dict[str, WireFormat] = {}
+    for action in ("add", "get", "update", "list"):
+        m = methods.get(action)
+        own = _unwrap_record(_example(m)) if m is not None else None
+        if own and own is not sample:
+            merged = {**sample, **own}
+            out[action] = WireFormat.from_sample(merged, types)
+    return out
+
+
+_DEFAULT_KINDS = {"char": ("Y", "N"), "boolean": ("Y", "N", "true", "false")}
+
+
+def _documented_defaults(
+    add: Method | None, fields_param: str | None, scope_param: str | None
+) -> dict[str, Any]:
+    """Field values a record gets when ``add`` does not send them, where the page states a
+    default: Y/N flags, numbers ("По умолчанию 0.00"). ``null`` defaults are no defaults."""
+    if add is None:
+        return {}
+    out: dict[str, Any] = {}
+    for p in _field_params(add, fields_param, scope_param):
+        raw = (p.default or "").strip().strip("'\"`")
+        typ = p.type.lower()
+        if not raw or raw.lower() == "null" or _is_placeholder(p.name):
+            continue
+        if typ in _DEFAULT_KINDS:
+            if raw in _DEFAULT_KINDS[typ]:
+                out[p.name] = raw
+        elif typ in ("double", "integer", "int", "money"):
+            try:
+                out[p.name] = int(raw) if typ in ("integer", "int") else float(raw)
+            except ValueError:
+                continue
+    return out
 
 
 def _field_params(m: Method, fields_param: str | None, scope_param: str | None) -> list[Param]:
@@ -207,7 +258,9 @@ def _id_param(methods: dict[str, Method], scope_param: str | None) -> str | None
                 return p.name
         for p in m.params:
             low = p.name.lower()
-            if p.required and low.endswith("id") and low != (scope_param or "").lower():
+            numeric = p.type.lower() in ("integer", "int", "")  # not IBLOCK_TYPE_ID "lists"
+            is_id = low.endswith("id") and low != (scope_param or "").lower()
+            if p.required and is_id and numeric:
                 return p.name
     return "id" if methods.get("get") is not None and not methods["get"].params else None
 
@@ -220,9 +273,15 @@ def _shape(m: Method | None, *, default: Shape, keep_other: bool = False) -> Sha
         return Shape(TRUE)
     if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
         return Shape(ID)
+    if value is None and (m.returns.example or "").strip() == "null":
+        return Shape(VERBATIM, value=None)  # crm.category.delete answers null
+    if isinstance(value, str) and value and m.name.lower().endswith(".add"):
+        return Shape(CODE, _code_field(m, value))
     if isinstance(value, dict):
         if len(value) == 1:
             key, inner = next(iter(value.items()))
+            if key.lower() == "id" and isinstance(inner, (int, str)):
+                return Shape(ID_OBJECT, key)
             if isinstance(inner, dict) and inner:
                 return Shape(WRAP, key)
             if isinstance(inner, bool):
@@ -236,6 +295,20 @@ def _shape(m: Method | None, *, default: Shape, keep_other: bool = False) -> Sha
     return default
 
 
+def _code_field(add: Method, code: str) -> str:
+    """The field an ``add`` that answers a code ("CNY") takes that code from: the one named
+    like the entity (crm.currency -> CURRENCY), else the first required field."""
+    fields = next((p.children for p in add.params if p.children), add.params)
+    entity = add.name.rsplit(".", 2)[-2].lower()
+    for p in fields:
+        if p.name.lower() in (entity, "code", "id"):
+            return p.name
+    for p in fields:
+        if p.required:
+            return p.name
+    return fields[0].name if fields else "CODE"
+
+
 def _get_shape(m: Method | None) -> Shape:
     """A ``get`` whose example is a list is a filtered read (``department.get``)."""
     if m is not None and isinstance(_example(m), list):
@@ -243,14 +316,20 @@ def _get_shape(m: Method | None) -> Shape:
     return _shape(m, default=Shape(RECORD))
 
 
+_ENVELOPE = ("total", "time", "next")  # pages that show the body without "result" keep these
+
+
 def _list_shape(m: Method | None) -> Shape:
     if m is None:
         return Shape(BARE)
     value = _example(m)
-    if isinstance(value, dict) and len(value) == 1:
-        key, inner = next(iter(value.items()))
-        if isinstance(inner, list):
-            return Shape(WRAP, key)
+    if isinstance(value, dict):
+        lists = [k for k, v in value.items() if isinstance(v, list) and k not in _ENVELOPE]
+        # {"priceTypes": [...], "total": 2}, {"items": [...], "nextCursor": {...}}
+        if len(lists) == 1 and all(
+            not isinstance(v, list) for k, v in value.items() if k != lists[0]
+        ):
+            return Shape(WRAP, lists[0])
     if value is None and m.api_version == 3:
         return Shape(WRAP, "items")
     return Shape(BARE)

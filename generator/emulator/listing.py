@@ -50,7 +50,14 @@ def split_key(key: str) -> tuple[str, str]:
     return "", key
 
 
-def where_v2(flt: Any, cols: Columns) -> tuple[str, list[Any]]:
+def _same(name: str) -> str:
+    return name
+
+
+Spell = Callable[[str], str]  # a field name as sent -> as stored
+
+
+def where_v2(flt: Any, cols: Columns, spell: Spell = _same) -> tuple[str, list[Any]]:
     if not flt:
         return "", []
     if not isinstance(flt, dict):
@@ -61,17 +68,17 @@ def where_v2(flt: Any, cols: Columns) -> tuple[str, list[Any]]:
         if key.upper() == "LOGIC":
             continue
         op, name = split_key(str(key))
-        sql, a = _condition(cols, name, op, value)
+        sql, a = _condition(cols, spell(name), op, value)
         parts.append(sql)
         args.extend(a)
     return " AND ".join(parts), args
 
 
-def where_v3(flt: Any, cols: Columns) -> tuple[str, list[Any]]:
+def where_v3(flt: Any, cols: Columns, spell: Spell = _same) -> tuple[str, list[Any]]:
     if not flt:
         return "", []
     if isinstance(flt, dict):  # a REST 2 style filter sent to a REST 3.0 method
-        return where_v2(flt, cols)
+        return where_v2(flt, cols, spell)
     if not isinstance(flt, list):
         raise FilterError("filter must be a list of conditions")
     try:
@@ -125,7 +132,11 @@ def _condition(cols: Columns, name: str, op: str, value: Any) -> tuple[str, list
                 n = int(v)
             except (TypeError, ValueError):
                 return -1  # matches no record, as a portal treats a malformed id
-            return n if -(2**63) <= n < 2**63 else -1
+            # Out of SQLite's integer range: compare as a real, so ">ID 10**30" matches
+            # nothing and "<ID 10**30" everything, as the number says.
+            if -(2**63) <= n < 2**63:
+                return n
+            return float("inf") if n > 0 else float("-inf")
         return _sql_value(coerce_filter_value(doc_type, v))
 
     numeric = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
@@ -194,11 +205,11 @@ def _in_or_contains(cols: Columns, name: str, expr: str, is_id: bool, marks: str
     )
 
 
-def order_sql(order: Any, cols: Columns) -> str:
+def order_sql(order: Any, cols: Columns, spell: Spell = _same) -> str:
     parts: list[str] = []
     if isinstance(order, dict):
         for name, direction in order.items():
-            expr, _, _ = cols.resolve(str(name))
+            expr, _, _ = cols.resolve(spell(str(name)))
             d = "DESC" if str(direction).strip().upper() == "DESC" else "ASC"
             parts.append(f"{expr} {d}")
     if not any(p.startswith("id ") for p in parts):
@@ -206,7 +217,9 @@ def order_sql(order: Any, cols: Columns) -> str:
     return ", ".join(parts)
 
 
-def selector(select: Any, id_key: str) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+def selector(
+    select: Any, id_key: str, spell: Spell = _same
+) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
     """A function trimming a record to ``select``; None when everything is wanted."""
     if not select:
         return None
@@ -214,7 +227,7 @@ def selector(select: Any, id_key: str) -> Callable[[dict[str, Any]], dict[str, A
         select = list(select.values())
     if not isinstance(select, list):
         select = [select]
-    names = [str(s) for s in select]
+    names = [spell(str(s)) for s in select]
     if "*" in names:
         extra = [n for n in names if n != "*"]
         if all(n.upper() in ("UF_*", "PHONE", "EMAIL", "WEB", "IM") for n in extra):

@@ -8,21 +8,25 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-_SEGMENT = re.compile(r"\[([^\]]*)\]")
-
 
 def parse_php_query(text: str) -> dict[str, Any]:
     """``fields[TITLE]=x&select[]=ID&filter[>ID]=5`` -> nested dicts and lists."""
     return nest_php_pairs(parse_qsl(text, keep_blank_values=True))
 
 
+PHP_MAX_NESTING = 64  # PHP's max_input_nesting_level: deeper keys are dropped, as there
+
+
 def nest_php_pairs(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     root: dict[str, Any] = {}
+    # Next free index of each array that met "x[]", by id(): a scan of the keys for every
+    # "x[]" made n appends cost n^2 (a 137 KiB body stalled the loop for seconds).
+    free: dict[int, tuple[dict[str, Any], int]] = {}  # the dict is held so ids stay unique
     for key, value in pairs:
         base, path = _split_key(key)
-        if not base:
+        if not base or len(path) >= PHP_MAX_NESTING:
             continue
-        _assign(root, [base, *path], value)
+        _assign(root, [base, *path], value, free)
     return _lists_from_numeric_dicts(root)
 
 
@@ -30,23 +34,36 @@ def _split_key(key: str) -> tuple[str, list[str]]:
     bracket = key.find("[")
     if bracket <= 0:
         return key, []
-    base, rest = key[:bracket], key[bracket:]
+    base = key[:bracket]
     path = []
-    pos = 0
-    for m in _SEGMENT.finditer(rest):
-        if m.start() != pos:
+    pos = bracket
+    while pos < len(key) and key[pos] == "[":
+        end = key.find("]", pos + 1)
+        if end < 0:
             break  # PHP ignores anything after a malformed segment
-        path.append(m.group(1))
-        pos = m.end()
+        path.append(key[pos + 1 : end])
+        pos = end + 1
     return base, path
 
 
-def _assign(node: dict[str, Any], path: list[str], value: Any) -> None:
+def _assign(
+    node: dict[str, Any],
+    path: list[str],
+    value: Any,
+    free: dict[int, tuple[dict[str, Any], int]],
+) -> None:
+    last = len(path) - 1
     for i, seg in enumerate(path):
-        last = i == len(path) - 1
         if seg == "":  # "x[]": append with the next free integer key, as PHP does
-            seg = str(_next_index(node))
-        if last:
+            entry = free.get(id(node))
+            n = entry[1] if entry is not None else 0
+            seg = str(n)
+            free[id(node)] = (node, n + 1)
+        elif len(seg) < 19 and _is_index(seg):
+            entry = free.get(id(node))
+            if entry is None or entry[1] <= int(seg):
+                free[id(node)] = (node, int(seg) + 1)
+        if i == last:
             node[seg] = value
             return
         child = node.get(seg)
@@ -58,11 +75,6 @@ def _assign(node: dict[str, Any], path: list[str], value: Any) -> None:
 
 def _is_index(key: str) -> bool:
     return key.isascii() and key.isdigit()  # not "²", which isdigit() but int() refuses
-
-
-def _next_index(node: dict[str, Any]) -> int:
-    ints = [int(k) for k in node if _is_index(k)]
-    return max(ints) + 1 if ints else 0
 
 
 def _lists_from_numeric_dicts(value: Any) -> Any:
@@ -111,8 +123,10 @@ def coerce(doc_type: str, value: Any) -> Any:
     Only unambiguous conversions: ``"12"`` for an integer becomes 12, ``"abc"`` stays as is
     (the portal would reject or ignore it; we keep it so nothing is silently lost)."""
     if isinstance(value, list):
+        if not doc_type:  # nothing to convert to: the common case of undocumented fields
+            return value
         return [coerce(doc_type, v) for v in value]
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not doc_type:
         return value
     t = base_type(doc_type)
     if t in _INT_TYPES or t.endswith(".id"):

@@ -6,23 +6,33 @@ stateful handlers, documented-example answers, limits, and the ``time`` block.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from generator.emulator.entities import EntityHandler, KeyedHandler, Outcome, discover_keyed
-from generator.emulator.errors import V3_VALIDATION, ApiError
+from generator.emulator.crm_types import CLASSIC_BY_TYPE
+from generator.emulator.entities import EntityHandler, Outcome
+from generator.emulator.errors import EMPTY_CODES as _EMPTY_CODES
+from generator.emulator.errors import NOT_ARGUMENT_CODES as _NOT_ARGUMENT_CODES
+from generator.emulator.errors import ApiError, portal_message
 from generator.emulator.events import EventSender
 from generator.emulator.families import Family, discover
 from generator.emulator.faults import FaultDraw, Faults
+from generator.emulator.keyed import KeyedHandler, discover_keyed
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
-from generator.emulator.params import get_ci
+from generator.emulator.required import missing_required, required_error, spell_params
 from generator.emulator.store import Store
+from generator.emulator.system import (
+    ADMIN_ID,
+    SystemMethods,
+    auth_refusal,
+    rights_refusal,
+    user_template,
+)
 from generator.emulator.userfields import UserFields, model_scopes
-from generator.model import ApiModel, Method, Param
+from generator.model import ApiModel, Method
 from generator.vocabulary.writes import method_writes
 
 
@@ -39,6 +49,7 @@ class Options:
     client_secret: str = "emulator-secret"
     domain: str = "127.0.0.1"
     clock: Clock = time.time
+    max_body: int = 64 * 1024 * 1024  # bytes (body.MAX_BODY); larger requests get 413
 
 
 class Portal:
@@ -50,6 +61,7 @@ class Portal:
         self.methods: dict[int, dict[str, Method]] = {2: {}, 3: {}}
         for m in model.methods:
             self.methods.setdefault(m.api_version, {}).setdefault(m.name.lower(), m)
+        self.model_index = self.methods[2]
         self.families: dict[str, Family] = discover(model)
         self.entity_routes: dict[tuple[int, str], tuple[EntityHandler, str]] = {}
         self.handlers: dict[str, EntityHandler] = {}
@@ -68,6 +80,10 @@ class Portal:
         self.keyed: dict[str, tuple[KeyedHandler, str]] = discover_keyed(
             list(model.methods), self.store
         )
+        self._link_crm()
+        self.system = SystemMethods(self)
+        self.without_rights: set[int] = set()
+        self.ensure_users()
         limits = options.limits
         self.bucket = LeakyBucket(limits.burst, limits.drain, self.clock) if limits else None
         self.meter = OperatingMeter(limits.operating_limit if limits else 0, self.clock)
@@ -84,6 +100,43 @@ class Portal:
         self.stats: dict[str, int] = {"requests": 0, "calls": 0, "limited": 0, "writes": 0}
         self.idempotency: dict[tuple[str, str, str], tuple[float, str, Any]] = {}
         self.userfields = UserFields(model_scopes(model.methods))  # portal metadata (hook)
+
+    def _link_crm(self) -> None:
+        """crm.item reaches the classic entities' records; classic records keep their
+        CONTACT_IDS as the bindings ``*.contact.items.get`` answers."""
+        item = self.handlers.get("crm.item")
+        for etid, name in CLASSIC_BY_TYPE.items():
+            classic = self.handlers.get(name)
+            if item is not None and classic is not None:
+                item.classic[etid] = classic
+        for handler in self.handlers.values():
+            keyed = self.keyed.get(f"{handler.fam.name}.contact.items.get")
+            if keyed is not None and handler.fam.api_version == 2:
+                handler.contact_binding = (keyed[0].kind, keyed[0].item_key)
+
+    # -- users ------------------------------------------------------------------
+
+    def ensure_users(self) -> None:
+        """The portal's administrator (id 1) exists from the start, as on any portal."""
+        handler = self.handlers.get("user")
+        if handler is not None and self.store.get("user", 0, ADMIN_ID) is None:
+            self.store.insert("user", 0, user_template(self.model_index))
+
+    def add_user(self, fields: dict[str, Any], *, rights: bool = True) -> int:
+        """Another user; ``rights=False`` makes the methods that document an access error
+        answer it with that error (ACCESS_DENIED)."""
+        data = {**user_template(self.model_index), **fields}
+        new_id = self.store.insert("user", 0, data)
+        if not rights:
+            self.without_rights.add(new_id)
+        return new_id
+
+    def user_record(self, user: int) -> dict[str, Any] | None:
+        handler = self.handlers.get("user")
+        data = self.store.get("user", 0, user) if handler is not None else None
+        if data is None:
+            return None
+        return handler.present(user, data) if handler is not None else None
 
     # -- lookup -----------------------------------------------------------------
 
@@ -105,7 +158,9 @@ class Portal:
 
     # -- calls ------------------------------------------------------------------
 
-    def call(self, name: str, params: dict[str, Any], version: int, caller: str) -> Outcome:
+    def call(
+        self, name: str, params: dict[str, Any], version: int, caller: str, user: int = ADMIN_ID
+    ) -> Outcome:
         """Run one method; raises ApiError with the portal's code and status."""
         hooked = self.userfields.before(name, params)  # user fields, crm.type, scopes
         if hooked is not None:
@@ -113,9 +168,15 @@ class Portal:
         method = self.find(name, version)
         if method is None:
             raise ApiError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404)
-        missing = _missing_required(method, params)
+        refused = auth_refusal(method, caller) or rights_refusal(
+            method, user not in self.without_rights
+        )
+        if refused is not None:
+            raise refused
+        params = spell_params(method, params)
+        missing = missing_required(method, params)
         if missing is not None:
-            raise _required_error(method, missing)
+            raise required_error(method, missing)
         if self.options.limits and self.meter.blocked(caller, method.name.lower()):
             raise ApiError(
                 "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit", 429
@@ -124,7 +185,9 @@ class Portal:
         started = time.perf_counter()
         low = method.name.lower()
         try:
-            if low in self.keyed:
+            if self.system.handles(low):
+                outcome = self.system.call(low, user)
+            elif low in self.keyed:
                 handler, action = self.keyed[low]
                 outcome = handler.handle(action, params)
             elif (version, low) in self.entity_routes:
@@ -191,18 +254,22 @@ class Portal:
         fam = self.family(family, version)
         scope = int(entity_type_id or 0)
         handler = self.handlers[fam.key]
+        target, tscope = handler._place(scope)
         rows = []
         for rec in records:
-            data = handler._fields({fam.fields_param or "fields": rec}) if fam.fields_param \
-                else dict(rec)  # fmt: skip
-            if fam.scope_param:
-                data.setdefault(fam.scope_param, scope)
+            wrapped = {fam.fields_param: rec} if fam.fields_param else dict(rec)
+            data = handler._fields(wrapped, target)
+            if target.fam.scope_param:
+                data.setdefault(target.fam.scope_param, scope)
             rows.append(data)
-        return self.store.insert_many(fam.key, scope, rows)
+        return self.store.insert_many(target.fam.key, tscope, rows)
 
     def count(self, family: str, *, entity_type_id: int | None = None, version: int = 2) -> int:
         fam = self.family(family, version)
-        return self.store.count(fam.key, None if entity_type_id is None else entity_type_id)
+        if entity_type_id is None:
+            return self.store.count(fam.key, None)
+        target, tscope = self.handlers[fam.key]._place(entity_type_id)
+        return self.store.count(target.fam.key, tscope)
 
     def reset(self) -> None:
         self.store.reset()
@@ -212,80 +279,14 @@ class Portal:
         self.tokens.reset()
         self.events.sent.clear()
         self.idempotency.clear()
+        self.without_rights.clear()
+        self.ensure_users()
         for k in self.stats:
             self.stats[k] = 0
 
 
 def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, tz=timezone.utc).astimezone().isoformat(timespec="seconds")
-
-
-_PLACEHOLDER = re.compile(r"[\s<>{}.\[\]]|\.\.\.")
-
-
-def _missing_required(method: Method, params: dict[str, Any]) -> Param | None:
-    for p in method.params:
-        if not p.required or _PLACEHOLDER.search(p.name):
-            continue
-        value = get_ci(params, p.name)
-        if value is None or value == "":
-            return p
-    return None
-
-
-_DESC_WORDS = (
-    "required", "обязательн", "не указан", "не передан", "missing", "не заполнен",
-    "not specified", "could not find value", "is not defined", "not set", "не задан",
-    "is empty", "empty", "пуст", "не найден параметр",
-)  # fmt: skip
-_NOT_ARGUMENT_CODES = ("ACCESS", "AUTH", "DENIED", "PERMISSION", "SCOPE", "LICENSE", "TARIFF")
-# Pages write an empty ``error`` as these words; the portal sends "".
-_EMPTY_CODES = {"пустое значение", "пустая строка", "empty value", "empty string"}
-_CODE_WORDS = ("REQUIRED", "MISSING", "EMPTY", "NOT_SPECIFIED", "NOT_DEFINED", "NO_PARAM")
-
-
-def _required_error(method: Method, param: Param) -> ApiError:
-    """The code the page documents for a missing ``param``, or a generic one."""
-    if method.api_version == 3:
-        message = f"Required field `{param.name}` is not specified"
-        return ApiError(
-            V3_VALIDATION,
-            "Request object validation error",
-            400,
-            validation=[{"field": param.name, "message": message}],
-        )
-    best: tuple[int, Any] | None = None
-    name = param.name.lower()
-    for err in method.errors:
-        desc = err.description.lower()
-        code = err.code
-        if any(w in code.upper() for w in _NOT_ARGUMENT_CODES) or desc.startswith(
-            ("access denied", "доступ запрещ")
-        ):
-            continue  # about who calls, not about what was sent
-        by_desc = any(w in desc for w in _DESC_WORDS)
-        by_code = code.isascii() and any(w in code.upper() for w in _CODE_WORDS) and " " not in code
-        if not (by_desc or by_code):
-            continue
-        score = 1
-        if (
-            f"`{name}`" in desc
-            or f"{{{name}}}" in desc
-            or re.search(rf"\b{re.escape(name)}\b", desc)
-        ):
-            score += 2
-        if name.upper() in code.upper():
-            score += 2
-        if best is None or score > best[0]:
-            best = (score, err)
-    if best is not None and best[1].code.strip() not in ("", "-", "—"):
-        err = best[1]
-        # A missing argument is the caller's fault: a 4xx whatever else the page's table
-        # says (a few pages put a numeric error code such as 510 in the status column).
-        status = err.status if err.status and 400 <= err.status < 500 else 400
-        code = "" if err.code.strip().lower() in _EMPTY_CODES else err.code.strip()
-        return ApiError(code, err.description or f"Required parameter {param.name}", status)
-    return ApiError("ERROR_ARGUMENT", f"Could not find value for parameter {{{param.name}}}", 400)
 
 
 _NOT_FOUND_WORDS = ("not found", "не найден", "не существует", "does not exist", "not exist")
@@ -318,11 +319,12 @@ def _as_documented(method: Method, err: ApiError) -> ApiError:
             if fits:
                 status = e.status if e.status and 400 <= e.status < 500 else err.status
                 spelt = "" if code.lower() in _EMPTY_CODES else code
-                return ApiError(spelt, err.description, status, err.validation)
+                message = portal_message(e.description) or err.description
+                return ApiError(spelt, message, status, err.validation, err.about_params)
     if any(e.code.strip().lower() in _EMPTY_CODES for e in method.errors):
         # Pages whose own errors come with an empty code (classic CRM: "Not found",
         # "ID is not defined or invalid") get ours that way too, as the portal sends them.
-        return ApiError("", err.description, err.status, err.validation)
+        return ApiError("", err.description, err.status, err.validation, err.about_params)
     return err
 
 

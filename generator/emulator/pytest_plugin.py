@@ -18,7 +18,10 @@ Fixtures
   conftest.py (session scope) to serve something else.
 - ``b24_emulator_options`` (session): keyword arguments of ``create_app`` for the session
   emulator; default ``{"limits": "none"}`` so test suites are not throttled. Override to test
-  under the portal's limits: ``{"limits": "standard"}``.
+  under the portal's limits: ``{"limits": "standard"}``. Server options go in the same dict:
+  ``tls=True`` serves https with a throwaway certificate (needs ``trustme``; the handle's
+  ``.ca_file`` is the authority to trust), or ``certfile=``/``keyfile=`` your own;
+  ``header_timeout=``/``body_timeout=`` (seconds).
 """
 
 from __future__ import annotations
@@ -84,10 +87,9 @@ def b24_emulator(
     key = (id(b24_emulator_model), repr(sorted(b24_emulator_options.items())))
     entry = _b24_emulator_pool.get(key)
     if entry is None:
-        from generator.emulator.app import create_app
-        from generator.emulator.server import start_in_thread
+        from generator.emulator.server import start_emulator
 
-        running = start_in_thread(create_app(b24_emulator_model, **b24_emulator_options))
+        running = start_emulator(b24_emulator_model, dict(b24_emulator_options))
         # the model is kept with it, so that its id() is not reused while the key lives
         entry = _b24_emulator_pool[key] = (b24_emulator_model, running)
     running = entry[1]
@@ -96,14 +98,16 @@ def b24_emulator(
 
 
 @pytest.fixture
-def b24_emulator_factory(b24_emulator_model: Any) -> Iterator[Callable[..., Any]]:
-    from generator.emulator.app import create_app
-    from generator.emulator.server import start_in_thread
+def b24_emulator_factory(
+    b24_emulator_model: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., Any]]:
+    from generator.emulator.server import start_emulator
 
     started: list[Any] = []
 
     def factory(model: Any = None, **options: Any) -> Any:
-        running = start_in_thread(create_app(model or b24_emulator_model, **options))
+        tls_dir = tmp_path_factory.mktemp("tls") if options.get("tls") else None
+        running = start_emulator(model or b24_emulator_model, options, tls_dir)
         started.append(running)
         return running
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from generator.emulator.app import create_app
-from generator.emulator.server import ForegroundServer, _config
+from generator.emulator.server import ForegroundServer, ServerOptions, _config
 from generator.model import ApiModel
 
 
@@ -29,6 +29,7 @@ def serve(
     port: int,
     echo: Callable[[str], Any] = print,
     setup: Callable[[Any], None] | None = None,
+    server_options: ServerOptions | None = None,
     **options: Any,
 ) -> None:
     """Check the address (port 0 picks a free one we can print), announce, then serve.
@@ -56,11 +57,13 @@ def serve(
         + (f"; faults: {options.get('faults')}" if options.get("faults") else "")
         + (f"; events -> {options.get('event_handler')}" if options.get("event_handler") else "")
     )
-    server = ForegroundServer(_config(app, host, real_port, "warning"))
+    opts = server_options or ServerOptions()
+    server = ForegroundServer(_config(app, host, real_port, "warning", opts))
+    scheme = "https" if opts.tls else "http"
 
     def announce() -> None:
-        echo(f"webhook: http://{shown}:{real_port}/rest/1/{portal.options.token}/")
-        echo(f"oauth token endpoint: http://{shown}:{real_port}/oauth/token/")
+        echo(f"webhook: {scheme}://{shown}:{real_port}/rest/1/{portal.options.token}/")
+        echo(f"oauth token endpoint: {scheme}://{shown}:{real_port}/oauth/token/")
         grant = portal.tokens.issue()
         echo(
             f"oauth: access_token={grant.access_token} refresh_token={grant.refresh_token} "

@@ -16,6 +16,7 @@ import httpx
 import uvicorn
 
 from generator.emulator.app import EmulatorApp
+from generator.emulator.protocol import BODY_TIMEOUT, HEADER_TIMEOUT, timed_protocol
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -24,7 +25,25 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def _config(app: EmulatorApp, host: str, port: int, log_level: str) -> uvicorn.Config:
+@dataclass(frozen=True)
+class ServerOptions:
+    """How the emulator listens: TLS files (PEM) and the read timeouts."""
+
+    certfile: str | None = None
+    keyfile: str | None = None
+    header_timeout: float = HEADER_TIMEOUT
+    body_timeout: float = BODY_TIMEOUT
+    keep_alive: float = 30.0
+
+    @property
+    def tls(self) -> bool:
+        return self.certfile is not None
+
+
+def _config(
+    app: EmulatorApp, host: str, port: int, log_level: str, opts: ServerOptions | None = None
+) -> uvicorn.Config:
+    opts = opts or ServerOptions()
     return uvicorn.Config(
         app,
         host=host,
@@ -32,8 +51,12 @@ def _config(app: EmulatorApp, host: str, port: int, log_level: str) -> uvicorn.C
         log_level=log_level,
         access_log=False,
         lifespan="off",
-        timeout_keep_alive=30,
-        http="h11",  # faults reset connections through the h11 cycle's transport
+        timeout_keep_alive=int(max(1, opts.keep_alive)),
+        # h11: faults reset connections through the h11 cycle's transport, and the read
+        # timeouts live in its protocol class.
+        http=timed_protocol(opts.header_timeout, opts.body_timeout),
+        ssl_certfile=opts.certfile,
+        ssl_keyfile=opts.keyfile,
     )
 
 
@@ -78,10 +101,17 @@ class RunningEmulator:
     token: str
     server: uvicorn.Server
     thread: threading.Thread
+    tls: bool = False
+    ca_file: str | None = None  # the authority to trust when the emulator made its own cert
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
+
+    @property
+    def domain(self) -> str:
+        """``host:port``, what clients that build ``https://{domain}/rest/`` expect."""
+        return f"{self.host}:{self.port}"
 
     @property
     def webhook_url(self) -> str:
@@ -119,19 +149,57 @@ class RunningEmulator:
         self.app.portal.store.close()
 
 
+SERVER_OPTION_NAMES = ("tls", "certfile", "keyfile", "header_timeout", "body_timeout")
+
+
+def start_emulator(model: Any, options: dict[str, Any], tls_dir: Any = None) -> RunningEmulator:
+    """``create_app(model, **options)`` in a thread; ``tls=True`` (with ``tls_dir``) makes a
+    throwaway certificate, ``certfile``/``keyfile`` serve yours; timeouts pass through."""
+    import tempfile
+    from pathlib import Path
+
+    from generator.emulator.app import create_app
+
+    app_options = {k: v for k, v in options.items() if k not in SERVER_OPTION_NAMES}
+    server = {k: v for k, v in options.items() if k in SERVER_OPTION_NAMES}
+    ca_file = None
+    if server.pop("tls", False) and "certfile" not in server:
+        from generator.emulator.tls import self_signed
+
+        files = self_signed(Path(tls_dir or tempfile.mkdtemp(prefix="b24gen-tls-")))
+        server["certfile"], ca_file = files.certfile, files.ca_file
+    running = start_in_thread(
+        create_app(model, **app_options), server_options=ServerOptions(**server)
+    )
+    running.ca_file = ca_file
+    return running
+
+
 def start_in_thread(
-    app: EmulatorApp, *, host: str = "127.0.0.1", port: int | None = None, timeout: float = 10.0
+    app: EmulatorApp,
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    timeout: float = 10.0,
+    server_options: ServerOptions | None = None,
 ) -> RunningEmulator:
     """Start uvicorn in a daemon thread and wait until the emulator answers."""
     port = port or free_port(host)
-    server = uvicorn.Server(_config(app, host, port, "warning"))
+    opts = server_options or ServerOptions()
+    server = uvicorn.Server(_config(app, host, port, "warning", opts))
     thread = threading.Thread(target=server.run, name=f"b24gen-emulator-{port}", daemon=True)
     thread.start()
-    running = RunningEmulator(app, host, port, app.portal.options.token, server, thread)
+    running = RunningEmulator(
+        app, host, port, app.portal.options.token, server, thread, tls=opts.tls
+    )
     deadline = time.monotonic() + timeout
+    # The readiness probe only asks whether our own server is up; the clients under test
+    # verify its certificate themselves.
+    probe_verify = False
     while True:
         try:
-            if httpx.get(f"{running.base_url}/_emulator/health", timeout=1.0).status_code == 200:
+            health = f"{running.base_url}/_emulator/health"
+            if httpx.get(health, timeout=1.0, verify=probe_verify).status_code == 200:
                 return running
         except httpx.HTTPError:
             pass

@@ -82,6 +82,19 @@ class Store:
             )
             return new_id
 
+    def put(self, family: str, scope: int, rec_id: int, data: dict[str, Any]) -> None:
+        """Write a record at a chosen id (fixtures that mirror the docs' examples)."""
+        with self.lock:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO records(family, scope, id, data) VALUES (?,?,?,?)",
+                (family, scope, rec_id, json.dumps(data, ensure_ascii=False)),
+            )
+            self.conn.execute(
+                "INSERT INTO counters(family, scope, last_id) VALUES (?,?,?) ON CONFLICT("
+                "family, scope) DO UPDATE SET last_id=max(last_id, excluded.last_id)",
+                (family, scope, rec_id),
+            )
+
     def insert_many(self, family: str, scope: int, rows: Iterable[dict[str, Any]]) -> list[int]:
         rows = list(rows)
         with self.lock:

@@ -247,7 +247,8 @@ def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) 
         if (
             _UNDOTTED_METHOD.match(name)
             and not is_index
-            and S.PARAMS in h2_kinds
+            # "profile" has no parameters and so no parameters section
+            and (S.PARAMS in h2_kinds or (S.RESPONSE in h2_kinds and S.ERRORS in h2_kinds))
             and (S.RESPONSE in h2_kinds or S.ERRORS in h2_kinds)
         ):
             pass  # undotted REST methods: scope, profile, methods, events

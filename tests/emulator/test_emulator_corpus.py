@@ -12,6 +12,7 @@ from emulator_model import RAW_TOKEN
 
 from generator.emulator.app import create_app
 from generator.emulator.server import start_in_thread
+from generator.emulator.system import auth_refusal
 
 pytestmark = pytest.mark.corpus
 
@@ -133,7 +134,7 @@ def test_crm_item_crud_by_entity_type(emu, http, etid) -> None:
 def test_seed_methods_keep_state(emu, http) -> None:
     url = emu.webhook_url
     badge = {"code": "missedCall", "title": "Call", "value": "Missed", "type": "failure"}
-    assert _ok(http.post(url + "crm.activity.badge.add", json=badge))["result"] is True
+    assert _ok(http.post(url + "crm.activity.badge.add", json=badge))["result"] == {"badge": badge}
     got = _ok(http.post(url + "crm.activity.badge.get", json={"code": "missedCall"}))["result"]
     assert got == {"badge": badge}
     lead = _ok(http.post(url + "crm.lead.add", json={"fields": {"TITLE": "seed"}}))["result"]
@@ -187,13 +188,18 @@ def test_every_method_answers_without_a_server_error(emu, http, real_model) -> N
         prefix = "/rest/api/1/" if m.api_version == 3 else "/rest/1/"
         r = http.post(f"{emu.base_url}{prefix}{emu.token}/{m.name}", json={})
         assert r.status_code < 500, (m.name, r.text)
-        assert "time" in r.json()
+        # successes carry the time block, errors never (as every error example in the docs)
+        assert ("time" in r.json()) == (r.status_code == 200), (m.name, r.text)
         if r.status_code == 200:
             answered += 1
             continue
         needs_arg = any(p.required for p in m.params)
         route = portal.entity_routes.get((m.api_version, m.name.lower()))
         by_id = route is not None and route[1] in ("get", "update", "delete")
+        app_only = auth_refusal(m, "webhook")  # the page: OAuth applications only
+        if app_only is not None and r.status_code == app_only.status:
+            assert r.json()["error"] == app_only.code, (m.name, r.text)
+            continue
         if not (r.status_code == 400 and (needs_arg or by_id)):
             unexplained.append((m.name, r.status_code, r.text[:80]))
     assert unexplained == []

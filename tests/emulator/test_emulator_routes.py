@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 
@@ -57,7 +58,9 @@ def test_webhook_json_and_form_give_identical_records(emu, http) -> None:
     for rec in records:
         rec.pop("ID")
     assert records[0] == records[1] == records[2]
-    assert records[0]["OPPORTUNITY"] == 12.5 and records[0]["ASSIGNED_BY_ID"] == 3
+    # The tiny model's crm.lead.get example is all strings, as a portal sends classic CRM
+    # records: money with two decimals, ids as text, whatever type the request used.
+    assert records[0]["OPPORTUNITY"] == "12.50" and records[0]["ASSIGNED_BY_ID"] == "3"
 
     listed_json = http.post(
         url + "crm.lead.list",
@@ -76,13 +79,16 @@ def test_webhook_json_and_form_give_identical_records(emu, http) -> None:
     assert listed_json["total"] == listed_form["total"] == 2
 
 
-def test_every_answer_has_the_time_block(emu, http) -> None:
+def test_results_have_the_time_block_and_errors_have_none(emu, http) -> None:
+    from datetime import datetime
+
     ok = http.post(emu.webhook_url + "server.time").json()
-    assert ok["result"] == "2024-01-01T00:00:00+03:00"  # the documented example
+    # server.time is the emulator's clock, not the page's example date
+    assert abs(datetime.fromisoformat(ok["result"]).timestamp() - time.time()) < 5
     assert set(ok["time"]) == TIME_KEYS
     assert ok["time"]["finish"] >= ok["time"]["start"]
     err = http.post(emu.webhook_url + "no.such.method").json()
-    assert set(err["time"]) == TIME_KEYS
+    assert err == {"error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"}
 
 
 def test_method_names_are_case_insensitive(emu, http) -> None:

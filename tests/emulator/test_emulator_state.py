@@ -77,8 +77,8 @@ def test_order_and_select(leads, http) -> None:
     res = post(
         http, leads, "crm.lead.list", order={"OPPORTUNITY": "DESC"}, select=["TITLE", "OPPORTUNITY"]
     )
-    assert res["result"][0] == {"ID": "4", "TITLE": "Delta", "OPPORTUNITY": 300}
-    assert [r["OPPORTUNITY"] for r in res["result"]] == [300, 250.5, 100, 40]
+    assert res["result"][0] == {"ID": "4", "TITLE": "Delta", "OPPORTUNITY": "300.00"}
+    assert [r["OPPORTUNITY"] for r in res["result"]] == ["300.00", "250.50", "100.00", "40.00"]
     res = post(http, leads, "crm.lead.list", order={"TITLE": "ASC"}, select=["ID"])
     assert [r for r in res["result"]] == [{"ID": "1"}, {"ID": "2"}, {"ID": "4"}, {"ID": "3"}]
 
@@ -167,7 +167,7 @@ def test_activity_bindings_and_badges_keep_state(emu, http) -> None:
     ]
 
     badge = {"code": "missedCall", "title": "Call", "value": "Missed", "type": "failure"}
-    assert post(http, emu, "crm.activity.badge.add", **badge)["result"] is True
+    assert post(http, emu, "crm.activity.badge.add", **badge)["result"] == {"badge": badge}
     assert post(http, emu, "crm.activity.badge.get", code="missedCall")["result"] == {
         "badge": badge
     }

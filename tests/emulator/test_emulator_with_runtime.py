@@ -27,7 +27,7 @@ def test_handle_client_round_trips(emu, client) -> None:
     lead_id = client.call("crm.lead.add", {"fields": {"TITLE": "via runtime", "OPPORTUNITY": 5}})
     assert lead_id == 1
     got = client.call("crm.lead.get", {"id": lead_id})
-    assert got["TITLE"] == "via runtime" and got["OPPORTUNITY"] == 5
+    assert got["TITLE"] == "via runtime" and got["OPPORTUNITY"] == "5.00"
     raw = client.call_raw("crm.lead.list", {"select": ["ID"]})
     assert raw.total == 1 and raw.result == [{"ID": "1"}]
     assert raw.time["start"] <= raw.time["finish"]
