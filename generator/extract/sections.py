@@ -158,6 +158,37 @@ def _clean(name: str) -> str:
     return name
 
 
+_RESPONSE_HEADING = re.compile(
+    r"обработка ответа|response handling|handling the response|возвращаемые данные|"
+    r"returned data|ответ в случае успеха|response on success|successful response",
+    re.I,
+)
+
+
+def is_response_heading(text: str) -> bool:
+    """A heading that opens the response part wherever it is nested (not "Результат")."""
+    return bool(_RESPONSE_HEADING.search(normalise_words(text)))
+
+
+_VALUES_HEADING = re.compile(
+    r"^(?:возможные|допустимые) значения|^(?:possible|allowed|acceptable) values", re.I
+)
+_VALUES_STOP = {"of", "the", "for", "key", "values", "possible", "allowed", "acceptable", "a"}
+
+
+def is_values_heading(text: str) -> bool:
+    """A heading over a table of a key's possible values ("Возможные значения ключа TYPE")."""
+    return bool(_VALUES_HEADING.search(normalise_words(text.strip())))
+
+
+def values_target(text: str) -> str | None:
+    """The key whose values the table lists: the last Latin word of the heading."""
+    words = [
+        w for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if w.lower() not in _VALUES_STOP
+    ]
+    return words[-1] if words else None
+
+
 def is_returned_subheading(text: str) -> bool:
     return bool(_RETURNED_SUB.search(text))
 

@@ -26,6 +26,8 @@ CASES = [
     ("**x**\n[`object`](a)\n[`string`](b)", "x", False, "object|string"),
     ("**x**\n[`string`](a) или `null`", "x", False, "string|null"),
     ("**UF_...**", "UF_...", False, ""),
+    ("**UF_\\***\n[`any`](x.md)", "UF_*", False, "any"),  # a wildcard, not a required "UF_"
+    ("**order**\nВозможные значения для `order`:\n- `asc` — по возрастанию", "order", False, ""),
     ("**ids**\n[`integer[]`](a)", "ids", False, "integer[]"),
     ("**\\<chatId\\>**\n[`object`](x)", "<chatId>", False, "object"),
     ("**from**\n[`date`](x)", "from", False, "date"),
