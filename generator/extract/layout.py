@@ -77,7 +77,9 @@ def group_sections(blocks: list[Block]) -> Layout:
             if h2.kind != S.PARAMS and sub_kind == S.ERRORS:
                 start(S.ERRORS, b)
                 continue
-            if h2.kind in (NOTES, INTRO) and sub_kind == S.RESPONSE and cur.kind != S.RESPONSE:
+            # under any other H2, even one named like parameters ("Работа с множественными
+            # полями"), an "### Обработка ответа" starts the response
+            if h2.kind != S.RESPONSE and sub_kind == S.RESPONSE and cur.kind != S.RESPONSE:
                 start(S.RESPONSE, b)
                 seen_response = True
                 continue

@@ -129,7 +129,8 @@ class _Reader:
             return
         if pseudo is not None and self.first_sub is not None:
             st = self._sub(pseudo, pt, b.line)
-            st.follows = self.first_sub  # when its words name no parameter
+            # "**Import**" is a caption, not a name: it may spell a scalar row ("IMPORT")
+            st.object_name, st.anchor, st.follows = None, "", self.first_sub
             return
         nested_heading = sub is not None and (
             S.nested_object_name(sub.text) is not None or bool(sub.anchor)
