@@ -64,6 +64,7 @@ class Returns:
     fields: tuple[Param, ...] = ()  # the returned-data table, nested objects as children
     example: str | None = None  # JSON text of the example's ``result`` (normalised), if any
     paged: bool = False  # the answer carries ``total``/``next`` (list methods)
+    patterns: tuple[Param, ...] = ()  # top-level keys given as placeholders ("UF_*")
 
     def example_value(self) -> Any:
         return None if self.example is None else json.loads(self.example)
@@ -254,6 +255,7 @@ def _returns_to_dict(r: Returns) -> dict[str, Any]:
         "fields": [_param_to_dict(p) for p in r.fields],
         "example": r.example,
         "paged": r.paged,
+        "patterns": [_param_to_dict(p) for p in r.patterns],
     }
 
 
@@ -264,6 +266,7 @@ def _returns_from_dict(d: dict[str, Any]) -> Returns:
         fields=tuple(_param_from_dict(p) for p in d.get("fields", ())),
         example=d.get("example"),
         paged=bool(d.get("paged", False)),
+        patterns=tuple(_param_from_dict(p) for p in d.get("patterns", ())),
     )
 
 

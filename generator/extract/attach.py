@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from generator.extract.params import PNode, anchors_linked, find_param, merge_rows, nest_dotted
 from generator.extract.params import walk
+from generator.model import is_name_pattern
 
 
 @dataclass
@@ -122,3 +123,34 @@ def _attach_values(target: PNode, rows: list[PNode]) -> None:
             target.values.append(r.name)
         if r.description and r.name not in dict(target.labels):
             target.labels.append((r.name, r.description))
+
+
+def hoist_pattern_members(nodes: list[PNode]) -> None:
+    """Named keys listed under a wildcard row move up beside it.
+
+    ``UF_*`` with a sub-table of ``UF_BLOG_POST_FILE``, ``UF_GRATITUDE``…: those are keys of the
+    same object that match the wildcard, not members of each ``UF_*`` value. Placeholders
+    that stand for a value (``<селектор>``) keep their members.
+    """
+    for n in list(nodes):
+        hoist_pattern_members(n.children)
+        prefix = _glob_prefix(n.name)
+        if prefix is None:
+            continue
+        names = {x.name.lower() for x in nodes}
+        keep = []
+        for c in n.children:
+            if c.name.startswith(prefix) and not is_name_pattern(c.name):
+                if c.name.lower() not in names:
+                    nodes.append(c)
+                    names.add(c.name.lower())
+            else:
+                keep.append(c)
+        n.children = keep
+
+
+def _glob_prefix(name: str) -> str | None:
+    for tail in ("*", "...", "…"):
+        if name.endswith(tail) and len(name) > len(tail):
+            return name[: -len(tail)]
+    return None

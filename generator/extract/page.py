@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from generator.extract import sections as S
-from generator.extract.attach import attach
+from generator.extract.attach import attach, hoist_pattern_members
 from generator.extract.errors import is_validation_table, read_error_table
 from generator.extract.intro import read_intro
 from generator.extract.layout import Layout, group_sections
@@ -245,6 +245,7 @@ def _read_api_page(
             f"{kind} under '{st.heading}' ({len(st.rows)} rows) matches no parameter",
             "unattached-subtable",
         )
+    hoist_pattern_members(top)
     variants = _variants(pr, top)
     params = tuple(n.freeze() for n in top if not is_name_pattern(n.name))
     patterns = tuple(n.freeze() for n in top if is_name_pattern(n.name))
@@ -281,7 +282,8 @@ def _read_api_page(
         return
     if errors:
         res.stats["methods_with_errors"] += 1
-    returns = build_returns(example, read_response(layout.sections), name)
+    fields, result_patterns = read_response(layout.sections)
+    returns = replace(build_returns(example, fields, name), patterns=result_patterns)
     if deprecated:
         res.stats["deprecated"] += 1
     if variants:

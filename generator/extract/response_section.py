@@ -12,18 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.extract import sections as S
-from generator.extract.attach import SubTable, attach
+from generator.extract.attach import SubTable, attach, hoist_pattern_members
 from generator.extract.layout import Section
 from generator.extract.params import PNode, merge_rows, nest_dotted, read_param_table
 from generator.extract.returns import is_json, parse_json_lenient
-from generator.model import Diagnostic, Param
+from generator.model import Diagnostic, Param, is_name_pattern
 from generator.yfm.parser import Fence, Heading, Table
 
 _JSON_LANGS = ("json", "", "js", "javascript", "json5")
 
 
-def read_response(sections: list[Section]) -> tuple[Param, ...]:
-    """The returned fields, nested objects as children."""
+def read_response(sections: list[Section]) -> tuple[tuple[Param, ...], tuple[Param, ...]]:
+    """The returned fields (nested objects as children) and top-level key patterns."""
     top: list[PNode] = []
     subs: list[SubTable] = []
     tables: list[list[PNode]] = []
@@ -59,7 +59,11 @@ def read_response(sections: list[Section]) -> tuple[Param, ...]:
             tables.append(pt.rows)
     roots, _ = nest_dotted(top)
     attach(roots, subs)
-    return tuple(n.freeze() for n in roots)
+    hoist_pattern_members(roots)
+    return (
+        tuple(n.freeze() for n in roots if not is_name_pattern(n.name)),
+        tuple(n.freeze() for n in roots if is_name_pattern(n.name)),
+    )
 
 
 @dataclass

@@ -112,9 +112,15 @@ def test_response_under_examples_is_the_response(model):
 
 def test_wildcard_is_a_pattern_not_a_required_parameter(model):
     m = model.method("log.blogpost.add")
-    assert not any(p.name.startswith("UF_") for p in m.params)
+    assert "UF_" not in {p.name for p in m.params}
     assert [p.name for p in m.param_patterns] == ["UF_*"]
     assert not m.param_patterns[0].required
+    # the named fields listed under the wildcard are keys beside it
+    assert {"UF_BLOG_POST_FILE", "UF_GRATITUDE"} <= {p.name for p in m.params}
+    got = model.method("log.blogpost.get").returns
+    assert "UF_*" in {p.name for p in got.patterns} | {
+        c.name for f in got.fields for c in f.patterns
+    }
     lead = model.method("crm.lead.add")
     fields = _child(lead.params, "fields")
     assert "UF_..." in {p.name for p in fields.patterns}
@@ -130,7 +136,7 @@ def test_no_parameter_named_after_a_placeholder(corpus_models):
         bad = [
             (m.name, path)
             for m in model.methods
-            for path, p in walk_params(m.params)
+            for path, p in [*walk_params(m.params), *walk_params(m.returns.fields)]
             if is_name_pattern(p.name)
         ]
         assert bad == [], (name, bad[:5])
