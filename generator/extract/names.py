@@ -85,6 +85,11 @@ def body_name(blocks: list[Block]) -> str | None:
     return None
 
 
+def called_urls(text: str) -> list[str]:
+    """Methods the request examples send to: ``…/rest/NAME``."""
+    return [m.group(1) for m in _CALLED.finditer(text)]
+
+
 def called_names(text: str) -> Counter[str]:
     """Methods the page's request examples call: URLs ``…/rest/NAME`` and quoted names."""
     found = Counter(m.group(1) for m in _CALLED.finditer(text))
@@ -92,8 +97,14 @@ def called_names(text: str) -> Counter[str]:
     return found
 
 
-def says_not_rest(blocks: list[Block]) -> bool:
-    return any(_NOT_REST.search(p.text) for p in _intro_paras(blocks))
+def is_js_command(blocks: list[Block], text: str, name: str) -> bool:
+    """The page says it is no REST method, or its examples run it as a placement command
+    (``BX24.placement.call('getStatus', …)``, older pages that do not say so)."""
+    if any(_NOT_REST.search(p.text) for p in _intro_paras(blocks)):
+        return True
+    return bool(name) and bool(
+        re.search(r"placement\.call\(\s*['\"]" + re.escape(name) + r"['\"]", text)
+    )
 
 
 def is_template(name: str) -> bool:
@@ -128,6 +139,13 @@ def page_name(h1: Heading, blocks: list[Block], text: str) -> PageName:
         if said != name:
             title = plain(h1.text)
         return PageName(said, title, bool(METHOD_NAME.fullmatch(said)), True)
+    urls = set(called_urls(text))
+    # only when the H1 ends in a plain word: "getStatus" names a JS command of its own
+    plain_word = not re.match(r"^[a-z]+[A-Z0-9_]", name)
+    if not dotted and plain_word and len(urls) == 1 and _answered(blocks):
+        # "# Get CRM Requisite Fields": no name in the prose, but every example calls one
+        only = urls.pop()
+        return PageName(only, plain(h1.text), bool(METHOD_NAME.fullmatch(only)), True)
     return PageName(name, title, dotted, name == said or name in called)
 
 
@@ -141,12 +159,22 @@ def _garbled(name: str, called: str) -> bool:
     return SequenceMatcher(None, last.lower(), clast.lower()).ratio() >= 0.6
 
 
+def _answered(blocks: list[Block]) -> bool:
+    """A "> Scope:" line and a "## Обработка ответа" / "## Response Handling" section."""
+    return _scoped(blocks) and any(
+        isinstance(b, Heading) and b.level == 2 and S.is_response_heading(b.text) for b in blocks
+    )
+
+
+def _scoped(blocks: list[Block]) -> bool:
+    return any(isinstance(b, Para) and b.quote and _SCOPE.match(b.text) for b in blocks)
+
+
 def _method_like(blocks: list[Block]) -> bool:
     """A page laid out as a method's: a "> Scope:" line, a response section and parameters
     or errors (a how-to page that mentions a method in its opening prose has no scope line)."""
     kinds = {S.h2_kind(b.text) for b in blocks if isinstance(b, Heading) and b.level == 2}
-    scoped = any(isinstance(b, Para) and b.quote and _SCOPE.match(b.text) for b in blocks)
-    return scoped and S.RESPONSE in kinds and (S.PARAMS in kinds or S.ERRORS in kinds)
+    return _scoped(blocks) and S.RESPONSE in kinds and (S.PARAMS in kinds or S.ERRORS in kinds)
 
 
 def event_name_in(h1: str, blocks: list[Block]) -> str | None:

@@ -21,7 +21,7 @@ from generator.extract.attach import attach, hoist_pattern_members
 from generator.extract.errors import is_validation_table, read_error_table
 from generator.extract.intro import read_intro
 from generator.extract.layout import Layout, group_sections
-from generator.extract.names import PageName, event_name_in, is_template, page_name, says_not_rest
+from generator.extract.names import PageName, event_name_in, is_template, page_name, is_js_command
 from generator.extract.param_section import ParamsRead, read_params
 from generator.extract.params import PNode, nest_dotted
 from generator.extract.response_section import read_examples, read_response
@@ -128,7 +128,7 @@ def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) 
             _diag(res, 1, "no H1 heading: a fragment or a non-page file; skipped", "no-h1")
         return
     pn = page_name(h1, blocks, text)
-    if not _is_api_page(rel, h1, blocks, pn, res):
+    if not _is_api_page(text, h1, blocks, pn, res):
         return
     event_like = pn.event
     path_low = rel.lower()
@@ -168,7 +168,9 @@ def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) 
     _read_api_page(rel, text, blocks, pn, h1, event_like, flags, res)
 
 
-def _is_api_page(rel: str, h1: Heading, blocks: list[Block], pn: PageName, res: PageResult) -> bool:
+def _is_api_page(
+    text: str, h1: Heading, blocks: list[Block], pn: PageName, res: PageResult
+) -> bool:
     """False (with a counter and, where useful, a diagnostic) for pages that are no API."""
     name = pn.name
     if name.startswith("BX24.") or "::" in name or "::" in h1.text:
@@ -180,12 +182,12 @@ def _is_api_page(rel: str, h1: Heading, blocks: list[Block], pn: PageName, res: 
             "js-only",
         )
         return False
-    if says_not_rest(blocks):
+    if is_js_command(blocks, text, name):
         res.stats["js_only"] += 1
         _diag(
             res,
             h1.line,
-            f"'{name}': the page says it is a JS command, not a REST method",
+            f"'{name}' is a JS interface command (BX24.placement.call), not a REST method",
             "js-only",
         )
         return False

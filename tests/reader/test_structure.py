@@ -169,3 +169,28 @@ def test_templates_and_js_commands_are_not_methods(corpus_models):
     m = _by_source(old, "catalog/enum/catalog-enum-get-store-document-types.md")
     assert m.name == "catalog.enum.getStoreDocumentTypes"
     assert any(d.code == "h1-name" and d.source == m.source for d in old.diagnostics)
+
+
+_SCOPE_LINE = re.compile(r"^> Scope:", re.M)
+_RESPONSE_H2 = re.compile(r"^## (?:Обработка ответа|Response [Hh]andling)", re.M)
+
+
+def test_every_method_page_gives_a_method(corpus_models):
+    """Scanned apart from the reader: a page with a Scope line and a response section is a
+    method page; it gives a method, or (JS commands, templates) a diagnostic saying why not."""
+    from tests.conftest import CORPORA
+
+    for name, model in corpus_models.items():
+        given = {m.source for m in model.methods} | {e.source for e in model.events}
+        said = {d.source for d in model.diagnostics if d.code in ("js-only", "template")}
+        root = CORPORA / name
+        missing = []
+        for p in sorted((root / "api-reference").rglob("*.md")):
+            rel = p.relative_to(root).as_posix()
+            if "/_" in rel or rel.endswith("index.md"):
+                continue
+            text = p.read_text(encoding="utf-8")
+            if _SCOPE_LINE.search(text) and _RESPONSE_H2.search(text):
+                if rel not in given and rel not in said:
+                    missing.append(rel)
+        assert missing == [], (name, missing[:10])
