@@ -74,11 +74,16 @@ def _by_name(roots: list[PNode], st: SubTable) -> PNode | None:
     node = find_param(roots, name)
     if node is not None:
         return node
-    # "### section" documents the type of a parameter typed `section[]`
-    low = name.lower()
+    # "### section" documents the type of a parameter typed `section[]`, and
+    # "section_element.options" a member of such a type
+    head, _, rest = name.partition(".")
     for n in walk(roots):
-        if any(t.removesuffix("[]").lower() == low for t in n.type.split("|")):
-            return n
+        if any(t.removesuffix("[]").lower() == head.lower() for t in n.type.split("|")):
+            if not rest:
+                return n
+            found = find_param(n.children, rest)
+            if found is not None:
+                return found
     return None
 
 

@@ -126,6 +126,9 @@ class _Reader:
         if sub is not None and S.is_values_heading(sub.text):
             st = self._sub(sub, pt, b.line, values=True, count=False)
             st.object_name = S.values_target(sub.text)
+            if st.object_name:
+                # the key the heading names, not whoever links the heading (a parent object)
+                st.anchor = ""
             return
         if pseudo is not None and self.first_sub is not None:
             st = self._sub(pseudo, pt, b.line)

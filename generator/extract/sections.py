@@ -62,6 +62,13 @@ _NESTED_PATTERNS = [
     ),
 ]
 
+# "Параметры, передаваемые … в массиве FORM_DATA", "… in the FORM_DATA Array"
+_IN_OBJECT = re.compile(
+    r"(?:\bв\s+(?:массиве|объекте|параметре)\s+(?P<ru>[A-Za-z_][\w.]*)|"
+    r"\bin\s+the\s+(?P<en>[A-Za-z_][\w.]*)\s+(?:array|object|parameter))\s*$",
+    re.I,
+)
+
 _RETURNED_SUB = re.compile(r"возвращаемые данные|returned data|return(?:ed)? values?", re.I)
 _ERROR_CODES_SUB = re.compile(r"код|code|ошиб|error", re.I)
 
@@ -100,6 +107,9 @@ def nested_object_name(text: str) -> str | None:
     words = raw.split()
     if len(words) == 1:
         return _clean(words[0])
+    m = _IN_OBJECT.search(raw)
+    if m:
+        return _clean(m.group("ru") or m.group("en"))
     # Word order varies ("Parameter fields", "FIELDS Parameter"): the first pattern whose
     # captured word is not itself a generic word wins.
     for rx in _NESTED_PATTERNS:

@@ -194,3 +194,23 @@ def test_every_method_page_gives_a_method(corpus_models):
                 if rel not in given and rel not in said:
                     missing.append(rel)
         assert missing == [], (name, missing[:10])
+
+
+def test_sub_tables_chain_to_the_parameter_read_last(model):
+    """ "… в массиве FORM_DATA" names FORM_DATA (under SETTINGS); its FIELDS row takes
+    "Параметр FIELDS", whose CODE row takes "Параметр CODE" — not the top-level CODE."""
+    m = model.method("sale.paysystem.handler.add")
+    code = _child(m.params, "SETTINGS", "FORM_DATA", "FIELDS", "CODE")
+    assert {"NAME", "INPUT"} <= {c.name for c in code.children}
+    assert _child(m.params, "CODE").children == ()
+    # a table of possible values goes to the key its heading names
+    key = _child(m.params, "SETTINGS", "CODES", "DEFAULT", "PROVIDER_KEY")
+    assert "ORDER" in key.values
+
+
+def test_subtable_of_a_type_attaches_to_the_parameter_of_that_type(model):
+    m = model.method("crm.item.details.configuration.set")
+    elements = _child(m.params, "data", "elements")
+    assert elements.type == "section_element[]"
+    options = _child(elements.children, "options")
+    assert options.children  # "#### section_element.options"
