@@ -706,8 +706,6 @@ class CrmCompany:
                     with VALUE and VALUE_TYPE
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -898,8 +896,6 @@ class CrmCompany:
                     with VALUE and VALUE_TYPE
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -981,8 +977,6 @@ class AsyncCrmCompany:
                     with VALUE and VALUE_TYPE
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1177,8 +1171,6 @@ class AsyncCrmCompany:
                     with VALUE and VALUE_TYPE
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1259,8 +1251,6 @@ class CrmContact:
                     objects): Web pages, built like the PHONE elements
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1448,8 +1438,6 @@ class CrmContact:
                     objects): Web pages, built like the PHONE elements
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1530,8 +1518,6 @@ class AsyncCrmContact:
                     objects): Web pages, built like the PHONE elements
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1723,8 +1709,6 @@ class AsyncCrmContact:
                     objects): Web pages, built like the PHONE elements
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1805,10 +1789,6 @@ class CrmDeal:
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
-                UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
-                    them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1998,10 +1978,6 @@ class CrmDeal:
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
-                UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
-                    them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -2080,10 +2056,6 @@ class AsyncCrmDeal:
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
-                UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
-                    them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -2277,10 +2249,6 @@ class AsyncCrmDeal:
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
-                UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
-                    them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -2346,7 +2314,6 @@ class CrmItem:
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-                ufCrm... (?): Custom fields in camelCase form
             useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
                 default) turns them into camelCase like ufCrm2_1700000000
 
@@ -2587,7 +2554,6 @@ class CrmItem:
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-                ufCrm... (?): Custom fields in camelCase form
             useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
                 default) turns them into camelCase like ufCrm2_1700000000
 
@@ -2661,7 +2627,6 @@ class AsyncCrmItem:
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-                ufCrm... (?): Custom fields in camelCase form
             useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
                 default) turns them into camelCase like ufCrm2_1700000000
 
@@ -2902,7 +2867,6 @@ class AsyncCrmItem:
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-                ufCrm... (?): Custom fields in camelCase form
             useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
                 default) turns them into camelCase like ufCrm2_1700000000
 
@@ -3015,8 +2979,6 @@ class CrmLead:
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -3227,8 +3189,6 @@ class CrmLead:
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -3333,8 +3293,6 @@ class AsyncCrmLead:
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -3549,8 +3507,6 @@ class AsyncCrmLead:
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet

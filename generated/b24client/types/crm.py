@@ -128,7 +128,6 @@ CrmCompanyAddFields = TypedDict(
         "WEB": NotRequired[list[list[dict[str, Any]]]],
         "IM": NotRequired[list[list[dict[str, Any]]]],
         "IS_MY_COMPANY": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
@@ -187,7 +186,6 @@ CrmCompanyUpdateFields = TypedDict(
         "WEB": NotRequired[list[list[dict[str, Any]]]],
         "IM": NotRequired[list[list[dict[str, Any]]]],
         "IS_MY_COMPANY": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
@@ -228,7 +226,6 @@ CrmContactAddFields = TypedDict(
         "EMAIL": NotRequired[list[list[dict[str, Any]]]],
         "WEB": NotRequired[list[list[dict[str, Any]]]],
         "IM": NotRequired[list[list[dict[str, Any]]]],
-        "UF_...": NotRequired[Any],
     },
 )
 
@@ -306,7 +303,6 @@ CrmContactUpdateFields = TypedDict(
         "EMAIL": NotRequired[list[list[dict[str, Any]]]],
         "WEB": NotRequired[list[list[dict[str, Any]]]],
         "IM": NotRequired[list[list[dict[str, Any]]]],
-        "UF_...": NotRequired[Any],
     },
 )
 
@@ -341,8 +337,6 @@ CrmDealAddFields = TypedDict(
         "SOURCE_DESCRIPTION": NotRequired[str],
         "ADDITIONAL_INFO": NotRequired[str],
         "UTM_SOURCE": NotRequired[str],
-        "UF_CRM_...": NotRequired[Any],
-        "PARENT_ID_...": NotRequired[str],
     },
 )
 
@@ -406,8 +400,6 @@ CrmDealUpdateFields = TypedDict(
         "SOURCE_DESCRIPTION": NotRequired[str],
         "ADDITIONAL_INFO": NotRequired[str],
         "UTM_SOURCE": NotRequired[str],
-        "UF_CRM_...": NotRequired[Any],
-        "PARENT_ID_...": NotRequired[str],
     },
 )
 
@@ -428,7 +420,6 @@ CrmItemAddFields = TypedDict(
         "contactIds": NotRequired[list[int]],
         "opportunity": NotRequired[float],
         "currencyId": NotRequired[str],
-        "ufCrm...": NotRequired[Any],
     },
 )
 
@@ -496,7 +487,6 @@ CrmItemUpdateFields = TypedDict(
         "contactIds": NotRequired[list[int]],
         "opportunity": NotRequired[float],
         "currencyId": NotRequired[str],
-        "ufCrm...": NotRequired[Any],
     },
 )
 
@@ -565,7 +555,6 @@ CrmLeadAddFields = TypedDict(
         "UTM_SOURCE": NotRequired[str],
         "UTM_MEDIUM": NotRequired[str],
         "UTM_CAMPAIGN": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
@@ -694,7 +683,6 @@ CrmLeadUpdateFields = TypedDict(
         "UTM_SOURCE": NotRequired[str],
         "UTM_MEDIUM": NotRequired[str],
         "UTM_CAMPAIGN": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
