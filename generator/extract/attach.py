@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.extract.params import PNode, anchors_linked, find_param, merge_rows, nest_dotted
-from generator.extract.params import walk
+from generator.extract.params import (
+    PNode,
+    anchors_linked,
+    find_param,
+    merge_rows,
+    nest_dotted,
+    walk,
+)
 from generator.model import is_name_pattern
 
 
@@ -27,7 +33,7 @@ class SubTable:
     # a table of possible values ("Возможные значения ключа TYPE"): rows are values, not members
     values: bool = False
     # the table continues the object of another sub-table (a bold "**Импорт**" paragraph)
-    follows: "SubTable | None" = None
+    follows: SubTable | None = None
     target: PNode | None = None  # set once attached
 
 

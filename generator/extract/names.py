@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from generator.extract import sections as S
-
 from generator.extract.text import METHOD_NAME, code_spans, plain
 from generator.yfm.parser import Block, Fence, Heading, Para
 

@@ -19,9 +19,9 @@ from typing import Any, Callable
 from generator.extract import sections as S
 from generator.extract.attach import attach, hoist_pattern_members
 from generator.extract.errors import is_validation_table, read_error_table
-from generator.extract.intro import read_intro
+from generator.extract.intro import Intro, read_intro
 from generator.extract.layout import Layout, group_sections
-from generator.extract.names import PageName, event_name_in, is_template, page_name, is_js_command
+from generator.extract.names import PageName, event_name_in, is_js_command, is_template, page_name
 from generator.extract.param_section import ParamsRead, read_params
 from generator.extract.params import PNode, nest_dotted
 from generator.extract.response_section import read_examples, read_response
@@ -213,6 +213,24 @@ def _is_api_page(
     return True
 
 
+@dataclass
+class _Page:
+    """What the section readers found on one API page (pass 2), before assembly."""
+
+    rel: str
+    name: PageName
+    h1: Heading
+    layout: Layout
+    intro: Intro
+    top: list[PNode]  # the parameter tree, sub-tables attached
+    variants: tuple[ParamSet, ...]
+    example: Any
+
+    @property
+    def deprecated(self) -> bool:
+        return self.intro.deprecated or "/outdated/" in self.rel or "/deprecated/" in self.rel
+
+
 def _read_api_page(
     rel: str,
     text: str,
@@ -223,19 +241,37 @@ def _read_api_page(
     flags: set[str],
     res: PageResult,
 ) -> None:
-    name = pn.name
     for b in blocks:
         if isinstance(b, Table) and b.rows and not b.closed:
             _diag(res, b.line, "table is not closed with |#", "unclosed-table")
     layout = group_sections(blocks)
-    intro = read_intro(layout, name)
+    intro = read_intro(layout, pn.name)
     pr = read_params(rel, layout.sections, event_like)
     res.diagnostics.extend(pr.diagnostics)
     res.stats.update(pr.stats)
-    errors = _read_errors(layout, res)
     examples = read_examples(rel, layout.sections, event_like)
     res.diagnostics.extend(examples.diagnostics)
+    top = _parameter_tree(pr, res)
+    variants = _variants(pr, top)
+    has_params = any(not is_name_pattern(n.name) for n in top)
+    if not event_like and not top and not intro.no_params_said and "required.md" in flags:
+        _diag(
+            res,
+            h1.line,
+            "a parameter section is announced but no parameter table was read",
+            "no-params",
+        )
+    res.stats["pages_with_params" if has_params else "pages_without_params"] += 1
+    page = _Page(
+        rel, pn, h1, layout, intro, top, variants, _pick_example(examples.examples, event_like)
+    )
+    if event_like:
+        _event(page, res)
+    else:
+        _method(page, text, _read_errors(layout, res), res)
 
+
+def _parameter_tree(pr: ParamsRead, res: PageResult) -> list[PNode]:
     top, _ = nest_dotted(pr.top)
     unattached, n_attached = attach(top, pr.subs)
     res.stats["subtable_rows_attached"] += n_attached
@@ -248,74 +284,64 @@ def _read_api_page(
             "unattached-subtable",
         )
     hoist_pattern_members(top)
-    variants = _variants(pr, top)
-    params = tuple(n.freeze() for n in top if not is_name_pattern(n.name))
-    patterns = tuple(n.freeze() for n in top if is_name_pattern(n.name))
-    if (
-        not event_like
-        and not params
-        and not patterns
-        and not intro.no_params_said
-        and "required.md" in flags
-    ):
-        _diag(
-            res,
-            h1.line,
-            "a parameter section is announced but no parameter table was read",
-            "no-params",
-        )
-    res.stats["pages_with_params" if params else "pages_without_params"] += 1
-    deprecated = intro.deprecated or "/outdated/" in rel or "/deprecated/" in rel
-    example = _pick_example(examples.examples, event_like)
-    if event_like:
-        res.kind = "event"
-        res.event = Event(
-            name=name,
-            title=pn.title,
-            scope=intro.scope,
-            summary=intro.summary,
-            deprecated=deprecated,
-            params=tuple(n.freeze() for n in top),
-            example=None if example is None else json.dumps(example, ensure_ascii=False),
-            source=rel,
-            line=h1.line,
-        )
-        res.stats["events"] += 1
-        return
-    if errors:
-        res.stats["methods_with_errors"] += 1
-    fields, result_patterns = read_response(layout.sections)
-    returns = replace(build_returns(example, fields, name), patterns=result_patterns)
-    if deprecated:
-        res.stats["deprecated"] += 1
-    if variants:
-        res.stats["methods_with_variants"] += 1
-    if patterns or any(p.patterns for p in params):
-        res.stats["methods_with_key_patterns"] += 1
-    rep = intro.replacement
-    v3 = rel.endswith("-rest-v3.md") or "/rest/api/" in text or intro.rest3
+    return top
+
+
+def _event(page: _Page, res: PageResult) -> None:
+    res.kind = "event"
+    res.event = Event(
+        name=page.name.name,
+        title=page.name.title,
+        scope=page.intro.scope,
+        summary=page.intro.summary,
+        deprecated=page.deprecated,
+        # a payload keeps its rows as the docs list them, placeholders included
+        params=tuple(n.freeze() for n in page.top),
+        example=None if page.example is None else json.dumps(page.example, ensure_ascii=False),
+        source=page.rel,
+        line=page.h1.line,
+    )
+    res.stats["events"] += 1
+
+
+def _method(page: _Page, text: str, errors: list[ErrorCode], res: PageResult) -> None:
+    name = page.name.name
+    params = tuple(n.freeze() for n in page.top if not is_name_pattern(n.name))
+    patterns = tuple(n.freeze() for n in page.top if is_name_pattern(n.name))
+    fields, result_patterns = read_response(page.layout.sections)
+    returns = replace(build_returns(page.example, fields, name), patterns=result_patterns)
+    rep = page.intro.replacement
+    v3 = page.rel.endswith("-rest-v3.md") or "/rest/api/" in text or page.intro.rest3
     res.kind = "method"
     res.method = Method(
         name=name,
-        title=pn.title,
-        scope=intro.scope,
-        access=intro.access,
-        summary=intro.summary,
-        deprecated=deprecated,
+        title=page.name.title,
+        scope=page.intro.scope,
+        access=page.intro.access,
+        summary=page.intro.summary,
+        deprecated=page.deprecated,
         replacement=rep if rep and rep.lower() != name.lower() else None,
         api_version=3 if v3 else 2,
         params=params,
         errors=tuple(_dedupe(errors)),
         returns=returns,
-        source=rel,
-        line=h1.line,
-        variants=variants,
+        source=page.rel,
+        line=page.h1.line,
+        variants=page.variants,
         param_patterns=patterns,
     )
-    res.stats["methods"] += 1
+    stats = res.stats
+    stats["methods"] += 1
+    counted = {
+        "methods_with_errors": bool(errors),
+        "deprecated": page.deprecated,
+        "methods_with_variants": bool(page.variants),
+        "methods_with_key_patterns": bool(patterns or any(p.patterns for p in params)),
+    }
+    stats.update(k for k, yes in counted.items() if yes)
     bad = ("no-params", "unattached-subtable", "bad-json", "unclosed-table")
     if not any(d.code in bad for d in res.diagnostics):
-        res.stats["parsed_fully"] += 1
+        stats["parsed_fully"] += 1
 
 
 def _read_errors(layout: Layout, res: PageResult) -> list[ErrorCode]:

@@ -22,8 +22,13 @@ from dataclasses import dataclass, field
 from generator.extract import sections as S
 from generator.extract.attach import SubTable
 from generator.extract.layout import INTRO, NOTES, Section
-from generator.extract.params import PNode, ParamTable, looks_like_param_row, merge_rows
-from generator.extract.params import read_param_table
+from generator.extract.params import (
+    ParamTable,
+    PNode,
+    looks_like_param_row,
+    merge_rows,
+    read_param_table,
+)
 from generator.extract.text import plain
 from generator.model import Diagnostic, is_wire_name
 from generator.yfm.parser import Heading, Para, Table
