@@ -209,7 +209,7 @@ def is_error_codes_subheading(text: str) -> bool:
 
 def slug(text: str) -> str:
     """The anchor Diplodoc generates for a heading without an explicit {#id}."""
-    s = normalise_words(text) if False else text.lower()
+    s = text.lower()
     s = re.sub(r"[`*_\[\]()\"'«»:;,.!?/\\]", "", s)
     s = re.sub(r"\s+", "-", s.strip())
     return s

@@ -7,7 +7,6 @@ that no such diagnostic appears either: every mutated page is handled by the rea
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
