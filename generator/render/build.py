@@ -101,6 +101,8 @@ class MethodView:
     deprecation: str | None  # python literal of the warning text
     model: Method
     py_path: str = ""  # "crm.lead.add": how it is reached from the client
+    # one argument list per call variant (Method.variants), rendered as typing.overloads
+    overloads: list[list[ArgView]] = field(default_factory=list)
 
 
 @dataclass
@@ -493,6 +495,11 @@ def _method_view(
         )
         for p in params
     ]
+    by_name = {p.name: a for p, a in zip(params, args)}
+    overloads = [
+        [replace(by_name[p.name], required=p.required) for p in v.params if p.name in by_name]
+        for v in m.variants
+    ]
     ret, paged = return_ann(m, prefix, types)
     deprecation = None
     if m.deprecated:
@@ -512,6 +519,7 @@ def _method_view(
         doc=doc,
         deprecation=deprecation,
         model=m,
+        overloads=overloads,
     )
 
 
