@@ -145,7 +145,7 @@ def _operation(
     if docs_url and m.source:
         op["externalDocs"] = {"url": _page_url(docs_url, m.source), "description": m.source}
     if m.params:
-        body = object_schema(m.params)
+        body = object_schema(m.params, patterns=m.param_patterns)
         body.update(_variants_schema(m))
         op["requestBody"] = {
             "required": bool(body.get("required")),

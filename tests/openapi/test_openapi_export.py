@@ -321,3 +321,11 @@ def test_call_variants_are_one_of(ru_model, en_model) -> None:
         assert check.is_valid({"moduleId": "Im", "entityType": "t", "entityId": 1})
         assert not check.is_valid({"moduleId": "Im"})  # half of the second way
         assert not check.is_valid({"attachId": 1, "signedAttachId": "x"})  # two ways at once
+
+
+def test_key_patterns_are_named_not_properties(ru_model) -> None:
+    m = ru_model.method("crm.lead.add")
+    spec = build_spec(ApiModel(methods=(m,)))
+    fields = _body(spec, "/crm.lead.add")["properties"]["fields"]
+    assert "UF_..." not in fields["properties"]
+    assert "UF_..." in fields["description"]
