@@ -56,7 +56,10 @@ def summary_lines(model: ApiModel) -> list[str]:
         f"system errors:         {len(model.system_errors)}",
         f"types defined:         {len(model.types)}; used but defined nowhere: "
         + (", ".join(f"{t} ({n})" for t, n in undefined_types(model)[:12]) or "none"),
-        f"skipped: overview {s('overview')}, JS-only {s('js_only')}, placements {s('placements')}, "
-        f"other {s('other_pages')}",
+        f"  call variants:       {sum(1 for m in model.methods if m.variants)} methods with "
+        f"alternative parameter sets; key patterns (UF_*, <x>) on "
+        f"{s('methods_with_key_patterns')}",
+        f"skipped: overview {s('overview')}, JS-only {s('js_only')}, templates {s('templates')}, "
+        f"placements {s('placements')}, other {s('other_pages')}",
         f"diagnostics:           {len(model.diagnostics)}",
     ]

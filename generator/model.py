@@ -42,6 +42,11 @@ class Param:
     values: tuple[str, ...] = ()  # allowed values, where the docs list them
     children: tuple["Param", ...] = ()  # members of an object / array-of-object parameter
     line: int = 0  # 1-based line of the row in the source page
+    # value -> what the docs say it means, from a table of possible values ("ORDER" -> "Заказ")
+    labels: tuple[tuple[str, str], ...] = ()
+    # members whose key is a placeholder or wildcard ("UF_*", "<селектор>", "{id}"): any key
+    # matching the pattern is allowed; never a member called after the placeholder
+    patterns: tuple["Param", ...] = ()
 
     @property
     def is_array(self) -> bool:
@@ -68,9 +73,18 @@ class Returns:
     fields: tuple[Param, ...] = ()  # the returned-data table, nested objects as children
     example: str | None = None  # JSON text of the example's ``result`` (normalised), if any
     paged: bool = False  # the answer carries ``total``/``next`` (list methods)
+    patterns: tuple[Param, ...] = ()  # top-level keys given as placeholders ("UF_*")
 
     def example_value(self) -> Any:
         return None if self.example is None else json.loads(self.example)
+
+
+@dataclass(frozen=True)
+class ParamSet:
+    """One of several mutually exclusive ways to call a method ("1. By attachId", …)."""
+
+    title: str  # the docs' heading for this way of calling, numbering removed
+    params: tuple[Param, ...] = ()  # the parameters of this variant, with its required flags
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,17 @@ class Method:
     returns: Returns = field(default_factory=Returns)
     source: str = ""  # path relative to the docs folder, with "/" separators
     line: int = 1  # line of the H1
+    # Alternative parameter sets when the page documents several ways to call the method;
+    # empty when there is one. ``params`` is then their union (required only where every
+    # variant requires it), so readers that know no variants still get a callable signature.
+    variants: tuple[ParamSet, ...] = ()
+    # top-level keys given as a placeholder or wildcard ("UF_*"): see ``Param.patterns``
+    param_patterns: tuple[Param, ...] = ()
+
+    @property
+    def call_variants(self) -> tuple[ParamSet, ...]:
+        """Every way to call the method: the variants, or the one set ``params``."""
+        return self.variants or (ParamSet("", self.params),)
 
     @property
     def namespace(self) -> str:
@@ -214,6 +239,8 @@ def _param_to_dict(p: Param) -> dict[str, Any]:
         "values": list(p.values),
         "children": [_param_to_dict(c) for c in p.children],
         "line": p.line,
+        "labels": {v: label for v, label in p.labels},
+        "patterns": [_param_to_dict(c) for c in p.patterns],
     }
 
 
@@ -227,6 +254,8 @@ def _param_from_dict(d: dict[str, Any]) -> Param:
         values=tuple(d.get("values", ())),
         children=tuple(_param_from_dict(c) for c in d.get("children", ())),
         line=d.get("line", 0),
+        labels=tuple((str(k), str(v)) for k, v in d.get("labels", {}).items()),
+        patterns=tuple(_param_from_dict(c) for c in d.get("patterns", ())),
     )
 
 
@@ -257,6 +286,7 @@ def _returns_to_dict(r: Returns) -> dict[str, Any]:
         "fields": [_param_to_dict(p) for p in r.fields],
         "example": r.example,
         "paged": r.paged,
+        "patterns": [_param_to_dict(p) for p in r.patterns],
     }
 
 
@@ -267,6 +297,7 @@ def _returns_from_dict(d: dict[str, Any]) -> Returns:
         fields=tuple(_param_from_dict(p) for p in d.get("fields", ())),
         example=d.get("example"),
         paged=bool(d.get("paged", False)),
+        patterns=tuple(_param_from_dict(p) for p in d.get("patterns", ())),
     )
 
 
@@ -287,6 +318,10 @@ def _method_to_dict(m: Method) -> dict[str, Any]:
         "line": m.line,
         "writes": m.writes,
         "repeatable": m.repeatable,
+        "variants": [
+            {"title": v.title, "params": [_param_to_dict(p) for p in v.params]} for v in m.variants
+        ],
+        "param_patterns": [_param_to_dict(p) for p in m.param_patterns],
     }
 
 
@@ -305,6 +340,11 @@ def _method_from_dict(d: dict[str, Any]) -> Method:
         returns=_returns_from_dict(d.get("returns", {})),
         source=d.get("source", ""),
         line=d.get("line", 1),
+        variants=tuple(
+            ParamSet(v.get("title", ""), tuple(_param_from_dict(p) for p in v.get("params", ())))
+            for v in d.get("variants", ())
+        ),
+        param_patterns=tuple(_param_from_dict(p) for p in d.get("param_patterns", ())),
     )
 
 
@@ -346,6 +386,18 @@ def is_wire_name(name: str) -> bool:
     ``TITLE (LANG)``, "Лид" (a language-specific label, not a key).
     """
     return bool(_WIRE_NAME.match(name))
+
+
+_NAME_PATTERN = re.compile(r"\.\.\.|…|<[^>]*>|\{[^}]*\}|\*$|(?<=[A-Za-z])_$")
+
+
+def is_name_pattern(name: str) -> bool:
+    """True for a key the docs give as a placeholder or wildcard, not a literal name.
+
+    ``UF_*``, ``UF_...``, ``PARENT_ID_...``, ``<селектор>``, ``chat<chatId>``, ``upload{id}``,
+    ``{entityTypeName}``; not ``fields``, ``~UNTIL`` or ``select[]``.
+    """
+    return bool(_NAME_PATTERN.search(name))
 
 
 def walk_params(params: Iterable[Param], prefix: str = "") -> Iterable[tuple[str, Param]]:

@@ -40,6 +40,9 @@ def parse_first_cell(text: str) -> FirstCell:
         name = m.group("name")
         rest = raw[m.end() :]
         after = m.group("after")
+        if name.endswith("_\\") and after.startswith("*"):
+            # "**UF_\***": the escaped star is inside the bold, a wildcard (renders "UF_*")
+            name, after = name[:-1] + "*", after[1:]
         if after:
             required = True
         bold = True
@@ -89,10 +92,22 @@ def parse_type(rest: str) -> tuple[str, bool]:
     # The type sits on the lines right after the name; a blank line starts prose.
     head = rest.strip().split("\n\n", 1)[0]
     has_link = "](" in head or "[`" in head
+    # Only the type lines: prose under an untyped name ("Возможные значения для `order`:")
+    # has code spans too, and they are values, not types.
+    lines = head.split("\n")
+    typed = []
+    for i, ln in enumerate(lines):
+        if i == 0 and _ALT_NAME.match(ln):
+            continue  # "**A**\|**B**": an alternative name before the type line
+        if not _is_type_line(ln):
+            break
+        typed.append(ln)
+    if typed:
+        head = "\n".join(typed)
     parts: list[str] = []
-    for m in _CODE3.finditer(head):
+    for m in _CODE3.finditer(head if typed else ""):
         parts.extend(_split_union(m.group(1)))
-    head_wo3 = _CODE3.sub(" ", head)
+    head_wo3 = _CODE3.sub(" ", head) if typed else ""
     for m in _CODE.finditer(head_wo3):
         parts.extend(_split_union(m.group(1)))
     if not parts:
@@ -109,6 +124,16 @@ def parse_type(rest: str) -> tuple[str, bool]:
         if p and p not in seen and _TYPE_WORD.match(p):
             seen.append(p)
     return "|".join(seen), has_link
+
+
+_ALT_NAME = re.compile(r"^\s*\\?\|\s*\*\*")
+_TYPE_START = re.compile(r"^\s*(?:\\?\||или\s+|or\s+)?\s*(?:\[|`)", re.I)
+
+
+def _is_type_line(line: str) -> bool:
+    """A line that starts with a type span or link (``[`a`](x) со значением `Y/N```,
+    ```` ```a | b``` ````), not prose that merely quotes code (``Значения для `order`:``)."""
+    return bool(_TYPE_START.match(line))
 
 
 def _split_union(s: str) -> list[str]:

@@ -1,19 +1,23 @@
 """One page → a ``Method``, an ``Event`` or nothing, with diagnostics and counters.
 
-The page is walked once, block by block, keeping track of the H2 section it is in (see
-``sections``), the sub-heading above each table, and the open ``{% note %}`` blocks; then
-nested tables are attached to the parameters they describe.
+Reading a page takes two passes. Pass 1 (``layout.group_sections``) groups its blocks into
+sections — intro, parameters, payload, response, errors, notes — wherever they are nested.
+Pass 2 runs one small reader per section kind (``intro``, ``param_section``,
+``response_section``, ``errors``), each returning rows and diagnostics; this module decides
+what the page is (``names``), and assembles the method or event from what the readers found.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from generator.extract import sections as S
+from generator.extract.attach import attach, hoist_pattern_members
 from generator.extract.errors import (
     http_status_in,
     is_validation_table,
@@ -21,30 +25,25 @@ from generator.extract.errors import (
     read_v3_table,
     v3_code_in,
 )
-from generator.extract.params import (
-    PNode,
-    anchors_linked,
-    find_param,
-    looks_like_param_row,
-    merge_rows,
-    nest_dotted,
-    read_param_table,
-    walk,
-)
-from generator.extract.returns import build_returns, is_json, parse_json_lenient
-from generator.extract.text import METHOD_NAME, code_spans, links, plain
-from generator.model import Diagnostic, ErrorCode, Event, Method, is_wire_name
-from generator.yfm.tables import Cell
+from generator.extract.intro import Intro, read_intro
+from generator.extract.layout import Layout, group_sections
+from generator.extract.names import PageName, event_name_in, is_js_command, is_template, page_name
+from generator.extract.param_section import ParamsRead, read_params
+from generator.extract.params import PNode, nest_dotted
+from generator.extract.response_section import read_examples, read_response
+from generator.extract.returns import build_returns
+from generator.extract.text import METHOD_NAME, plain
+from generator.model import Diagnostic, ErrorCode, Event, Method, Param, ParamSet, is_name_pattern
 from generator.yfm.parser import (
     Block,
     Directive,
-    Fence,
     Heading,
     Para,
     Table,
     blank_unused_sections,
     parse_blocks,
 )
+from generator.yfm.tables import Cell
 
 # Fragments whose meaning the reader knows; they are never spliced into the page.
 SEMANTIC_INCLUDES = {
@@ -54,34 +53,7 @@ SEMANTIC_INCLUDES = {
     "error-info.md",
     "error-info-v3.md",
 }
-
-_NO_PARAMS = re.compile(
-    r"без параметров|нет параметров|не (?:принимает|требует|имеет)[^.]{0,40}параметр|"
-    r"параметры не требуются|параметров нет|входных параметров нет|"
-    r"no parameters|does not (?:take|require|accept|have)[^.]{0,40}parameters|"
-    r"has no (?:input )?parameters|without parameters|parameters are not required|"
-    r"takes no (?:input )?parameters|no input parameters",
-    re.I,
-)
-_DEPRECATED_TEXT = re.compile(
-    r"развитие метода остановлено|метод устарел|устаревш|не поддерживается|"
-    r"development of (?:this|the) method (?:has been|is) (?:halted|stopped|discontinued)|"
-    r"(?:method|it) is (?:deprecated|outdated|no longer supported)|deprecated",
-    re.I,
-)
-_REST3 = re.compile(r"REST 3\.0|REST v3|REST API 3", re.I)
-_EVENT_NAME = re.compile(
-    r"^(?:on[A-Z][\w]*|On[A-Z][\w]*|ON[A-Z0-9_]+|[A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*\.ON\.[A-Z0-9_.]+)$"
-)
 _UNDOTTED_METHOD = re.compile(r"^[a-z][a-zA-Z]+$")
-_SCOPE_LINE = re.compile(r"^\s*scope\s*:", re.I)
-_ACCESS_LINE = re.compile(
-    r"^\s*(?:кто может (?:выполнять|вызывать|подписаться)[^:]*|who can (?:execute|call|subscribe)[^:]*|"
-    r"права(?: доступа)?|access(?: rights)?)\s*:\s*",
-    re.I,
-)
-_OLD_NAME_LINE = re.compile(r"^\s*(?:название метода|method name)\s*:\s*", re.I)
-_SCOPE_ALIASES = {"базовый": "basic", "basic": "basic"}
 
 
 @dataclass
@@ -92,15 +64,6 @@ class PageResult:
     event: Event | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     stats: Counter = field(default_factory=Counter)
-
-
-@dataclass
-class _NestedTable:
-    object_name: str | None
-    anchor: str
-    heading: str
-    rows: list[PNode]
-    line: int
 
 
 FragmentLoader = Callable[[str, str], "list[Block] | None"]
@@ -123,37 +86,6 @@ def extract_page(rel: str, text: str, load_fragment: FragmentLoader | None = Non
 
 def _diag(res: PageResult, line: int, message: str, code: str) -> None:
     res.diagnostics.append(Diagnostic(res.source, line, message, code))
-
-
-def _page_name(h1: str) -> tuple[str, str]:
-    """(name, title) from the H1: the dotted name at the end, or mid-H1 (some en pages)."""
-    words = h1.replace("`", " ").split()
-    if not words:
-        return "", h1
-    last = words[-1].strip(".,:;()«»\"'")
-    if METHOD_NAME.fullmatch(last) or _EVENT_NAME.match(last):
-        return last, " ".join(words[:-1]).strip(" —-:")
-    found = METHOD_NAME.findall(h1.replace("`", " "))
-    if found:
-        name = found[-1]
-        return name, plain(h1.replace(name, "")).strip(" —-:")
-    return last, " ".join(words[:-1]).strip(" —-:")
-
-
-def _event_name_in(h1: str, blocks: list[Block]) -> str | None:
-    for word in h1.replace("`", " ").split():
-        if _EVENT_NAME.match(word.strip(".,:;()")):
-            return word.strip(".,:;()")
-    for b in blocks[:40]:
-        if isinstance(b, Para):
-            for span in code_spans(b.text):
-                if _EVENT_NAME.match(span):
-                    return span
-        elif isinstance(b, Fence):
-            m = re.search(r'"event"\s*:\s*"([A-Za-z0-9_.]+)"', b.text)
-            if m and _EVENT_NAME.match(m.group(1)):
-                return m.group(1)
-    return None
 
 
 def _expand_includes(
@@ -186,7 +118,7 @@ def _expand_includes(
 
 def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) -> None:
     flags: set[str] = set()
-    blocks = parse_blocks(blank_unused_sections(text))
+    blocks = parse_blocks(blank_unused_sections(text, keep_heading=S.is_response_heading))
     h1 = next((b for b in blocks if isinstance(b, Heading) and b.level == 1), None)
     if h1 is None:
         res.stats["pages_without_h1"] += 1
@@ -202,58 +134,25 @@ def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) 
         else:
             _diag(res, 1, "no H1 heading: a fragment or a non-page file; skipped", "no-h1")
         return
-    name, title = _page_name(h1.text)
+    pn = page_name(h1, blocks, text)
+    if not _is_api_page(text, h1, blocks, pn, res):
+        return
+    event_like = pn.event
     path_low = rel.lower()
-    is_index = path_low.endswith("index.md")
-
-    # Old pages name the method in a "Название метода: **x**" line instead of the H1.
-    for b in blocks:
-        if isinstance(b, Para) and b.quote and _OLD_NAME_LINE.match(b.text):
-            spans = METHOD_NAME.findall(plain(b.text))
-            if spans:
-                name, title = spans[0], h1.text
-            break
-
-    is_dotted = bool(METHOD_NAME.fullmatch(name))
-    if name.startswith("BX24.") or "::" in name or "::" in h1.text:
-        res.stats["js_only"] += 1
-        _diag(
-            res,
-            h1.line,
-            f"'{name}' is a JavaScript (BX24 / call card) API, not a REST method",
-            "js-only",
-        )
-        return
-    if name.endswith("*") or "*" in name or re.search(r"\.v\d+$", name):
-        res.stats["overview"] += 1
-        if is_dotted:
-            _diag(
-                res,
-                h1.line,
-                f"'{name}' names a group of methods or an API version, not a method",
-                "overview",
-            )
-        return
-    # Events are named onX / OnX / ONX, or CATALOG.PRODUCT.ON.ADD (dotted, upper case).
-    event_like = bool(_EVENT_NAME.match(name)) and (not is_dotted or ".ON." in name)
     if not event_like and "/events/" in path_low and rel.rsplit("/", 1)[-1].startswith("on-"):
         # en pages put the event's name mid-H1 or only in the text: "# Event on Booking Update"
-        found = _event_name_in(h1.text, blocks)
+        found = event_name_in(h1.text, blocks)
         if found:
-            name, title, event_like = found, plain(h1.text.replace(found, "")).strip(" —-:"), True
+            pn.name, pn.title = found, plain(h1.text.replace(found, "")).strip(" —-:")
+            event_like = True
     blocks = _expand_includes(rel, blocks, load, flags)
-    h2_kinds = [S.h2_kind(b.text) for b in blocks if isinstance(b, Heading) and b.level == 2]
-    if not is_dotted and not event_like:
-        if (
-            _UNDOTTED_METHOD.match(name)
-            and not is_index
-            # "profile" has no parameters and so no parameters section
-            and (S.PARAMS in h2_kinds or (S.RESPONSE in h2_kinds and S.ERRORS in h2_kinds))
-            and (S.RESPONSE in h2_kinds or S.ERRORS in h2_kinds)
-        ):
-            pass  # undotted REST methods: scope, profile, methods, events
-        else:
-            if name.isupper() and "_" in name:
+    h2_kinds = {S.h2_kind(b.text) for b in blocks if isinstance(b, Heading) and b.level == 2}
+    is_index = path_low.endswith("index.md")
+    if not pn.dotted and not event_like:
+        structured = S.PARAMS in h2_kinds and (S.RESPONSE in h2_kinds or S.ERRORS in h2_kinds)
+        confirmed = pn.confirmed and (S.RESPONSE in h2_kinds or S.PARAMS in h2_kinds)
+        if not (_UNDOTTED_METHOD.match(pn.name) and not is_index and (structured or confirmed)):
+            if pn.name.isupper() and "_" in pn.name:
                 res.stats["placements"] += 1
             elif is_index:
                 res.stats["overview"] += 1
@@ -262,347 +161,257 @@ def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) 
             return
     if is_index and not (S.PARAMS in h2_kinds or S.PAYLOAD in h2_kinds):
         res.stats["overview"] += 1
-        if is_dotted:
+        if pn.dotted:
             _diag(
                 res,
                 h1.line,
-                f"index page naming '{name}' has no parameter section: an overview",
+                f"index page naming '{pn.name}' has no parameter section: an overview",
                 "overview",
             )
         return
-
+    if pn.note:
+        _diag(res, h1.line, pn.note, "h1-name")
     res.stats["event_pages" if event_like else "method_pages"] += 1
-    _read_api_page(rel, text, blocks, name, title, h1, event_like, flags, res)
+    _read_api_page(rel, text, blocks, pn, h1, event_like, flags, res)
+
+
+def _is_api_page(
+    text: str, h1: Heading, blocks: list[Block], pn: PageName, res: PageResult
+) -> bool:
+    """False (with a counter and, where useful, a diagnostic) for pages that are no API."""
+    name = pn.name
+    if name.startswith("BX24.") or "::" in name or "::" in h1.text:
+        res.stats["js_only"] += 1
+        _diag(
+            res,
+            h1.line,
+            f"'{name}' is a JavaScript (BX24 / call card) API, not a REST method",
+            "js-only",
+        )
+        return False
+    if is_js_command(blocks, text, name):
+        res.stats["js_only"] += 1
+        _diag(
+            res,
+            h1.line,
+            f"'{name}' is a JS interface command (BX24.placement.call), not a REST method",
+            "js-only",
+        )
+        return False
+    if pn.dotted and is_template(name):
+        res.stats["templates"] += 1
+        _diag(
+            res,
+            h1.line,
+            f"'{name}' is an authoring template (placeholder name), not a method",
+            "template",
+        )
+        return False
+    if name.endswith("*") or "*" in name or re.search(r"\.v\d+$", name):
+        res.stats["overview"] += 1
+        if pn.dotted:
+            _diag(
+                res,
+                h1.line,
+                f"'{name}' names a group of methods or an API version, not a method",
+                "overview",
+            )
+        return False
+    return True
+
+
+@dataclass
+class _Page:
+    """What the section readers found on one API page (pass 2), before assembly."""
+
+    rel: str
+    name: PageName
+    h1: Heading
+    layout: Layout
+    intro: Intro
+    top: list[PNode]  # the parameter tree, sub-tables attached
+    variants: tuple[ParamSet, ...]
+    example: Any
+
+    @property
+    def deprecated(self) -> bool:
+        return self.intro.deprecated or "/outdated/" in self.rel or "/deprecated/" in self.rel
 
 
 def _read_api_page(
     rel: str,
     text: str,
     blocks: list[Block],
-    name: str,
-    title: str,
+    pn: PageName,
     h1: Heading,
     event_like: bool,
     flags: set[str],
     res: PageResult,
 ) -> None:
-    scope = ""
-    access = ""
-    summary = ""
-    deprecated = "/outdated/" in rel or "/deprecated/" in rel
-    replacement: str | None = None
-    v3 = rel.endswith("-rest-v3.md") or "/rest/api/" in text
-    top: list[PNode] = []
-    nested: list[_NestedTable] = []
-    ret_top: list[PNode] = []
-    ret_nested: list[_NestedTable] = []
-    errors: list[ErrorCode] = []
-    examples: list[Any] = []
-    h2_kind = S.OTHER
-    sub: Heading | None = None
-    notes: list[Directive] = []
-    note_paras: list[Para] = []
-    no_params_said = False
-    seen_h2 = False
-    all_anchors: dict[str, str] = {}  # anchor -> heading text
-    v3_code: str | None = None  # REST 3.0: the code announced for the next error table
-    v3_status: int | None = None
-
     for b in blocks:
-        if isinstance(b, Heading):
-            v3_code = v3_status = None
-            if b.level <= 2:
-                seen_h2 = seen_h2 or b.level == 2
-                h2_kind, sub = (S.h2_kind(b.text) if b.level == 2 else S.OTHER), None
-                # "## Параметр fields": an H2 that itself names a nested object
-                if h2_kind == S.PARAMS and top and S.nested_object_name(b.text):
-                    sub = b
-            else:
-                sub = b
-            all_anchors[b.anchor or S.slug(b.text)] = b.text
-            continue
-        if isinstance(b, Directive):
-            if b.name == "note":
-                notes.append(b)
-                note_paras = []
-            elif b.name == "endnote" and notes:
-                is_dep, rep = _deprecation_note(notes.pop(), note_paras, name)
-                if is_dep:
-                    deprecated = True
-                    replacement = replacement or rep
-            continue
-        if isinstance(b, Para):
-            t = b.text
-            if h2_kind == S.ERRORS and not notes:
-                announced = v3_code_in(t)
-                if announced:
-                    v3_code, v3_status = announced, None
-                elif v3_code is not None:
-                    v3_status = http_status_in(t) or v3_status
-            if notes:
-                note_paras.append(b)
-                if _REST3.search(t):
-                    v3 = True
-                continue
-            if b.quote and not seen_h2:
-                if _SCOPE_LINE.match(t):
-                    spans = code_spans(t) or [plain(t.split(":", 1)[1])]
-                    scope = ",".join(
-                        _SCOPE_ALIASES.get(s.strip().lower(), s.strip()) for s in spans if s.strip()
-                    )
-                    continue
-                m = _ACCESS_LINE.match(plain(t))
-                if m:
-                    access = plain(t)[m.end() :].strip()
-                    continue
-            if _NO_PARAMS.search(t):
-                no_params_said = True
-            if not seen_h2 and not summary and not b.quote and not _DEPRECATED_TEXT.search(t):
-                summary = plain(t)
-            if (
-                _DEPRECATED_TEXT.search(t)
-                and not seen_h2
-                and re.search(r"развитие метода остановлено|development of", t, re.I)
-            ):
-                deprecated = True
-                replacement = replacement or _replacement([b], name)
-            continue
-        if isinstance(b, Fence):
-            if h2_kind in (S.RESPONSE, S.PAYLOAD) or (event_like and not examples):
-                if b.lang in ("json", "", "js", "javascript", "json5"):
-                    val = parse_json_lenient(b.text)
-                    if is_json(val):
-                        examples.append(val)
-                    elif "result" in b.text and b.lang == "json":
-                        _diag(
-                            res,
-                            b.line,
-                            "response example is not valid JSON, even leniently",
-                            "bad-json",
-                        )
-            continue
-        if not isinstance(b, Table) or not b.rows:
-            continue
-        if not b.closed:
+        if isinstance(b, Table) and b.rows and not b.closed:
             _diag(res, b.line, "table is not closed with |#", "unclosed-table")
-        # ---- a table: what is it? ----
-        if h2_kind == S.ERRORS or (
-            sub is not None and S.h2_kind(sub.text) == S.ERRORS and h2_kind != S.PARAMS
-        ):
-            errs = read_error_table(b)
-            if errs is not None:
-                errors.extend(errs)
-            elif is_validation_table(b.rows[0]):
-                res.stats["validation_tables"] += 1
-                errors.extend(read_v3_table(b, v3_code, v3_status))
-            continue
-        if h2_kind == S.RESPONSE:
-            pt = read_param_table(b)
-            if not pt.rows:
-                continue
-            if sub is None or S.is_returned_subheading(sub.text) and not ret_top:
-                if not ret_top:
-                    ret_top.extend(pt.rows)
-                else:
-                    merge_rows(ret_top, pt.rows)
-            else:
-                ret_nested.append(_nested(sub, pt.rows, b.line))
-            continue
-        is_params_section = h2_kind in (S.PARAMS, S.PAYLOAD) or (
-            not seen_h2 and looks_like_param_row(b.rows[-1])
-        )
-        if (
-            event_like
-            and h2_kind == S.OTHER
-            and not top
-            and any(looks_like_param_row(r) for r in b.rows)
-        ):
-            is_params_section = True
-        if not is_params_section:
-            if (
-                h2_kind == S.OTHER
-                and sub is not None
-                and top
-                and any(looks_like_param_row(r) for r in b.rows)
-            ):
-                # sub-tables sometimes sit under their own H2 ("## Поля объекта") or after examples
-                pt = read_param_table(b)
-                nested.append(_nested(sub, pt.rows, b.line))
-                _count_rows(res, pt, nested=True)
-            continue
-        pt = read_param_table(b)
-        if not pt.rows:
-            continue
-        nested_heading = sub is not None and (
-            S.nested_object_name(sub.text) is not None or sub.anchor
-        )
-        if not nested_heading or not top:
-            # the first table opens the parameter list, even under a sub-heading
-            _count_rows(res, pt, nested=False)
-            if not top:
-                top.extend(pt.rows)
-            else:
-                merge_rows(top, pt.rows)
-        else:
-            _count_rows(res, pt, nested=True)
-            nested.append(_nested(sub, pt.rows, b.line))
-
-    # ---- assemble ----
-    top, _ = nest_dotted(top)
-    unattached = _attach(top, nested, res)
-    for nt in unattached:
-        _diag(
-            res,
-            nt.line,
-            f"sub-table under '{nt.heading}' ({len(nt.rows)} rows) matches no parameter",
-            "unattached-subtable",
-        )
-    ret_top, _ = nest_dotted(ret_top)
-    _attach(ret_top, ret_nested, None)
-    params = tuple(n.freeze() for n in top)
-    if not event_like and not params and not no_params_said and "required.md" in flags:
+    layout = group_sections(blocks)
+    intro = read_intro(layout, pn.name)
+    pr = read_params(rel, layout.sections, event_like)
+    res.diagnostics.extend(pr.diagnostics)
+    res.stats.update(pr.stats)
+    examples = read_examples(rel, layout.sections, event_like)
+    res.diagnostics.extend(examples.diagnostics)
+    top = _parameter_tree(pr, res)
+    variants = _variants(pr, top)
+    has_params = any(not is_name_pattern(n.name) for n in top)
+    if not event_like and not top and not intro.no_params_said and "required.md" in flags:
         _diag(
             res,
             h1.line,
             "a parameter section is announced but no parameter table was read",
             "no-params",
         )
-    res.stats["pages_with_params" if params else "pages_without_params"] += 1
-
-    example = _pick_example(examples, event_like)
+    res.stats["pages_with_params" if has_params else "pages_without_params"] += 1
+    page = _Page(
+        rel, pn, h1, layout, intro, top, variants, _pick_example(examples.examples, event_like)
+    )
     if event_like:
-        res.kind = "event"
-        res.event = Event(
-            name=name,
-            title=title,
-            scope=scope,
-            summary=summary,
-            deprecated=deprecated,
-            params=params,
-            example=_json_text(example),
-            source=rel,
-            line=h1.line,
+        _event(page, res)
+    else:
+        _method(page, text, _read_errors(layout, res), res)
+
+
+def _parameter_tree(pr: ParamsRead, res: PageResult) -> list[PNode]:
+    top, _ = nest_dotted(pr.top)
+    unattached, n_attached = attach(top, pr.subs)
+    res.stats["subtable_rows_attached"] += n_attached
+    for st in unattached:
+        kind = "values" if st.values else "sub-table"
+        _diag(
+            res,
+            st.line,
+            f"{kind} under '{st.heading}' ({len(st.rows)} rows) matches no parameter",
+            "unattached-subtable",
         )
-        res.stats["events"] += 1
-        return
-    if errors:
-        res.stats["methods_with_errors"] += 1
-    fields_t = tuple(n.freeze() for n in ret_top)
-    returns = build_returns(example, fields_t, name)
-    if deprecated:
-        res.stats["deprecated"] += 1
+    hoist_pattern_members(top)
+    return top
+
+
+def _event(page: _Page, res: PageResult) -> None:
+    res.kind = "event"
+    res.event = Event(
+        name=page.name.name,
+        title=page.name.title,
+        scope=page.intro.scope,
+        summary=page.intro.summary,
+        deprecated=page.deprecated,
+        # a payload keeps its rows as the docs list them, placeholders included
+        params=tuple(n.freeze() for n in page.top),
+        example=None if page.example is None else json.dumps(page.example, ensure_ascii=False),
+        source=page.rel,
+        line=page.h1.line,
+    )
+    res.stats["events"] += 1
+
+
+def _method(page: _Page, text: str, errors: list[ErrorCode], res: PageResult) -> None:
+    name = page.name.name
+    params = tuple(n.freeze() for n in page.top if not is_name_pattern(n.name))
+    patterns = tuple(n.freeze() for n in page.top if is_name_pattern(n.name))
+    fields, result_patterns = read_response(page.layout.sections)
+    returns = replace(build_returns(page.example, fields, name), patterns=result_patterns)
+    rep = page.intro.replacement
+    v3 = page.rel.endswith("-rest-v3.md") or "/rest/api/" in text or page.intro.rest3
     res.kind = "method"
     res.method = Method(
         name=name,
-        title=title,
-        scope=scope,
-        access=access,
-        summary=summary,
-        deprecated=deprecated,
-        replacement=replacement if replacement and replacement.lower() != name.lower() else None,
+        title=page.name.title,
+        scope=page.intro.scope,
+        access=page.intro.access,
+        summary=page.intro.summary,
+        deprecated=page.deprecated,
+        replacement=rep if rep and rep.lower() != name.lower() else None,
         api_version=3 if v3 else 2,
         params=params,
         errors=tuple(_dedupe(errors)),
         returns=returns,
-        source=rel,
-        line=h1.line,
+        source=page.rel,
+        line=page.h1.line,
+        variants=page.variants,
+        param_patterns=patterns,
     )
-    res.stats["methods"] += 1
-    if not any(
-        d.code in ("no-params", "unattached-subtable", "bad-json", "unclosed-table")
-        for d in res.diagnostics
-    ):
-        res.stats["parsed_fully"] += 1
+    stats = res.stats
+    stats["methods"] += 1
+    counted = {
+        "methods_with_errors": bool(errors),
+        "deprecated": page.deprecated,
+        "methods_with_variants": bool(page.variants),
+        "methods_with_key_patterns": bool(patterns or any(p.patterns for p in params)),
+    }
+    stats.update(k for k, yes in counted.items() if yes)
+    bad = ("no-params", "unattached-subtable", "bad-json", "unclosed-table")
+    if not any(d.code in bad for d in res.diagnostics):
+        stats["parsed_fully"] += 1
 
 
-def _count_rows(res: PageResult, pt: Any, *, nested: bool) -> None:
-    res.stats["param_rows"] += pt.data_rows
-    res.stats["param_rows_read"] += len(pt.rows)
-    res.stats["param_rows_complete"] += sum(1 for r in pt.rows if r.complete)
-    res.stats["param_rows_typed"] += sum(1 for r in pt.rows if r.type)
-    untyped = [r for r in pt.rows if not r.docs_typed]
-    res.stats["param_rows_untyped_in_docs"] += len(untyped)
-    # placeholder rows (UF_..., <селектор>) stand for keys no page can type: not reported
-    named = sum(1 for r in untyped if is_wire_name(r.name))
-    res.stats["param_rows_untyped_placeholders"] += len(untyped) - named
-    if named:
-        _diag(
-            res,
-            pt.line,
-            f"{named} of {len(pt.rows)} parameter rows give no type in the docs",
-            "untyped-rows",
-        )
-    if nested:
-        res.stats["subtable_rows"] += len(pt.rows)
-
-
-def _nested(sub: Heading, rows: list[PNode], line: int) -> _NestedTable:
-    return _NestedTable(
-        S.nested_object_name(sub.text), sub.anchor or S.slug(sub.text), sub.text, rows, line
-    )
-
-
-def _attach(
-    roots: list[PNode], nested: list[_NestedTable], res: PageResult | None
-) -> list[_NestedTable]:
-    """Attach sub-tables to their parameters; repeat while progress is made (deeper first)."""
-    pending = list(nested)
-    progress = True
-    while pending and progress:
-        progress = False
-        rest: list[_NestedTable] = []
-        for nt in pending:
-            target = _target_for(roots, nt)
-            if target is None:
-                rest.append(nt)
+def _read_errors(layout: Layout, res: PageResult) -> list[ErrorCode]:
+    errors: list[ErrorCode] = []
+    for sec in layout.of_kind(S.ERRORS):
+        v3_code: str | None = None  # REST 3.0: the code announced for the next error table
+        v3_status: int | None = None
+        for b in sec.blocks:
+            if isinstance(b, Heading):
+                v3_code = v3_status = None
                 continue
-            rows, _ = nest_dotted(nt.rows)
-            merge_rows(target.children, rows)
-            if res is not None:
-                res.stats["subtable_rows_attached"] += len(nt.rows)
-            progress = True
-        pending = rest
-    return pending
+            if isinstance(b, Para):
+                announced = v3_code_in(b.text)
+                if announced:
+                    v3_code, v3_status = announced, None
+                elif v3_code is not None:
+                    v3_status = http_status_in(b.text) or v3_status
+                continue
+            if not isinstance(b, Table) or not b.rows:
+                continue
+            errs = read_error_table(b)
+            if errs is not None:
+                errors.extend(errs)
+            elif is_validation_table(b.rows[0]):
+                res.stats["validation_tables"] += 1
+                errors.extend(read_v3_table(b, v3_code, v3_status))
+    return errors
 
 
-def _target_for(roots: list[PNode], nt: _NestedTable) -> PNode | None:
-    if nt.anchor:
-        for node in walk(roots):
-            if nt.anchor in anchors_linked(node):
-                return node
-    if nt.object_name:
-        node = find_param(roots, nt.object_name)
-        if node is not None:
-            return node
-    return None
+def _variants(pr: ParamsRead, top: list[PNode]) -> tuple[ParamSet, ...]:
+    """The parameter sets of a page with several ways to call; marks the union's flags.
+
+    A union parameter stays required only when every variant has it and requires it.
+    """
+    if len(pr.variants) < 2:
+        return ()
+    by_name = {n.name.lower(): n for n in top}
+    sets: list[ParamSet] = []
+    in_all: dict[str, bool] = {k: True for k in by_name}
+    for v in pr.variants:
+        rows = pr.shared + v.rows
+        names = {r.name.lower() for r in rows}
+        for k in in_all:
+            in_all[k] = in_all[k] and (
+                k in names and any(r.required for r in rows if r.name.lower() == k)
+            )
+        frozen: list[Param] = []
+        seen: set[str] = set()
+        for r in rows:
+            key = r.name.lower()
+            node = by_name.get(key)
+            if node is None or key in seen or is_name_pattern(r.name):
+                continue
+            seen.add(key)
+            frozen.append(_with_required(node.freeze(), r.required))
+        sets.append(ParamSet(v.title, tuple(frozen)))
+    for k, node in by_name.items():
+        node.required = in_all[k]
+    return tuple(sets)
 
 
-def _deprecation_note(note: Directive, paras: list[Para], name: str) -> tuple[bool, str | None]:
-    """Whether a closed {% note %} marks the method deprecated, and the replacement it names."""
-    title = note.meta.get("title", "").lower()
-    body = " ".join(p.text for p in paras)
-    if (
-        "deprecated" in title
-        or "устарел" in title
-        or (
-            _DEPRECATED_TEXT.search(body)
-            and re.search(r"развитие|development|deprecated|устарел", body, re.I)
-        )
-    ):
-        return True, _replacement(paras, name)
-    return False, None
-
-
-def _replacement(paras: list[Para], name: str) -> str | None:
-    for p in paras:
-        for text, target in links(p.text):
-            for cand in METHOD_NAME.findall(plain(text)):
-                if cand.lower() != name.lower():
-                    return cand
-        for cand in code_spans(p.text):
-            if METHOD_NAME.fullmatch(cand) and cand.lower() != name.lower():
-                return cand
-    return None
+def _with_required(p: Param, required: bool) -> Param:
+    return p if p.required == required else replace(p, required=required)
 
 
 def _pick_example(examples: list[Any], event_like: bool) -> Any:
@@ -614,12 +423,6 @@ def _pick_example(examples: list[Any], event_like: bool) -> Any:
         if isinstance(ex, dict) and "error" not in ex:
             return ex
     return None
-
-
-def _json_text(value: Any) -> str | None:
-    import json
-
-    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _dedupe(errors: list[ErrorCode]) -> list[ErrorCode]:

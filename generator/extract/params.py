@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from generator.extract.cells import parse_first_cell
 from generator.extract.sections import normalise_words
 from generator.extract.text import plain
-from generator.model import Param
+from generator.model import Param, is_name_pattern
 from generator.yfm.parser import Table, cell_blocks
 from generator.yfm.tables import Cell
 
@@ -102,7 +102,9 @@ class PNode:
     raw_description: str = ""
     default: str | None = None
     values: list[str] = field(default_factory=list)
+    labels: list[tuple[str, str]] = field(default_factory=list)
     children: list["PNode"] = field(default_factory=list)
+    raw_first: str = ""  # the first cell as written: its type link may point at a sub-table
     line: int = 0
     complete: bool = True  # name, type and required flag all read from the row
     docs_typed: bool = True  # the docs wrote a type for this row
@@ -115,8 +117,10 @@ class PNode:
             description=self.description,
             default=self.default,
             values=tuple(self.values),
-            children=tuple(c.freeze() for c in self.children),
+            children=tuple(c.freeze() for c in self.children if not is_name_pattern(c.name)),
             line=self.line,
+            labels=tuple(self.labels),
+            patterns=tuple(c.freeze() for c in self.children if is_name_pattern(c.name)),
         )
 
     def find(self, name: str) -> "PNode | None":
@@ -184,6 +188,9 @@ def read_param_table(table: Table) -> ParamTable:
     if rows and is_header_row(rows[0]):
         cols = header_columns(rows[0])
         start = 1
+    elif rows and label_key_column(rows) is not None:
+        rows = [rows[0]] + _keyed_rows(rows[1:], label_key_column(rows) or 0)
+        start = 1
     out: list[PNode] = []
     type_col = cols.get("type")
     for row in rows[start:]:
@@ -193,6 +200,7 @@ def read_param_table(table: Table) -> ParamTable:
         if not fc.name:
             continue
         node = PNode(name=fc.name, type=fc.type, required=fc.required, line=row[0].line + 1)
+        node.raw_first = row[0].text
         rest = [c for i, c in enumerate(row[1:], 1) if i != type_col and i != cols.get("default")]
         if type_col is not None and type_col < len(row) and not node.type:
             node.type = plain(row[type_col].text).replace(" ", "").strip("`")
@@ -222,6 +230,40 @@ def read_param_table(table: Table) -> ParamTable:
         node.complete = bool(node.type) or not node.docs_typed
         out.append(node)
     return ParamTable(out, len(rows) - start, table.line, type_col)
+
+
+_KEY_HEADS = {"название", "name", "ключ", "key", "параметр", "parameter", "поле", "field"}
+_SPAN_ONLY = re.compile(r"^\s*`([^`\s]+)`\s*$")
+
+
+def label_key_column(rows: list[list[Cell]]) -> int | None:
+    """The key column of a labelled table ("**Объект CRM** | **Название** | **Описание**"
+    over "**Сделка** | `dealCategoryId` | …"): the row's key is not in the first column."""
+    head = rows[0]
+    if len(head) < 3 or len(rows) < 2 or not all(c.text.strip().startswith("**") for c in head):
+        return None
+    for i, c in enumerate(head[1:], 1):
+        words = set(_words(c.text))
+        if words and words <= _KEY_HEADS:
+            body = [r for r in rows[1:] if r]
+            if all(len(r) > i and _SPAN_ONLY.match(r[i].text) for r in body):
+                return i
+            return None
+    return None
+
+
+def _keyed_rows(rows: list[list[Cell]], key: int) -> list[list[Cell]]:
+    out = []
+    for r in rows:
+        if not r:
+            continue
+        name = _SPAN_ONLY.match(r[key].text)
+        label = plain(r[0].text)
+        rest = [c for i, c in enumerate(r) if i not in (0, key)]
+        desc = rest[0].text if rest else ""
+        first = Cell(f"**{name.group(1) if name else plain(r[key].text)}**", r[key].line)
+        out.append([first, Cell(f"{label}: {desc}" if label else desc, r[0].line)] + rest[1:])
+    return out
 
 
 def allowed_values(cells: list[Cell]) -> list[str]:
@@ -333,7 +375,7 @@ def find_param(roots: list[PNode], name: str) -> PNode | None:
 
 
 def anchors_linked(node: PNode) -> list[str]:
-    return _ANCHOR_LINK.findall(node.raw_description)
+    return _ANCHOR_LINK.findall(node.raw_description) + _ANCHOR_LINK.findall(node.raw_first)
 
 
 def walk(roots: list[PNode]):  # noqa: ANN201

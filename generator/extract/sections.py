@@ -62,6 +62,13 @@ _NESTED_PATTERNS = [
     ),
 ]
 
+# "Параметры, передаваемые … в массиве FORM_DATA", "… in the FORM_DATA Array"
+_IN_OBJECT = re.compile(
+    r"(?:\bв\s+(?:массиве|объекте|параметре)\s+(?P<ru>[A-Za-z_][\w.]*)|"
+    r"\bin\s+the\s+(?P<en>[A-Za-z_][\w.]*)\s+(?:array|object|parameter))\s*$",
+    re.I,
+)
+
 _RETURNED_SUB = re.compile(r"возвращаемые данные|returned data|return(?:ed)? values?", re.I)
 _ERROR_CODES_SUB = re.compile(r"код|code|ошиб|error", re.I)
 
@@ -100,6 +107,9 @@ def nested_object_name(text: str) -> str | None:
     words = raw.split()
     if len(words) == 1:
         return _clean(words[0])
+    m = _IN_OBJECT.search(raw)
+    if m:
+        return _clean(m.group("ru") or m.group("en"))
     # Word order varies ("Parameter fields", "FIELDS Parameter"): the first pattern whose
     # captured word is not itself a generic word wins.
     for rx in _NESTED_PATTERNS:
@@ -158,6 +168,37 @@ def _clean(name: str) -> str:
     return name
 
 
+_RESPONSE_HEADING = re.compile(
+    r"обработка ответа|response handling|handling the response|возвращаемые данные|"
+    r"returned data|ответ в случае успеха|response on success|successful response",
+    re.I,
+)
+
+
+def is_response_heading(text: str) -> bool:
+    """A heading that opens the response part wherever it is nested (not "Результат")."""
+    return bool(_RESPONSE_HEADING.search(normalise_words(text)))
+
+
+_VALUES_HEADING = re.compile(
+    r"^(?:возможные|допустимые) значения|^(?:possible|allowed|acceptable) values", re.I
+)
+_VALUES_STOP = {"of", "the", "for", "key", "values", "possible", "allowed", "acceptable", "a"}
+
+
+def is_values_heading(text: str) -> bool:
+    """A heading over a table of a key's possible values ("Возможные значения ключа TYPE")."""
+    return bool(_VALUES_HEADING.search(normalise_words(text.strip())))
+
+
+def values_target(text: str) -> str | None:
+    """The key whose values the table lists: the last Latin word of the heading."""
+    words = [
+        w for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if w.lower() not in _VALUES_STOP
+    ]
+    return words[-1] if words else None
+
+
 def is_returned_subheading(text: str) -> bool:
     return bool(_RETURNED_SUB.search(text))
 
@@ -168,7 +209,7 @@ def is_error_codes_subheading(text: str) -> bool:
 
 def slug(text: str) -> str:
     """The anchor Diplodoc generates for a heading without an explicit {#id}."""
-    s = normalise_words(text) if False else text.lower()
+    s = text.lower()
     s = re.sub(r"[`*_\[\]()\"'«»:;,.!?/\\]", "", s)
     s = re.sub(r"\s+", "-", s.strip())
     return s

@@ -145,7 +145,8 @@ def _operation(
     if docs_url and m.source:
         op["externalDocs"] = {"url": _page_url(docs_url, m.source), "description": m.source}
     if m.params:
-        body = object_schema(m.params)
+        body = object_schema(m.params, patterns=m.param_patterns)
+        body.update(_variants_schema(m))
         op["requestBody"] = {
             "required": bool(body.get("required")),
             "content": {"application/json": {"schema": body}},
@@ -170,6 +171,21 @@ def _operation(
     if m.replacement:
         op["x-b24-replacement"] = m.replacement
     return op
+
+
+def _variants_schema(m: Method) -> dict[str, Any]:
+    """``oneOf`` over the method's alternative ways to call (``Method.variants``): each
+    branch requires its own parameters. Only when every branch requires something and no
+    two require the same set, or "exactly one" could never hold."""
+    sets = [[p.name for p in v.params if p.required] for v in m.variants]
+    if len(sets) < 2 or not all(sets) or len({tuple(sorted(s)) for s in sets}) < len(sets):
+        return {}
+    return {
+        "oneOf": [
+            {"title": v.title, "required": names} if v.title else {"required": names}
+            for v, names in zip(m.variants, sets)
+        ]
+    }
 
 
 def _description(m: Method, docs_url: str | None) -> str:

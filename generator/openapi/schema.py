@@ -137,8 +137,8 @@ def _join(*texts: str) -> str:
 
 def param_schema(p: Param, *, lenient: bool = False) -> dict[str, Any]:
     """One parameter (with its children) -> schema; descriptions and defaults kept."""
-    if p.children:
-        obj = object_schema(p.children, lenient=lenient)
+    if p.children or p.patterns:
+        obj = object_schema(p.children, lenient=lenient, patterns=p.patterns)
         if p.is_array:
             schema: dict[str, Any] = {"type": "array", "items": obj}
         else:
@@ -173,11 +173,15 @@ def param_schema(p: Param, *, lenient: bool = False) -> dict[str, Any]:
     return schema
 
 
-def object_schema(params: Iterable[Param], *, lenient: bool = False) -> dict[str, Any]:
-    """A parameter table -> an object schema with ``properties`` and a ``required`` list."""
+def object_schema(
+    params: Iterable[Param], *, lenient: bool = False, patterns: Iterable[Param] = ()
+) -> dict[str, Any]:
+    """A parameter table -> an object schema with ``properties`` and a ``required`` list.
+
+    ``patterns``: the keys the reader recorded as placeholders (``Param.patterns``)."""
     props: dict[str, dict[str, Any]] = {}
     required: list[str] = []
-    placeholders: list[str] = []
+    placeholders: list[str] = [q.name for q in patterns]
     for p in _nest_dotted(params):
         if _is_placeholder(p.name):
             placeholders.append(p.name)

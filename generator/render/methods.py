@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.model import Method, Param
 from generator.render import text as tx
 from generator.render.annotations import TypesCollector, param_ann, return_ann
@@ -41,6 +43,11 @@ def method_view(
         )
         for p in params
     ]
+    by_name = {p.name: a for p, a in zip(params, args)}
+    overloads = [
+        [replace(by_name[p.name], required=p.required) for p in v.params if p.name in by_name]
+        for v in m.variants
+    ]
     ret, paged = return_ann(m, prefix, types)
     deprecation = None
     if m.deprecated:
@@ -60,4 +67,5 @@ def method_view(
         doc=method_docstring(data),
         deprecation=deprecation,
         model=m,
+        overloads=overloads,
     )

@@ -40,6 +40,8 @@ class MethodView:
     deprecation: str | None  # python literal of the warning text
     model: Method
     py_path: str = ""  # "crm.lead.add": how it is reached from the client
+    # one argument list per call variant (Method.variants), rendered as typing.overloads
+    overloads: list[list[ArgView]] = field(default_factory=list)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -115,8 +116,15 @@ def _blank(match: re.Match[str]) -> str:
     return "\n" * match.group().count("\n")
 
 
-def blank_unused_sections(text: str) -> str:
-    """Replace the lines of sections the model never reads with empty lines."""
+_SUBHEADING = re.compile(r"^#{3,6}[ \t]+(.+?)[ \t]*$", re.M)
+
+
+def blank_unused_sections(text: str, keep_heading: Callable[[str], bool] | None = None) -> str:
+    """Replace the lines of sections the model never reads with empty lines.
+
+    ``keep_heading``: a sub-heading inside a skipped section for which it is true ends the
+    skip there (a response documented under "## Примеры кода" / "### Обработка ответа").
+    """
     if '{% note tip "" %}' in text:
         text = _AI_TIP.sub(_blank, text, count=1)
     if _SKIP_H2.search(text) is None:
@@ -127,6 +135,11 @@ def blank_unused_sections(text: str) -> str:
     for m in _SKIP_H2.finditer(text):
         start = m.end()
         end = next((p for p in h2 if p > m.start()), len(text))
+        if keep_heading is not None:
+            for sh in _SUBHEADING.finditer(text, start, end):
+                if keep_heading(sh.group(1)):
+                    end = sh.start()
+                    break
         if start < last:
             continue
         out.append(text[last:start])

@@ -303,3 +303,29 @@ def test_numeric_codes_may_come_as_numbers() -> None:
     e400 = _resolve(spec, _op(spec, "/tasks.x.add")["responses"]["400"])
     error = e400["content"]["application/json"]["schema"]["properties"]["error"]
     assert error == {"type": ["string", "integer"], "enum": ["0", "E", 0]}
+
+
+def test_call_variants_are_one_of(ru_model, en_model) -> None:
+    """vote.AttachedVote.get: three mutually exclusive ways to call it, exactly one holds."""
+    from jsonschema import Draft202012Validator
+
+    for model in (ru_model, en_model):
+        m = model.method("vote.AttachedVote.get")
+        spec = build_spec(ApiModel(methods=(m,)))
+        validate(spec)
+        body = _body(spec, "/vote.AttachedVote.get")
+        assert len(body["oneOf"]) == 3 and "required" not in body
+        check = Draft202012Validator(body)
+        assert check.is_valid({"attachId": 1})
+        assert check.is_valid({"signedAttachId": "x"})
+        assert check.is_valid({"moduleId": "Im", "entityType": "t", "entityId": 1})
+        assert not check.is_valid({"moduleId": "Im"})  # half of the second way
+        assert not check.is_valid({"attachId": 1, "signedAttachId": "x"})  # two ways at once
+
+
+def test_key_patterns_are_named_not_properties(ru_model) -> None:
+    m = ru_model.method("crm.lead.add")
+    spec = build_spec(ApiModel(methods=(m,)))
+    fields = _body(spec, "/crm.lead.add")["properties"]["fields"]
+    assert "UF_..." not in fields["properties"]
+    assert "UF_..." in fields["description"]

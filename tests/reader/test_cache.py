@@ -21,7 +21,9 @@ def test_cache_reuses_unchanged_pages(tmp_path: Path):
     page = docs / "api-reference/crm/activity/badge/crm-activity-badge-get.md"
     if not page.exists():
         page = next(docs.rglob("crm-activity-badge-get.md"))
-    page.write_text(page.read_text(encoding="utf-8").replace("**code***", "**code**"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("**code***", "**code**"), encoding="utf-8"
+    )
     rel = page.relative_to(docs).as_posix()
     assert PageCache(cache, docs, pages).missing() == [rel]
     warm = read_docs(docs, cache_dir=cache)

@@ -31,7 +31,11 @@ def rest_method_pages(root: Path) -> set[str]:
                     m = _H1_METHOD.match(line.rstrip())
                     if m:
                         name = m.group(1)
-                        if not (name.startswith("BX24.") or re.search(r"\.v\d+$", name) or _EVENTISH.search(name)):
+                        if not (
+                            name.startswith("BX24.")
+                            or re.search(r"\.v\d+$", name)
+                            or _EVENTISH.search(name)
+                        ):
                             out.add(p.relative_to(root).as_posix())
                     break
     return out
@@ -69,9 +73,7 @@ def test_parameter_rows_fidelity(corpus):
     assert rows > 8000
     assert complete / rows >= 0.98, (complete, rows)
     assert typed + untyped >= complete
-    listed = sum(
-        int(d.message.split()[0]) for d in model.diagnostics if d.code == "untyped-rows"
-    )
+    listed = sum(int(d.message.split()[0]) for d in model.diagnostics if d.code == "untyped-rows")
     assert listed == untyped - model.stat("param_rows_untyped_placeholders")
     # every method parameter that has a type keeps the docs' notation
     types = {p.type for m in model.methods for _, p in walk_params(m.params) if p.type}
@@ -105,7 +107,11 @@ def test_events_are_not_methods(corpus):
 
 
 def _pset(m) -> set[str]:
-    return {path.lower() for path, p in walk_params(m.params) if all(is_wire_name(x) for x in path.split("."))}
+    return {
+        path.lower()
+        for path, p in walk_params(m.params)
+        if all(is_wire_name(x) for x in path.split("."))
+    }
 
 
 def test_ru_en_parameter_sets_agree(ru_model, en_model):
@@ -158,7 +164,17 @@ def test_json_contract_keys(en_model):
     d = en_model.to_dict()
     assert {"methods", "events", "diagnostics"} <= set(d)
     m = d["methods"][0]
-    assert {"name", "title", "scope", "source", "line", "deprecated", "params", "errors", "returns"} <= set(m)
+    assert {
+        "name",
+        "title",
+        "scope",
+        "source",
+        "line",
+        "deprecated",
+        "params",
+        "errors",
+        "returns",
+    } <= set(m)
     p = next(p for m in d["methods"] for p in m["params"] if p["children"])
     assert {"name", "type", "required", "description", "children"} <= set(p)
     assert isinstance(p["type"], str) and isinstance(p["required"], bool)

@@ -7,7 +7,6 @@ that no such diagnostic appears either: every mutated page is handled by the rea
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,9 +29,33 @@ HARD_PAGES = [
     "imopenlines/openlines/sessions/imopenlines-session-history-get.md",
 ]
 
-INSERTS = ["|", "||", "|#", "#|", "\\|", "```", "{% note info %}", "{% endnote %}", "{% list tabs %}",
-           "**", "***", "^*^", "[`x`](", "\u202e", "\u0000", "\ufeff", "ё\u0301", "𝔘𝔫𝔦", "\r", "\t",
-           "{% include [x](../nowhere.md) %}", "#", "\n#| \n|| **a", "> Scope: [`", "\\"]
+INSERTS = [
+    "|",
+    "||",
+    "|#",
+    "#|",
+    "\\|",
+    "```",
+    "{% note info %}",
+    "{% endnote %}",
+    "{% list tabs %}",
+    "**",
+    "***",
+    "^*^",
+    "[`x`](",
+    "\u202e",
+    "\u0000",
+    "\ufeff",
+    "ё\u0301",
+    "𝔘𝔫𝔦",
+    "\r",
+    "\t",
+    "{% include [x](../nowhere.md) %}",
+    "#",
+    "\n#| \n|| **a",
+    "> Scope: [`",
+    "\\",
+]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +76,9 @@ mutation = st.tuples(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.integers(0, len(HARD_PAGES) - 1), st.lists(mutation, min_size=1, max_size=6))
 def test_mutated_pages_never_raise(pages, idx, muts):
     rel, text = pages[idx]

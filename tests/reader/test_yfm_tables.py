@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from generator.yfm.parser import Directive, Fence, Heading, Table, cell_blocks, make_markdown, parse_blocks
+from generator.yfm.parser import (
+    Directive,
+    Fence,
+    Heading,
+    Table,
+    cell_blocks,
+    make_markdown,
+    parse_blocks,
+)
 
 
 def _table(src: str) -> Table:
@@ -75,7 +83,7 @@ def test_directives_and_headings_with_anchors():
 
 
 def test_indented_fence_in_a_tab_is_a_fence():
-    src = "- tab\n\n    ```json\n    {\"result\": true}\n    ```\n"
+    src = '- tab\n\n    ```json\n    {"result": true}\n    ```\n'
     fences = [b for b in parse_blocks(src) if isinstance(b, Fence)]
     assert fences and '"result"' in fences[0].text
 

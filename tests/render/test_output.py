@@ -24,8 +24,14 @@ def test_generated_is_the_output_for_docs_src(docs_src_model: Any) -> None:
     """generated/ is a golden record: regenerating docs_src/ must not change a byte.
 
     Fix with `b24gen generate` (defaults docs_src/ -> generated/) and commit the result.
+    What generate writes is the render plus the release layer (version, provenance,
+    changelog, recorded model: generator.release), carried as recorded in generated/.
     """
-    files = render_package(docs_src_model)
+    from generator.release import finish
+    from generator.release.run import check_state
+
+    state = check_state(ROOT / "docs_src", GENERATED, package_name="b24client", cache_dir=None)
+    files = finish(dict(render_package(docs_src_model)), state.state, "b24client")
     on_disk = {
         p.relative_to(GENERATED).as_posix()
         for p in GENERATED.rglob("*")

@@ -716,8 +716,6 @@ class CrmCompany:
                     with VALUE and VALUE_TYPE
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -912,8 +910,6 @@ class CrmCompany:
                     with VALUE and VALUE_TYPE
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -995,8 +991,6 @@ class AsyncCrmCompany:
                     with VALUE and VALUE_TYPE
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1193,8 +1187,6 @@ class AsyncCrmCompany:
                     with VALUE and VALUE_TYPE
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1275,8 +1267,6 @@ class CrmContact:
                     objects): Web pages, built like the PHONE elements
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1468,8 +1458,6 @@ class CrmContact:
                     objects): Web pages, built like the PHONE elements
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1550,8 +1538,6 @@ class AsyncCrmContact:
                     objects): Web pages, built like the PHONE elements
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1745,8 +1731,6 @@ class AsyncCrmContact:
                     objects): Web pages, built like the PHONE elements
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -1831,10 +1815,6 @@ class CrmDeal:
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
-                UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
-                    them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -2030,10 +2010,6 @@ class CrmDeal:
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
-                UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
-                    them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -2116,10 +2092,6 @@ class AsyncCrmDeal:
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
-                UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
-                    them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -2319,10 +2291,6 @@ class AsyncCrmDeal:
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
-                UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
-                    them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -2569,7 +2537,6 @@ class CrmItem:
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-                ufCrm... (?): Custom fields in camelCase form
             useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
                 default) turns them into camelCase like ufCrm2_1700000000
 
@@ -2812,7 +2779,6 @@ class CrmItem:
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-                ufCrm... (?): Custom fields in camelCase form
             useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
                 default) turns them into camelCase like ufCrm2_1700000000
 
@@ -2886,7 +2852,6 @@ class AsyncCrmItem:
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-                ufCrm... (?): Custom fields in camelCase form
             useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
                 default) turns them into camelCase like ufCrm2_1700000000
 
@@ -3129,7 +3094,6 @@ class AsyncCrmItem:
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-                ufCrm... (?): Custom fields in camelCase form
             useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
                 default) turns them into camelCase like ufCrm2_1700000000
 
@@ -3242,8 +3206,6 @@ class CrmLead:
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -3458,8 +3420,6 @@ class CrmLead:
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -3564,8 +3524,6 @@ class AsyncCrmLead:
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet
@@ -3784,8 +3742,6 @@ class AsyncCrmLead:
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
-                UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
-                    exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
                 REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
                     notifies the person in charge; N stays quiet

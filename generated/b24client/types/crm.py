@@ -133,7 +133,6 @@ CrmCompanyAddFields = TypedDict(
         "WEB": NotRequired[list[list[dict[str, Any]]]],
         "IM": NotRequired[list[list[dict[str, Any]]]],
         "IS_MY_COMPANY": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
@@ -192,7 +191,6 @@ CrmCompanyUpdateFields = TypedDict(
         "WEB": NotRequired[list[list[dict[str, Any]]]],
         "IM": NotRequired[list[list[dict[str, Any]]]],
         "IS_MY_COMPANY": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
@@ -233,7 +231,6 @@ CrmContactAddFields = TypedDict(
         "EMAIL": NotRequired[list[list[dict[str, Any]]]],
         "WEB": NotRequired[list[list[dict[str, Any]]]],
         "IM": NotRequired[list[list[dict[str, Any]]]],
-        "UF_...": NotRequired[Any],
     },
 )
 
@@ -311,7 +308,6 @@ CrmContactUpdateFields = TypedDict(
         "EMAIL": NotRequired[list[list[dict[str, Any]]]],
         "WEB": NotRequired[list[list[dict[str, Any]]]],
         "IM": NotRequired[list[list[dict[str, Any]]]],
-        "UF_...": NotRequired[Any],
     },
 )
 
@@ -346,8 +342,6 @@ CrmDealAddFields = TypedDict(
         "SOURCE_DESCRIPTION": NotRequired[str],
         "ADDITIONAL_INFO": NotRequired[str],
         "UTM_SOURCE": NotRequired[str],
-        "UF_CRM_...": NotRequired[Any],
-        "PARENT_ID_...": NotRequired[str],
     },
 )
 
@@ -411,8 +405,6 @@ CrmDealUpdateFields = TypedDict(
         "SOURCE_DESCRIPTION": NotRequired[str],
         "ADDITIONAL_INFO": NotRequired[str],
         "UTM_SOURCE": NotRequired[str],
-        "UF_CRM_...": NotRequired[Any],
-        "PARENT_ID_...": NotRequired[str],
     },
 )
 
@@ -449,7 +441,6 @@ CrmItemAddFields = TypedDict(
         "contactIds": NotRequired[list[int]],
         "opportunity": NotRequired[float],
         "currencyId": NotRequired[str],
-        "ufCrm...": NotRequired[Any],
     },
 )
 
@@ -517,7 +508,6 @@ CrmItemUpdateFields = TypedDict(
         "contactIds": NotRequired[list[int]],
         "opportunity": NotRequired[float],
         "currencyId": NotRequired[str],
-        "ufCrm...": NotRequired[Any],
     },
 )
 
@@ -586,7 +576,6 @@ CrmLeadAddFields = TypedDict(
         "UTM_SOURCE": NotRequired[str],
         "UTM_MEDIUM": NotRequired[str],
         "UTM_CAMPAIGN": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
@@ -715,7 +704,6 @@ CrmLeadUpdateFields = TypedDict(
         "UTM_SOURCE": NotRequired[str],
         "UTM_MEDIUM": NotRequired[str],
         "UTM_CAMPAIGN": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
