@@ -79,6 +79,9 @@ class Method:
     returns: Returns = field(default_factory=Returns)
     source: str = ""  # path relative to the docs folder, with "/" separators
     line: int = 1  # line of the H1
+    # JSON text of the body the page's cURL example sends (``auth`` dropped), and its line
+    request_example: str | None = None
+    request_line: int = 0
 
     @property
     def namespace(self) -> str:
@@ -253,6 +256,8 @@ def _method_to_dict(m: Method) -> dict[str, Any]:
         "returns": _returns_to_dict(m.returns),
         "source": m.source,
         "line": m.line,
+        "request_example": m.request_example,
+        "request_line": m.request_line,
     }
 
 
@@ -271,6 +276,8 @@ def _method_from_dict(d: dict[str, Any]) -> Method:
         returns=_returns_from_dict(d.get("returns", {})),
         source=d.get("source", ""),
         line=d.get("line", 1),
+        request_example=d.get("request_example"),
+        request_line=d.get("request_line", 0),
     )
 
 

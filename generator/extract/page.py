@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from generator.extract import sections as S
+from generator.extract.examples import example_text, request_example
 from generator.extract.errors import is_validation_table, read_error_table
 from generator.extract.params import (
     PNode,
@@ -404,6 +405,9 @@ def _read_api_page(
     returns = build_returns(example, fields_t, name)
     if deprecated:
         res.stats["deprecated"] += 1
+    request = request_example(text, name)
+    if request is not None:
+        res.stats["request_examples"] += 1
     res.kind = "method"
     res.method = Method(
         name=name,
@@ -419,6 +423,8 @@ def _read_api_page(
         returns=returns,
         source=rel,
         line=h1.line,
+        request_example=example_text(request),
+        request_line=request.line if request is not None else 0,
     )
     res.stats["methods"] += 1
     if not any(d.code in ("no-params", "unattached-subtable", "bad-json", "unclosed-table") for d in res.diagnostics):
