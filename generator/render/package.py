@@ -2,88 +2,22 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import urllib.parse
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import jinja2
-
-from generator.model import ApiModel, Param, walk_params
+from generator.model import ApiModel
 from generator.paths import templates_dir
-from generator.render import text as tx
-from generator.render.build import MethodView, ModuleSummary, RuntimeFacts, plan
-from generator.render.fmt import LINE_LENGTH, format_identity, format_python
+from generator.render.cachekey import RenderMemo, memo_key, module_inputs
+from generator.render.environment import environment
+from generator.render.fmt import format_identity, format_python
 from generator.render.naming import is_plain
-from generator.render.typemap import ANY, QUALIFIED, Ann
+from generator.render.plan import plan
+from generator.render.runtime_facts import RuntimeFacts
+from generator.render.views import ModuleSummary
 
 GENERATED_VERSION = "0.1.0"
-
-
-@functools.lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        ann=lambda a, shadowed=frozenset(): a.render(shadowed),
-        qual=lambda name, shadowed=frozenset(): QUALIFIED[name] if name in shadowed else name,
-        returns=lambda m, shadowed=frozenset(): m.ret.render(shadowed),
-        returns_any=lambda m: m.ret == ANY,
-        pystr=tx.py_str,
-        doc=lambda text: tx.docstring([tx.clean(text)]),
-        md_cell=tx.md_cell,
-        md_text=tx.md_text,
-        md_link=lambda path: urllib.parse.quote(tx.clean(path)),
-        call_path=_call_path,
-        param_decl=_param_decl,
-        arg_params=_arg_params,
-        walk=lambda params, prefix: list(walk_params(params, prefix)),
-    )
-    return env
-
-
-def _param_decl(arg: Any, shadowed: frozenset[str], stub: bool) -> str:
-    """``name: annotation[ = default]``, parenthesised exactly where black would.
-
-    Black (and not ruff) wraps a union annotation in parentheses when the parameter's own
-    line is too long once the signature is split one parameter per line.
-    """
-    ann = arg.ann.render(shadowed)
-    union = arg.ann.name == "|"
-    default = ""
-    if not arg.required:
-        ann = f"{ann} | {QUALIFIED['NotGiven'] if 'NotGiven' in shadowed else 'NotGiven'}"
-        union = True
-        default = " = ..." if stub else " = _NOT_GIVEN"
-    if union and len(f"        {arg.py}: {ann}{default},") > LINE_LENGTH:
-        ann = f"({ann})"
-    return f"{arg.py}: {ann}{default}"
-
-
-def _call_path(m: MethodView) -> str:
-    args = ", ".join(f"{a.py}=..." for a in m.args if a.required)
-    root = "client.v3" if m.api_version == 3 else "client"
-    path = m.py_path[3:] if m.api_version == 3 and m.py_path.startswith("v3.") else m.py_path
-    return f"{root}.{path}({args})"
-
-
-def _arg_params(m: MethodView) -> list[tuple[Any, Param]]:
-    seen: set[str] = set()
-    params = []
-    for p in m.model.params:
-        if p.name not in seen:
-            seen.add(p.name)
-            params.append(p)
-    return list(zip(m.args, params))
 
 
 def _runtime_files(package: str) -> dict[str, str]:
@@ -114,27 +48,6 @@ def _packages(package: str, paths: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
-class RenderMemo(Protocol):
-    """Where ``render_package`` keeps work it may reuse (``generator.drift.cache.PartCache``).
-
-    ``salt`` must change whenever anything but the model could change the output: the
-    generator's code and templates, Jinja's and ruff's versions. Values are JSON objects.
-    """
-
-    salt: str
-
-    def get(self, key: str) -> dict[str, Any] | None: ...
-
-    def put(self, key: str, value: dict[str, Any]) -> None: ...
-
-
-def _key(memo: RenderMemo, kind: str, *parts: str) -> str:
-    h = hashlib.sha256(f"{kind}\0{memo.salt}".encode())
-    for part in parts:
-        h.update(b"\0" + part.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
-
-
 def _cached_module(memo: RenderMemo, key: str) -> tuple[ModuleSummary, dict[str, str]] | None:
     hit = memo.get(key)
     try:
@@ -162,12 +75,10 @@ def render_package(
     if not is_plain(package_name) or package_name.startswith("_"):
         raise ValueError(f"package name {package_name!r} is not a valid Python identifier")
     p = plan(model, package_name, _runtime_facts(memo))
-    env = _env()
+    env = environment()
     pkg = package_name
     files: dict[str, str] = {}
     unformatted: dict[str, str] = {}
-    error_class = {e.code: e.cls for e in p.errors}
-    env.filters["error_class"] = lambda code: error_class.get(code, "Bitrix24Error")
 
     def render(template: str, **ctx: Any) -> str:
         return env.get_template(template).render(view=p, package=pkg, **ctx)
@@ -176,7 +87,7 @@ def render_package(
     fresh: list[tuple[str, ModuleSummary, list[str]]] = []  # modules to remember
     for skeleton in p.modules:
         name = skeleton.name
-        key = _key(memo, "module", p.module_inputs(name)) if memo is not None else ""
+        key = memo_key(memo, "module", module_inputs(p, name)) if memo is not None else ""
         cached = _cached_module(memo, key) if memo is not None else None
         if cached is not None:
             summaries[name], module_files = cached
@@ -218,7 +129,7 @@ def render_package(
         if memo is None:
             unformatted[path] = text
             continue
-        format_keys[path] = _key(memo, "format", format_identity(), text)
+        format_keys[path] = memo_key(memo, "format", format_identity(), text)
         hit = memo.get(format_keys[path])
         if hit is not None and isinstance(hit.get("text"), str):
             files[path] = hit["text"]
@@ -226,7 +137,7 @@ def render_package(
             unformatted[path] = text
     events_path, events_key = f"{pkg}/events.py", ""
     if memo is not None:
-        events_key = _key(memo, "events", pkg, repr(model.events))
+        events_key = memo_key(memo, "events", pkg, repr(model.events))
         hit = memo.get(events_key)
         if hit is not None and isinstance(hit.get("text"), str):
             files[events_path] = hit["text"]
@@ -278,7 +189,7 @@ def _runtime_error_names(facts: RuntimeFacts) -> list[str]:
 def _runtime_facts(memo: RenderMemo | None) -> RuntimeFacts:
     if memo is None:
         return RuntimeFacts.load()
-    key = _key(memo, "runtime")
+    key = memo_key(memo, "runtime")
     hit = memo.get(key)
     try:
         assert hit is not None
@@ -317,4 +228,4 @@ def generate(docs: Path, out: Path, package_name: str = "b24client") -> Any:
     return write_package(read_docs(Path(docs), progress=False), out, package_name=package_name)
 
 
-__all__ = ["Ann", "generate", "render_package"]
+__all__ = ["generate", "render_package", "write_package"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+DOC_WIDTH = 92  # docstring text width (black leaves docstrings alone; 100 with the indent)
+
 # Control, format (bidi overrides, zero-width), surrogate, private-use, unassigned and
 # line/paragraph separator characters never reach generated code: they are exactly what
 # ``str.isprintable`` rejects (together with non-ASCII spaces).

@@ -1,0 +1,89 @@
+"""One documented method -> its ``MethodView`` (names, annotations, docstring, warning)."""
+
+from __future__ import annotations
+
+from generator.model import Method, Param
+from generator.render import text as tx
+from generator.render.annotations import TypesCollector, param_ann, return_ann
+from generator.render.docstrings import method_doc, method_docstring
+from generator.render.naming import assign_names, camel
+from generator.render.views import ArgView, MethodView
+
+_READ_VERBS = (
+    "get",
+    "list",
+    "fields",
+    "search",
+    "find",
+    "count",
+    "info",
+    "status",
+    "check",
+    "version",
+    "current",
+    "read",
+    "is",
+    "has",
+    "export",
+    "tail",
+    "history",
+    "stat",
+)
+
+
+def _is_write(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1].lower()
+    return not last.startswith(_READ_VERBS)
+
+
+def dedup_params(params: tuple[Param, ...]) -> list[Param]:
+    """The parameters with each wire name once (the first row of a repeated name wins)."""
+    seen: set[str] = set()
+    out = []
+    for p in params:
+        if p.name not in seen:
+            seen.add(p.name)
+            out.append(p)
+    return out
+
+
+def method_view(
+    m: Method,
+    attr: str,
+    types: TypesCollector,
+    error_classes: dict[str, str],
+    doc_base_url: str,
+    package: str,
+) -> MethodView:
+    params = dedup_params(m.params)
+    names = assign_names([p.name for p in params], reserved=("self",))
+    prefix = ("V3" if m.api_version == 3 else "") + camel(*m.name.split("."))
+    args = [
+        ArgView(
+            py=names[p.name],
+            wire=tx.py_str(p.name),
+            ann=param_ann(p, prefix + camel(p.name), types),
+            required=p.required,
+        )
+        for p in params
+    ]
+    ret, paged = return_ann(m, prefix, types)
+    deprecation = None
+    if m.deprecated:
+        msg = f"{m.name} is deprecated"
+        msg += f"; use {m.replacement} instead" if m.replacement else ""
+        deprecation = tx.py_str(tx.clean(msg))
+    data = method_doc(m, [a.py for a in args], params, error_classes, doc_base_url, package)
+    return MethodView(
+        attr=attr,
+        name=m.name,
+        name_lit=tx.py_str(m.name),
+        args=args,
+        ret=ret,
+        paged=paged,
+        api_version=m.api_version,
+        write=_is_write(m.name),
+        doc=method_docstring(data),
+        deprecation=deprecation,
+        model=m,
+    )
