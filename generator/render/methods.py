@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from generator.model import Method, Param
 from generator.render import text as tx
 from generator.render.annotations import TypesCollector, param_ann, return_ann
@@ -36,6 +39,24 @@ def _is_write(name: str) -> bool:
     return not last.startswith(_READ_VERBS)
 
 
+def request_body(m: Method) -> dict[str, Any] | None:
+    """The body the page's cURL example sends, when it is an object."""
+    if m.request_example is None:
+        return None
+    body = json.loads(m.request_example)
+    return body if isinstance(body, dict) else None
+
+
+def sent_value(body: dict[str, Any] | None, name: str) -> tuple[Any, ...]:
+    """``(value,)`` of the example's key ``name`` (top-level keys are read ignoring case)."""
+    if body is None:
+        return ()
+    if name in body:
+        return (body[name],)
+    low = name.lower()
+    return tuple(v for k, v in body.items() if k.lower() == low)[:1]
+
+
 def dedup_params(params: tuple[Param, ...]) -> list[Param]:
     """The parameters with each wire name once (the first row of a repeated name wins)."""
     seen: set[str] = set()
@@ -58,12 +79,14 @@ def method_view(
     params = dedup_params(m.params)
     names = assign_names([p.name for p in params], reserved=("self",))
     prefix = ("V3" if m.api_version == 3 else "") + camel(*m.name.split("."))
+    sent = request_body(m)
     args = [
         ArgView(
             py=names[p.name],
             wire=tx.py_str(p.name),
-            ann=param_ann(p, prefix + camel(p.name), types),
-            required=p.required,
+            ann=param_ann(p, prefix + camel(p.name), types, sent_value(sent, p.name)),
+            # a parameter the docs' own example leaves out is not required, whatever the mark
+            required=p.required and (sent is None or bool(sent_value(sent, p.name))),
         )
         for p in params
     ]

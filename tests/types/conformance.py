@@ -113,4 +113,7 @@ def is_any(hint: Any) -> bool:
 
 
 def untyped_page(hint: Any) -> bool:
-    return isinstance(hint, type) and hint.__name__ == "Page" and typing.get_origin(hint) is None
+    """A bare ``Page`` or ``Page[Any]``: the records are not typed."""
+    origin = typing.get_origin(hint) or hint
+    args = typing.get_args(hint)
+    return getattr(origin, "__name__", "") == "Page" and (not args or args[0] is Any)
