@@ -47,8 +47,7 @@ _ALLOWED_LIST = re.compile(
 _ENVELOPE = ("time", "total", "next")  # returned-data rows of the envelope, not the result
 # The value of a user-field key (UF_CRM_*, PARENT_ID_*, ufCrm*): a scalar, a list of them
 # (multiple fields, files as [name, base64]) or an object (a file as {fileData: ...}).
-FIELD_VALUE = Ann("TD:FieldValue")
-FIELD_MAP = Ann("dict", (Ann("str"), FIELD_VALUE))
+FIELD_MAP = vocab.input_ann("object")
 
 
 class TypesCollector:
@@ -73,6 +72,8 @@ class TypesCollector:
         keys: list[tuple[str, str]] = []
         seen: set[str] = set()
         recs = [r for v in shown for r in ([v] if isinstance(v, dict) else _records(v))]
+        if recs:
+            params = params + _undocumented_keys(params, recs)
         for p in params:
             if p.name in seen or (not is_wire_name(p.name) and not returned):
                 continue
@@ -92,6 +93,31 @@ class TypesCollector:
         return name
 
 
+def _undocumented_keys(params: tuple[Param, ...], recs: list[dict[str, Any]]) -> tuple[Param, ...]:
+    """Keys the response example shows and the table does not list: the portal sends them
+    (a key of a documented user-field family, ``UF_CRM_1721...``, stays out: it is not a
+    key of every portal)."""
+    names = {p.name for p in params}
+    prefixes = family_prefixes(params)
+    extra: dict[str, str] = {}
+    for rec in recs:
+        for key, value in rec.items():
+            if key not in names and not key.startswith(prefixes) and not key.isdigit():
+                extra.setdefault(key, vocab.example_type(value))
+    return tuple(Param(name=key, type=typ) for key, typ in extra.items())
+
+
+def family_prefixes(params: tuple[Param, ...]) -> tuple[str, ...]:
+    """``("UF_CRM_", "PARENT_ID_")`` for rows named ``UF_CRM_...``, ``PARENT_ID_...``."""
+    out = []
+    for p in params:
+        if not is_wire_name(p.name) and _family_key(p.name):
+            head = re.split(r"[.…<{\[ ]|\*", p.name, maxsplit=1)[0]
+            if len(head) >= 2:
+                out.append(head)
+    return tuple(out)
+
+
 def has_user_fields(params: tuple[Param, ...]) -> bool:
     """The docs document a family of keys (``UF_CRM_...``, ``PARENT_ID_...``, ``ufCrm...``)."""
     return any(not is_wire_name(p.name) and _family_key(p.name) for p in params)
@@ -106,25 +132,54 @@ def _family_key(name: str) -> bool:
 
 
 def param_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[Any, ...] = ()) -> Ann:
-    """What a parameter accepts; ``shown``: the values the page's request example gives it."""
+    """What a parameter accepts; ``shown``: the values the page's request example gives it.
+
+    The example wins where it sends a form the docs type does not take (a list for an
+    ``object``, a number for a ``string``): the annotation takes both, and the disagreement
+    is a diagnostic (``vocabulary.types.request_disagreements``)."""
+    ann = _documented_param_ann(p, td_name, types, shown)
+    if p.children and not _lists_names(p):
+        odd = [v for v in shown if not isinstance(v, dict) and not _records(v)]
+    else:
+        odd = [v for v in shown if v is not None and not vocab.accepts_value(p.type, v)]
+    if not odd:
+        return ann
+    return vocab.merge_lists(union(ann, *(_example_input_ann(v) for v in odd)))
+
+
+def _example_input_ann(value: Any) -> Ann:
+    """What the docs' example sends, as an input annotation (a map deeper than FieldValue
+    takes, such as a list of lists inside, stays a plain map)."""
+    if isinstance(value, dict) and not vocab.accepts_value("object", value):
+        return DICT_ANY
+    return vocab.input_ann(vocab.example_type(value))
+
+
+def _documented_param_ann(
+    p: Param, td_name: str, types: TypesCollector, shown: tuple[Any, ...]
+) -> Ann:
     if p.children and not _lists_names(p):
         return _typed_dict_ann(p, td_name, types, shown)
     lit = literal_ann(p, shown)
     if lit is not None:
         return lit
-    if _lists_names(p):
+    if p.children and _lists_names(p):
         return union(Ann("list", (Ann("str"),)), Ann("str"))
-    ann = vocab.input_ann(p.type)
-    if ann == Ann("str") and _ID_NAME.search(p.name):
-        return union(ann, Ann("int"))  # an id or code sent as a number is the same id to PHP
-    return ann
+    if _SORT_KEYS.fullmatch(p.name) and vocab.input_ann(p.type) == _MAP_IN:
+        return Ann("dict", (Ann("str"), Ann("str")))  # {"DATE_CREATE": "DESC"}
+    if not p.type and shown and all(v is not None for v in shown):
+        # the docs give no type; the page's own example shows which one
+        return vocab.merge_lists(union(*(_example_input_ann(v) for v in shown)))
+    return vocab.input_ann(p.type)
 
 
 # ``select`` lists field names; its sub-table documents the fields one may name
 _NAME_LISTS = re.compile(r"select|fields_?to_?select", re.I)
+_ITEM_IN = vocab.LIST_ITEM
+_SORT_KEYS = re.compile(r"order|sort", re.I)
+_MAP_IN = vocab.input_ann("object")
 # Keys of a filter or a sort order carry operator prefixes (">=DATE_CREATE", "!ID", "%TITLE")
 _PREFIXED_KEYS = re.compile(r"filter|order|sort", re.I)
-_ID_NAME = re.compile(r"(?:^|_)(?:ID|id|CODE|code)\Z|[a-z](?:Id|Code)\Z|\Aid\Z")
 
 
 def _lists_names(p: Param) -> bool:
@@ -142,6 +197,8 @@ def _typed_dict_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[
     a TypedDict cannot take keys by pattern (PEP 728's ``extra_items`` would, but mypy does
     not support it yet)."""
     mapped = vocab.input_ann(p.type)
+    if mapped == _MAP_IN:
+        mapped = DICT_ANY
     td = Ann("TD:" + types.typed_dict(td_name, p.children, returned=False, shown=shown))
     open_keys = has_user_fields(p.children) or _PREFIXED_KEYS.fullmatch(p.name)
     alternatives = (td, FIELD_MAP) if open_keys else (td,)
@@ -149,9 +206,11 @@ def _typed_dict_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[
         return union(*alternatives)
     replaced: list[Ann] = []
     for part in mapped.parts():
-        if part == DICT_ANY:
+        if part in (DICT_ANY, _MAP_IN):
             replaced.extend(alternatives)
-        elif part == LIST_ANY or part.name == "list" and part.args and part.args[0] == DICT_ANY:
+        elif (
+            part.name == "list" and part.args and part.args[0] in (ANY, DICT_ANY, _ITEM_IN, _MAP_IN)
+        ):
             replaced.extend(Ann("list", (a,)) for a in alternatives)
         else:
             replaced.append(part)
@@ -197,6 +256,10 @@ def result_member_ann(p: Param, td_name: str, types: TypesCollector, values: lis
             members = params_from_example(recs[0], 1)
         if members:
             ann = _records_ann(members, td_name, types, values, p.type)
+            # what else the example shows here: a scalar, or PHP's [] for an empty object
+            others = [v for v in values if not isinstance(v, dict) and not _records(v)]
+            if others:
+                ann = union(ann, vocab.narrow_to_example("", others, types.api_version))
             return union(ann, NONE) if shown_null else ann
     ann = vocab.narrow_to_example(p.type, values, types.api_version)
     return union(ann, NONE) if shown_null else ann

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.model import Method, Param
+from generator.model import Method, Param, is_wire_name
 from generator.render import text as tx
 from generator.render.annotations import TypesCollector, param_ann, return_ann
 from generator.render.docstrings import method_doc, method_docstring
@@ -57,6 +57,24 @@ def sent_value(body: dict[str, Any] | None, name: str) -> tuple[Any, ...]:
     return tuple(v for k, v in body.items() if k.lower() == low)[:1]
 
 
+def sent_only_params(m: Method) -> list[Param]:
+    """Top-level keys the page's request example sends and its parameter table does not
+    list: the portal takes them, so the typed method does too (optional, typed by the
+    example; ``vocabulary.types.request_disagreements`` reports each one)."""
+    body = request_body(m)
+    if body is None:
+        return []
+    known = {p.name.lower() for p in m.params}
+    return [
+        Param(name=key, description=SENT_ONLY)
+        for key in body
+        if key.lower() not in known and is_wire_name(key) and key.isidentifier()
+    ]
+
+
+SENT_ONLY = "Not in the page's parameter table; the page's request example sends it."
+
+
 def dedup_params(params: tuple[Param, ...]) -> list[Param]:
     """The parameters with each wire name once (the first row of a repeated name wins)."""
     seen: set[str] = set()
@@ -76,7 +94,7 @@ def method_view(
     doc_base_url: str,
     package: str,
 ) -> MethodView:
-    params = dedup_params(m.params)
+    params = dedup_params(m.params) + sent_only_params(m)
     names = assign_names([p.name for p in params], reserved=("self",))
     prefix = ("V3" if m.api_version == 3 else "") + camel(*m.name.split("."))
     sent = request_body(m)

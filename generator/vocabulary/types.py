@@ -102,6 +102,19 @@ def union(*items: Ann) -> Ann:
     return flat[0] if len(flat) == 1 else Ann("|", tuple(flat))
 
 
+def merge_lists(ann: Ann) -> Ann:
+    """``list[A] | list[B]`` -> ``list[A | B]``: a type checker infers a list literal against
+    one list type, not a union of them (mypy rejects ``[["id", "=", 1]]`` otherwise)."""
+    parts = ann.parts()
+    lists = [p for p in parts if p.name == "list" and p.args]
+    if len(lists) < 2:
+        return ann
+    items = union(*(merge_lists(p.args[0]) for p in lists))
+    merged = Ann("list", (items,))
+    out = [merged if p is lists[0] else p for p in parts if p is lists[0] or p not in lists]
+    return union(*out)
+
+
 # -- wire kinds ----------------------------------------------------------------------
 
 # A JSON value's kind on the wire. "numeric" is a string holding a number ("43", "1.50");
@@ -364,10 +377,25 @@ def parse(expr: str) -> tuple[TypeTerm, ...]:
 # -- the forms each consumer reads ----------------------------------------------------
 
 
-def _kinds_ann(kinds: frozenset[str]) -> Ann:
+def _kinds_ann(kinds: frozenset[str], *, output: bool = True) -> Ann:
     if not kinds:
         return ANY
-    return union(*(_KIND_ANN[k] for k in WIRE_KINDS if k in kinds))
+    table = _KIND_ANN if output else _KIND_ANN_IN
+    return union(*(table[k] for k in WIRE_KINDS if k in kinds))
+
+
+# On input a map's values and a list's items are what PHP decodes from a request: scalars,
+# objects, lists of scalars or objects; never deeper lists unless the docs say so
+# (``integer[][]``). ``FieldValue`` is defined in every generated types module with the
+# same meaning (templates/client/types_module.py.j2); inside a list the items are scalars
+# or objects.
+FIELD_VALUE = Ann("TD:FieldValue")
+LIST_ITEM = Ann("|", (STR, INT, FLOAT, DICT_ANY, NONE))
+_KIND_ANN_IN = {
+    **_KIND_ANN,
+    "map": Ann("dict", (STR, FIELD_VALUE)),
+    "list": Ann("list", (LIST_ITEM,)),
+}
 
 
 _MULTIFIELD_ITEM = Ann("dict", (STR, Ann("|", (STR, INT))))
@@ -405,9 +433,9 @@ def input_ann(expr: str) -> Ann:
         return ANY
     anns = []
     for t in terms:
-        ann = _structured(t.docs, output=False) or _kinds_ann(t.docs.accepts)
+        ann = _structured(t.docs, output=False) or _kinds_ann(t.docs.accepts, output=False)
         anns.append(_wrap(ann, t.depth))
-    return union(*anns)
+    return merge_lists(union(*anns))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -440,31 +468,56 @@ def output_ann(expr: str, api_version: int = 2) -> Ann:
 
 
 def narrow_to_example(expr: str, values: list[Any], api_version: int = 2) -> Ann:
-    """A returned scalar's annotation from the values the response examples show.
+    """A returned value's annotation from the values the response examples show.
 
-    The example wins for the wire type (it comes from a real portal); ``null`` makes the
-    type Optional. With no usable value the docs type decides (``output_ann``)."""
+    The example wins for the wire type (it comes from a real portal): numeric strings are
+    ``str``, Y/N flags where the docs say boolean are ``Literal["Y", "N"]``, a PHP ``[]`` or
+    ``{}`` where the docs name another type is shown as such, and ``null`` makes the type
+    Optional. With no usable value the docs type decides (``output_ann``)."""
     kinds = {kind_of(v) for v in values}
-    if not kinds or kinds & {"map", "list"}:
-        return output_ann(expr, api_version)
-    anns = []
+    if not kinds - {"null"}:
+        ann = output_ann(expr, api_version)
+        return union(ann, NONE) if kinds and ann != ANY else ann
+    declared = output_kinds(expr, api_version)
+    anns: list[Ann] = []
     for k in WIRE_KINDS:
         if k not in kinds or k == "null":
             continue
-        if k in ("numeric", "flag"):
-            declared = output_kinds(expr, api_version)
+        if k == "list":
+            anns.append(_shown_list(expr, [v for v in values if isinstance(v, list)], api_version))
+        elif k == "map":
+            lang = Ann("dict", (STR, STR))
+            maps = [v for v in values if isinstance(v, dict)]
+            as_lang = lang in output_ann(expr, api_version).parts()
+            texts = all(isinstance(x, str) for m in maps for x in m.values())
+            anns.append(lang if as_lang and texts else DICT_ANY)
+        elif k in ("numeric", "flag"):
             # a flag where the docs say string is just a string; where they say boolean,
             # it is the Y/N flag the portal really sends
             anns.append(YN if k == "flag" and "string" not in declared and declared else STR)
-        elif k == "integer" and "number" in output_kinds(expr, api_version):
+        elif k == "integer" and "number" in declared:
             anns.append(FLOAT)
         else:
-            anns.append(_KIND_ANN[k])
-    if not anns:  # only null was shown: the docs type, optional
-        anns.append(output_ann(expr, api_version))
+            anns.append(_KIND_ANN[k] if k != "bit" else INT)
     if "null" in kinds:
         anns.append(NONE)
     return union(*anns)
+
+
+def _shown_list(expr: str, lists: list[list[Any]], api_version: int) -> Ann:
+    """``list[T]``: T from the docs' ``T[]`` when it names one, narrowed by the items shown."""
+    items = [x for lst in lists for x in lst]
+    inner = next((t for t in parse(expr) if t.depth), None)
+    if inner is None:
+        if not items or any(isinstance(x, (dict, list)) for x in items):
+            return LIST_ANY
+        return Ann("list", (narrow_to_example("", items, api_version),))
+    inner_expr = inner.docs.name + "[]" * (inner.depth - 1)
+    if not items:
+        return Ann("list", (output_ann(inner_expr, api_version),))
+    if any(isinstance(x, dict) for x in items):
+        return LIST_ANY
+    return Ann("list", (narrow_to_example(inner_expr, items, api_version),))
 
 
 def event_ann(expr: str) -> Ann:
@@ -564,4 +617,58 @@ def scalar_kind(expr: str) -> str:
         return "int"
     if accepts and accepts <= {"string", "numeric", "flag"}:
         return "str"
+    return ""
+
+
+def accepts_value(expr: str, value: Any) -> bool:
+    """Whether a parameter of docs type ``expr`` takes ``value`` as its input form says."""
+    terms = parse(expr)
+    if not terms:
+        return True
+    return any(_term_accepts(t.docs, t.depth, value) for t in terms)
+
+
+def _term_accepts(docs: DocsType, depth: int, value: Any) -> bool:
+    if depth:
+        return isinstance(value, list) and all(_term_accepts(docs, depth - 1, v) for v in value)
+    if not docs.accepts:
+        return True
+    if docs.structure == "multifield":
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    kind = kind_of(value)
+    if kind == "integer" and value in (0, 1) and "bit" in docs.accepts:
+        return True
+    if kind in ("numeric", "flag") and "string" in docs.accepts:
+        return True
+    if kind == "integer" and "number" in docs.accepts:
+        return True
+    if kind == "list" and "list" in docs.accepts:
+        return all(not isinstance(v, list) for v in value)  # LIST_ITEM: no nested lists
+    if kind == "map" and "map" in docs.accepts:
+        return all(_field_value(v) for v in value.values())
+    return kind in docs.accepts
+
+
+def _field_value(value: Any) -> bool:
+    """Whether ``value`` fits ``FieldValue`` (a scalar, an object, a list of those)."""
+    return not isinstance(value, list) or all(not isinstance(v, list) for v in value)
+
+
+def example_type(value: Any) -> str:
+    """The docs type expression a JSON value of an example stands for ("" for null)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        inner = {example_type(v) for v in value}
+        if len(inner) == 1 and (only := inner.pop()) not in ("", "object"):
+            return only + "[]"
+        return "array[]" if any(isinstance(v, list) for v in value) else "array"
     return ""
