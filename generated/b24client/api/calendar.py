@@ -60,11 +60,13 @@ class CalendarEvent:
     def get(
         self,
         *,
-        type: Literal["user", "group", "company_calendar"],
-        ownerId: int,
+        type: str,
+        ownerId: int | str,
         from_: str | NotGiven = _NOT_GIVEN,
         to: str | NotGiven = _NOT_GIVEN,
-        section: list[Any] | NotGiven = _NOT_GIVEN,
+        section: (
+            dict[str, _t.FieldValue] | list[str | int | float | dict[str, Any] | None] | NotGiven
+        ) = _NOT_GIVEN,
     ) -> list[_t.CalendarEventGetItem]:
         """calendar.event.get: Read calendar events
 
@@ -80,7 +82,8 @@ class CalendarEvent:
                 range; a month back from today when omitted
             to (date: date as text, e.g. 2024-01-31, optional): Last day of the range; three months
                 ahead when omitted
-            section (array, optional): Numbers of the calendar sections to read
+            section (array: a PHP array: a list or a map, optional): Numbers of the calendar
+                sections to read
 
         Returns:
             array
@@ -117,11 +120,13 @@ class AsyncCalendarEvent:
     async def get(
         self,
         *,
-        type: Literal["user", "group", "company_calendar"],
-        ownerId: int,
+        type: str,
+        ownerId: int | str,
         from_: str | NotGiven = _NOT_GIVEN,
         to: str | NotGiven = _NOT_GIVEN,
-        section: list[Any] | NotGiven = _NOT_GIVEN,
+        section: (
+            dict[str, _t.FieldValue] | list[str | int | float | dict[str, Any] | None] | NotGiven
+        ) = _NOT_GIVEN,
     ) -> list[_t.CalendarEventGetItem]:
         """calendar.event.get: Read calendar events
 
@@ -137,7 +142,8 @@ class AsyncCalendarEvent:
                 range; a month back from today when omitted
             to (date: date as text, e.g. 2024-01-31, optional): Last day of the range; three months
                 ahead when omitted
-            section (array, optional): Numbers of the calendar sections to read
+            section (array: a PHP array: a list or a map, optional): Numbers of the calendar
+                sections to read
 
         Returns:
             array

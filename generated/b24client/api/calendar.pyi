@@ -43,11 +43,13 @@ class CalendarEvent:
     def get(
         self,
         *,
-        type: Literal["user", "group", "company_calendar"],
-        ownerId: int,
+        type: str,
+        ownerId: int | str,
         from_: str | NotGiven = ...,
         to: str | NotGiven = ...,
-        section: list[Any] | NotGiven = ...,
+        section: (
+            dict[str, _t.FieldValue] | list[str | int | float | dict[str, Any] | None] | NotGiven
+        ) = ...,
     ) -> list[_t.CalendarEventGetItem]: ...
 
 class AsyncCalendarEvent:
@@ -57,9 +59,11 @@ class AsyncCalendarEvent:
     async def get(
         self,
         *,
-        type: Literal["user", "group", "company_calendar"],
-        ownerId: int,
+        type: str,
+        ownerId: int | str,
         from_: str | NotGiven = ...,
         to: str | NotGiven = ...,
-        section: list[Any] | NotGiven = ...,
+        section: (
+            dict[str, _t.FieldValue] | list[str | int | float | dict[str, Any] | None] | NotGiven
+        ) = ...,
     ) -> list[_t.CalendarEventGetItem]: ...

@@ -160,9 +160,17 @@ class CrmActivityBadge:
         self,
         *,
         code: str,
-        title: str | _builtins.list[Any],
-        value: str | _builtins.list[Any],
-        type: Literal["success", "failure", "warning", "primary", "secondary"],
+        title: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
+        value: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
+        type: str,
     ) -> _t.CrmActivityBadgeAddResult:
         """crm.activity.badge.add: Register a badge
 
@@ -172,10 +180,10 @@ class CrmActivityBadge:
 
         Args:
             code (string, required): Your own key for the badge, e.g. lateDelivery
-            title (string|array, required): Caption of the badge: one string, or an object mapping
-                language codes to captions
-            value (string|array, required): Text of the badge: one string, or an object mapping
-                language codes to texts
+            title (string|array: a PHP array: a list or a map, required): Caption of the badge: one
+                string, or an object mapping language codes to captions
+            value (string|array: a PHP array: a list or a map, required): Text of the badge: one
+                string, or an object mapping language codes to texts
             type (string, required): Colour scheme of the badge: - success — green - failure — red -
                 warning — yellow - primary — blue - secondary — grey
 
@@ -292,9 +300,17 @@ class AsyncCrmActivityBadge:
         self,
         *,
         code: str,
-        title: str | _builtins.list[Any],
-        value: str | _builtins.list[Any],
-        type: Literal["success", "failure", "warning", "primary", "secondary"],
+        title: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
+        value: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
+        type: str,
     ) -> _t.CrmActivityBadgeAddResult:
         """crm.activity.badge.add: Register a badge
 
@@ -304,10 +320,10 @@ class AsyncCrmActivityBadge:
 
         Args:
             code (string, required): Your own key for the badge, e.g. lateDelivery
-            title (string|array, required): Caption of the badge: one string, or an object mapping
-                language codes to captions
-            value (string|array, required): Text of the badge: one string, or an object mapping
-                language codes to texts
+            title (string|array: a PHP array: a list or a map, required): Caption of the badge: one
+                string, or an object mapping language codes to captions
+            value (string|array: a PHP array: a list or a map, required): Text of the badge: one
+                string, or an object mapping language codes to texts
             type (string, required): Colour scheme of the badge: - success — green - failure — red -
                 warning — yellow - primary — blue - secondary — grey
 
@@ -422,7 +438,7 @@ class CrmActivityBinding:
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None:
         self._b24 = b24
 
-    def add(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool:
+    def add(self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str) -> bool:
         """crm.activity.binding.add: Attach an activity to another record
 
         crm.activity.binding.add makes an existing activity appear in the timeline of one more CRM
@@ -464,7 +480,9 @@ class CrmActivityBinding:
             ),
         )
 
-    def delete(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool:
+    def delete(
+        self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
+    ) -> bool:
         """crm.activity.binding.delete: Detach an activity from a record
 
         crm.activity.binding.delete removes one record from the list of places an activity appears.
@@ -506,7 +524,7 @@ class CrmActivityBinding:
             ),
         )
 
-    def list(self, *, activityId: int) -> Page:
+    def list(self, *, activityId: int | str) -> Page[_t.CrmActivityBindingListItem]:
         """crm.activity.binding.list: List the records an activity is attached to
 
         crm.activity.binding.list tells which CRM records show a given activity.
@@ -542,7 +560,9 @@ class AsyncCrmActivityBinding:
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None:
         self._b24 = b24
 
-    async def add(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool:
+    async def add(
+        self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
+    ) -> bool:
         """crm.activity.binding.add: Attach an activity to another record
 
         crm.activity.binding.add makes an existing activity appear in the timeline of one more CRM
@@ -584,7 +604,9 @@ class AsyncCrmActivityBinding:
             ),
         )
 
-    async def delete(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool:
+    async def delete(
+        self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
+    ) -> bool:
         """crm.activity.binding.delete: Detach an activity from a record
 
         crm.activity.binding.delete removes one record from the list of places an activity appears.
@@ -626,7 +648,7 @@ class AsyncCrmActivityBinding:
             ),
         )
 
-    async def list(self, *, activityId: int) -> Page:
+    async def list(self, *, activityId: int | str) -> Page[_t.CrmActivityBindingListItem]:
         """crm.activity.binding.list: List the records an activity is attached to
 
         crm.activity.binding.list tells which CRM records show a given activity.
@@ -665,7 +687,7 @@ class CrmCompany:
     def add(
         self,
         *,
-        fields: _t.CrmCompanyAddFields,
+        fields: _t.CrmCompanyAddFields | dict[str, _t.FieldValue],
         params: _t.CrmCompanyAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.company.add: Create a company
@@ -678,12 +700,10 @@ class CrmCompany:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
                 TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    company, e.g. CUSTOMER or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM reference list (crm.status)): Line of
-                    business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM reference list (crm.status)): Head-count
-                    bracket
+                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
+                    or PARTNER
+                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
+                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
                 CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
                 REVENUE (double): Yearly revenue
                 LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
@@ -709,8 +729,8 @@ class CrmCompany:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -733,7 +753,7 @@ class CrmCompany:
             ),
         )
 
-    def delete(self, *, id: int) -> bool:
+    def delete(self, *, id: int | str) -> bool:
         """crm.company.delete: Remove a company
 
         crm.company.delete erases a company together with its links to other records.
@@ -760,7 +780,7 @@ class CrmCompany:
         """
         return _cast(bool, self._b24._invoke("crm.company.delete", _drop({"id": id}), write=True))
 
-    def fields(self) -> _t.CrmCompanyFieldsResult:
+    def fields(self) -> dict[str, _t.CrmCompanyFieldsResult]:
         """crm.company.fields: Describe the fields of a company
 
         crm.company.fields lists every field a company has on this portal, custom ones included,
@@ -780,9 +800,11 @@ class CrmCompany:
             api-reference/crm/companies/crm-company-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
         """
-        return _cast(_t.CrmCompanyFieldsResult, self._b24._invoke("crm.company.fields", _drop({})))
+        return _cast(
+            dict[str, _t.CrmCompanyFieldsResult], self._b24._invoke("crm.company.fields", _drop({}))
+        )
 
-    def get(self, *, id: int) -> _t.CrmCompanyGetResult:
+    def get(self, *, id: int | str) -> _t.CrmCompanyGetResult:
         """crm.company.get: Read one company
 
         crm.company.get returns every field of the company with the given number.
@@ -813,11 +835,15 @@ class CrmCompany:
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmCompanyListItem]:
         """crm.company.list: Find companies
 
         crm.company.list gives back companies that match a filter, fifty per call.
@@ -825,8 +851,9 @@ class CrmCompany:
         Access: users who may view companies
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -855,8 +882,8 @@ class CrmCompany:
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmCompanyUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmCompanyUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmCompanyUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.company.update: Change a company
@@ -870,12 +897,10 @@ class CrmCompany:
             id (integer, required): Number of the company to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
                 TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    company, e.g. CUSTOMER or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM reference list (crm.status)): Line of
-                    business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM reference list (crm.status)): Head-count
-                    bracket
+                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
+                    or PARTNER
+                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
+                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
                 CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
                 REVENUE (double): Yearly revenue
                 LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
@@ -901,8 +926,8 @@ class CrmCompany:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -940,7 +965,7 @@ class AsyncCrmCompany:
     async def add(
         self,
         *,
-        fields: _t.CrmCompanyAddFields,
+        fields: _t.CrmCompanyAddFields | dict[str, _t.FieldValue],
         params: _t.CrmCompanyAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.company.add: Create a company
@@ -953,12 +978,10 @@ class AsyncCrmCompany:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
                 TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    company, e.g. CUSTOMER or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM reference list (crm.status)): Line of
-                    business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM reference list (crm.status)): Head-count
-                    bracket
+                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
+                    or PARTNER
+                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
+                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
                 CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
                 REVENUE (double): Yearly revenue
                 LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
@@ -984,8 +1007,8 @@ class AsyncCrmCompany:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -1008,7 +1031,7 @@ class AsyncCrmCompany:
             ),
         )
 
-    async def delete(self, *, id: int) -> bool:
+    async def delete(self, *, id: int | str) -> bool:
         """crm.company.delete: Remove a company
 
         crm.company.delete erases a company together with its links to other records.
@@ -1037,7 +1060,7 @@ class AsyncCrmCompany:
             bool, await self._b24._invoke("crm.company.delete", _drop({"id": id}), write=True)
         )
 
-    async def fields(self) -> _t.CrmCompanyFieldsResult:
+    async def fields(self) -> dict[str, _t.CrmCompanyFieldsResult]:
         """crm.company.fields: Describe the fields of a company
 
         crm.company.fields lists every field a company has on this portal, custom ones included,
@@ -1058,10 +1081,11 @@ class AsyncCrmCompany:
             https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
         """
         return _cast(
-            _t.CrmCompanyFieldsResult, await self._b24._invoke("crm.company.fields", _drop({}))
+            dict[str, _t.CrmCompanyFieldsResult],
+            await self._b24._invoke("crm.company.fields", _drop({})),
         )
 
-    async def get(self, *, id: int) -> _t.CrmCompanyGetResult:
+    async def get(self, *, id: int | str) -> _t.CrmCompanyGetResult:
         """crm.company.get: Read one company
 
         crm.company.get returns every field of the company with the given number.
@@ -1092,11 +1116,15 @@ class AsyncCrmCompany:
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmCompanyListItem]:
         """crm.company.list: Find companies
 
         crm.company.list gives back companies that match a filter, fifty per call.
@@ -1104,8 +1132,9 @@ class AsyncCrmCompany:
         Access: users who may view companies
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -1134,8 +1163,8 @@ class AsyncCrmCompany:
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmCompanyUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmCompanyUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmCompanyUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.company.update: Change a company
@@ -1149,12 +1178,10 @@ class AsyncCrmCompany:
             id (integer, required): Number of the company to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
                 TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    company, e.g. CUSTOMER or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM reference list (crm.status)): Line of
-                    business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM reference list (crm.status)): Head-count
-                    bracket
+                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
+                    or PARTNER
+                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
+                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
                 CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
                 REVENUE (double): Yearly revenue
                 LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
@@ -1180,8 +1207,8 @@ class AsyncCrmCompany:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -1219,7 +1246,7 @@ class CrmContact:
     def add(
         self,
         *,
-        fields: _t.CrmContactAddFields,
+        fields: _t.CrmContactAddFields | dict[str, _t.FieldValue],
         params: _t.CrmContactAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.contact.add: Create a contact
@@ -1231,23 +1258,22 @@ class CrmContact:
         Args:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
                 NAME (string): Given name
                 SECOND_NAME (string): Middle name
                 LAST_NAME (string): Family name
                 PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
                     of the person, sent as a file object
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    contact, e.g. CLIENT or SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    contact came from
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
+                    SUPPLIER
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
                 POST (string): Job title
                 COMMENTS (string): Notes about the person
-                OPENED (boolean): Whether every employee may see the contact. Send Y for yes or N
-                    for no
-                EXPORT (boolean): Whether the contact may be exported. Send Y for yes or N for no
+                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
+                    Send Y for yes or N for no
+                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
+                    yes or N for no
                 ASSIGNED_BY_ID (user: user id): Employee in charge
                 COMPANY_ID (crm_company: company id): Company the person works for
                 COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
@@ -1262,8 +1288,8 @@ class CrmContact:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -1286,7 +1312,7 @@ class CrmContact:
             ),
         )
 
-    def delete(self, *, id: int) -> bool:
+    def delete(self, *, id: int | str) -> bool:
         """crm.contact.delete: Remove a contact
 
         crm.contact.delete erases a contact together with its links to other records.
@@ -1311,7 +1337,7 @@ class CrmContact:
         """
         return _cast(bool, self._b24._invoke("crm.contact.delete", _drop({"id": id}), write=True))
 
-    def fields(self) -> _t.CrmContactFieldsResult:
+    def fields(self) -> dict[str, _t.CrmContactFieldsResult]:
         """crm.contact.fields: Describe the fields of a contact
 
         crm.contact.fields lists every field a contact has on this portal, custom ones included,
@@ -1331,9 +1357,11 @@ class CrmContact:
             api-reference/crm/contacts/crm-contact-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
         """
-        return _cast(_t.CrmContactFieldsResult, self._b24._invoke("crm.contact.fields", _drop({})))
+        return _cast(
+            dict[str, _t.CrmContactFieldsResult], self._b24._invoke("crm.contact.fields", _drop({}))
+        )
 
-    def get(self, *, id: int) -> _t.CrmContactGetResult:
+    def get(self, *, id: int | str) -> _t.CrmContactGetResult:
         """crm.contact.get: Read one contact
 
         crm.contact.get returns every field of the contact with the given number.
@@ -1364,11 +1392,15 @@ class CrmContact:
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmContactListItem]:
         """crm.contact.list: Find contacts
 
         crm.contact.list gives back contacts that match a filter, fifty per call.
@@ -1376,8 +1408,9 @@ class CrmContact:
         Access: users who may view contacts
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -1406,8 +1439,8 @@ class CrmContact:
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmContactUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmContactUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmContactUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.contact.update: Change a contact
@@ -1420,23 +1453,22 @@ class CrmContact:
         Args:
             id (integer, required): Number of the contact to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
                 NAME (string): Given name
                 SECOND_NAME (string): Middle name
                 LAST_NAME (string): Family name
                 PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
                     of the person, sent as a file object
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    contact, e.g. CLIENT or SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    contact came from
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
+                    SUPPLIER
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
                 POST (string): Job title
                 COMMENTS (string): Notes about the person
-                OPENED (boolean): Whether every employee may see the contact. Send Y for yes or N
-                    for no
-                EXPORT (boolean): Whether the contact may be exported. Send Y for yes or N for no
+                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
+                    Send Y for yes or N for no
+                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
+                    yes or N for no
                 ASSIGNED_BY_ID (user: user id): Employee in charge
                 COMPANY_ID (crm_company: company id): Company the person works for
                 COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
@@ -1451,8 +1483,8 @@ class CrmContact:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -1490,7 +1522,7 @@ class AsyncCrmContact:
     async def add(
         self,
         *,
-        fields: _t.CrmContactAddFields,
+        fields: _t.CrmContactAddFields | dict[str, _t.FieldValue],
         params: _t.CrmContactAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.contact.add: Create a contact
@@ -1502,23 +1534,22 @@ class AsyncCrmContact:
         Args:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
                 NAME (string): Given name
                 SECOND_NAME (string): Middle name
                 LAST_NAME (string): Family name
                 PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
                     of the person, sent as a file object
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    contact, e.g. CLIENT or SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    contact came from
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
+                    SUPPLIER
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
                 POST (string): Job title
                 COMMENTS (string): Notes about the person
-                OPENED (boolean): Whether every employee may see the contact. Send Y for yes or N
-                    for no
-                EXPORT (boolean): Whether the contact may be exported. Send Y for yes or N for no
+                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
+                    Send Y for yes or N for no
+                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
+                    yes or N for no
                 ASSIGNED_BY_ID (user: user id): Employee in charge
                 COMPANY_ID (crm_company: company id): Company the person works for
                 COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
@@ -1533,8 +1564,8 @@ class AsyncCrmContact:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -1557,7 +1588,7 @@ class AsyncCrmContact:
             ),
         )
 
-    async def delete(self, *, id: int) -> bool:
+    async def delete(self, *, id: int | str) -> bool:
         """crm.contact.delete: Remove a contact
 
         crm.contact.delete erases a contact together with its links to other records.
@@ -1584,7 +1615,7 @@ class AsyncCrmContact:
             bool, await self._b24._invoke("crm.contact.delete", _drop({"id": id}), write=True)
         )
 
-    async def fields(self) -> _t.CrmContactFieldsResult:
+    async def fields(self) -> dict[str, _t.CrmContactFieldsResult]:
         """crm.contact.fields: Describe the fields of a contact
 
         crm.contact.fields lists every field a contact has on this portal, custom ones included,
@@ -1605,10 +1636,11 @@ class AsyncCrmContact:
             https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
         """
         return _cast(
-            _t.CrmContactFieldsResult, await self._b24._invoke("crm.contact.fields", _drop({}))
+            dict[str, _t.CrmContactFieldsResult],
+            await self._b24._invoke("crm.contact.fields", _drop({})),
         )
 
-    async def get(self, *, id: int) -> _t.CrmContactGetResult:
+    async def get(self, *, id: int | str) -> _t.CrmContactGetResult:
         """crm.contact.get: Read one contact
 
         crm.contact.get returns every field of the contact with the given number.
@@ -1639,11 +1671,15 @@ class AsyncCrmContact:
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmContactListItem]:
         """crm.contact.list: Find contacts
 
         crm.contact.list gives back contacts that match a filter, fifty per call.
@@ -1651,8 +1687,9 @@ class AsyncCrmContact:
         Access: users who may view contacts
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -1681,8 +1718,8 @@ class AsyncCrmContact:
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmContactUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmContactUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmContactUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.contact.update: Change a contact
@@ -1695,23 +1732,22 @@ class AsyncCrmContact:
         Args:
             id (integer, required): Number of the contact to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
                 NAME (string): Given name
                 SECOND_NAME (string): Middle name
                 LAST_NAME (string): Family name
                 PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
                     of the person, sent as a file object
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    contact, e.g. CLIENT or SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    contact came from
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
+                    SUPPLIER
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
                 POST (string): Job title
                 COMMENTS (string): Notes about the person
-                OPENED (boolean): Whether every employee may see the contact. Send Y for yes or N
-                    for no
-                EXPORT (boolean): Whether the contact may be exported. Send Y for yes or N for no
+                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
+                    Send Y for yes or N for no
+                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
+                    yes or N for no
                 ASSIGNED_BY_ID (user: user id): Employee in charge
                 COMPANY_ID (crm_company: company id): Company the person works for
                 COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
@@ -1726,8 +1762,8 @@ class AsyncCrmContact:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -1763,7 +1799,10 @@ class CrmDeal:
         self._b24 = b24
 
     def add(
-        self, *, fields: _t.CrmDealAddFields, params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        fields: _t.CrmDealAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.deal.add: Create a deal
 
@@ -1775,12 +1814,11 @@ class CrmDeal:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
                 TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of deal,
-                    e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category): Sales funnel (pipeline) the deal belongs to; 0 is the
-                    default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage inside
-                    the funnel, e.g. NEW or WON
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
+                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
+                    to; 0 is the default one
+                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
+                    WON
                 IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
                     recurring template. Send Y for yes or N for no
                 PROBABILITY (integer): Chance of success, in percent
@@ -1800,18 +1838,18 @@ class CrmDeal:
                     Y for yes or N for no
                 COMMENTS (string): Notes about the deal
                 ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    customer came from
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
                     them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
+                PARENT_ID_... (crm_entity: CRM entity binding: a numeric id, or a prefixed one such
+                    as C_12): Link to a record of a smart process; the suffix is the process type
+                    number
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -1833,7 +1871,7 @@ class CrmDeal:
             ),
         )
 
-    def delete(self, *, id: int) -> bool:
+    def delete(self, *, id: int | str) -> bool:
         """crm.deal.delete: Remove a deal
 
         crm.deal.delete erases a deal together with its links to other records.
@@ -1860,7 +1898,7 @@ class CrmDeal:
         """
         return _cast(bool, self._b24._invoke("crm.deal.delete", _drop({"id": id}), write=True))
 
-    def fields(self) -> _t.CrmDealFieldsResult:
+    def fields(self) -> dict[str, _t.CrmDealFieldsResult]:
         """crm.deal.fields: Describe the fields of a deal
 
         crm.deal.fields lists every field a deal has on this portal, custom ones included, with its
@@ -1880,9 +1918,11 @@ class CrmDeal:
             api-reference/crm/deals/crm-deal-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
         """
-        return _cast(_t.CrmDealFieldsResult, self._b24._invoke("crm.deal.fields", _drop({})))
+        return _cast(
+            dict[str, _t.CrmDealFieldsResult], self._b24._invoke("crm.deal.fields", _drop({}))
+        )
 
-    def get(self, *, id: int) -> _t.CrmDealGetResult:
+    def get(self, *, id: int | str) -> _t.CrmDealGetResult:
         """crm.deal.get: Read one deal
 
         crm.deal.get returns every field of the deal with the given number.
@@ -1911,11 +1951,15 @@ class CrmDeal:
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmDealListItem]:
         """crm.deal.list: Find deals
 
         crm.deal.list gives back deals that match a filter, fifty per call.
@@ -1923,8 +1967,9 @@ class CrmDeal:
         Access: users who may view deals
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -1953,8 +1998,8 @@ class CrmDeal:
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmDealUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmDealUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmDealUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.deal.update: Change a deal
@@ -1968,12 +2013,11 @@ class CrmDeal:
             id (integer, required): Number of the deal to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
                 TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of deal,
-                    e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category): Sales funnel (pipeline) the deal belongs to; 0 is the
-                    default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage inside
-                    the funnel, e.g. NEW or WON
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
+                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
+                    to; 0 is the default one
+                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
+                    WON
                 IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
                     recurring template. Send Y for yes or N for no
                 PROBABILITY (integer): Chance of success, in percent
@@ -1993,18 +2037,18 @@ class CrmDeal:
                     Y for yes or N for no
                 COMMENTS (string): Notes about the deal
                 ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    customer came from
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
                     them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
+                PARENT_ID_... (crm_entity: CRM entity binding: a numeric id, or a prefixed one such
+                    as C_12): Link to a record of a smart process; the suffix is the process type
+                    number
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -2038,7 +2082,10 @@ class AsyncCrmDeal:
         self._b24 = b24
 
     async def add(
-        self, *, fields: _t.CrmDealAddFields, params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        fields: _t.CrmDealAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.deal.add: Create a deal
 
@@ -2050,12 +2097,11 @@ class AsyncCrmDeal:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
                 TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of deal,
-                    e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category): Sales funnel (pipeline) the deal belongs to; 0 is the
-                    default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage inside
-                    the funnel, e.g. NEW or WON
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
+                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
+                    to; 0 is the default one
+                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
+                    WON
                 IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
                     recurring template. Send Y for yes or N for no
                 PROBABILITY (integer): Chance of success, in percent
@@ -2075,18 +2121,18 @@ class AsyncCrmDeal:
                     Y for yes or N for no
                 COMMENTS (string): Notes about the deal
                 ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    customer came from
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
                     them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
+                PARENT_ID_... (crm_entity: CRM entity binding: a numeric id, or a prefixed one such
+                    as C_12): Link to a record of a smart process; the suffix is the process type
+                    number
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -2108,7 +2154,7 @@ class AsyncCrmDeal:
             ),
         )
 
-    async def delete(self, *, id: int) -> bool:
+    async def delete(self, *, id: int | str) -> bool:
         """crm.deal.delete: Remove a deal
 
         crm.deal.delete erases a deal together with its links to other records.
@@ -2137,7 +2183,7 @@ class AsyncCrmDeal:
             bool, await self._b24._invoke("crm.deal.delete", _drop({"id": id}), write=True)
         )
 
-    async def fields(self) -> _t.CrmDealFieldsResult:
+    async def fields(self) -> dict[str, _t.CrmDealFieldsResult]:
         """crm.deal.fields: Describe the fields of a deal
 
         crm.deal.fields lists every field a deal has on this portal, custom ones included, with its
@@ -2157,9 +2203,11 @@ class AsyncCrmDeal:
             api-reference/crm/deals/crm-deal-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
         """
-        return _cast(_t.CrmDealFieldsResult, await self._b24._invoke("crm.deal.fields", _drop({})))
+        return _cast(
+            dict[str, _t.CrmDealFieldsResult], await self._b24._invoke("crm.deal.fields", _drop({}))
+        )
 
-    async def get(self, *, id: int) -> _t.CrmDealGetResult:
+    async def get(self, *, id: int | str) -> _t.CrmDealGetResult:
         """crm.deal.get: Read one deal
 
         crm.deal.get returns every field of the deal with the given number.
@@ -2190,11 +2238,15 @@ class AsyncCrmDeal:
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmDealListItem]:
         """crm.deal.list: Find deals
 
         crm.deal.list gives back deals that match a filter, fifty per call.
@@ -2202,8 +2254,9 @@ class AsyncCrmDeal:
         Access: users who may view deals
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -2232,8 +2285,8 @@ class AsyncCrmDeal:
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmDealUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmDealUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmDealUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.deal.update: Change a deal
@@ -2247,12 +2300,11 @@ class AsyncCrmDeal:
             id (integer, required): Number of the deal to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
                 TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of deal,
-                    e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category): Sales funnel (pipeline) the deal belongs to; 0 is the
-                    default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage inside
-                    the funnel, e.g. NEW or WON
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
+                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
+                    to; 0 is the default one
+                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
+                    WON
                 IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
                     recurring template. Send Y for yes or N for no
                 PROBABILITY (integer): Chance of success, in percent
@@ -2272,18 +2324,18 @@ class AsyncCrmDeal:
                     Y for yes or N for no
                 COMMENTS (string): Notes about the deal
                 ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    customer came from
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
                 UF_CRM_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of
                     them exist depends on how the account is configured
-                PARENT_ID_... (crm_entity: CRM entity binding, e.g. C_12 or a numeric id): Link to a
-                    record of a smart process; the suffix is the process type number
+                PARENT_ID_... (crm_entity: CRM entity binding: a numeric id, or a prefixed one such
+                    as C_12): Link to a record of a smart process; the suffix is the process type
+                    number
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -2319,9 +2371,9 @@ class CrmItem:
     def add(
         self,
         *,
-        entityTypeId: int,
-        fields: _t.CrmItemAddFields,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
+        entityTypeId: int | str,
+        fields: _t.CrmItemAddFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemAddResult:
         """crm.item.add: Create a CRM record
 
@@ -2339,16 +2391,15 @@ class CrmItem:
                 assignedById (user: user id): Employee in charge
                 opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
                     for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    record
-                categoryId (crm_category): Funnel of the record
+                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
+                categoryId (crm_category: CRM funnel id): Funnel of the record
                 companyId (crm_company: company id): Linked company
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
                 ufCrm... (?): Custom fields in camelCase form
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2382,7 +2433,7 @@ class CrmItem:
             ),
         )
 
-    def delete(self, *, entityTypeId: int, id: int) -> _builtins.list[Any]:
+    def delete(self, *, entityTypeId: int | str, id: int | str) -> _builtins.list[Any]:
         """crm.item.delete: Remove a CRM record
 
         crm.item.delete erases one record of any CRM kind.
@@ -2417,7 +2468,10 @@ class CrmItem:
         )
 
     def fields(
-        self, *, entityTypeId: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        entityTypeId: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemFieldsResult:
         """crm.item.fields: Describe the fields of a CRM kind
 
@@ -2428,8 +2482,8 @@ class CrmItem:
         Args:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2455,7 +2509,11 @@ class CrmItem:
         )
 
     def get(
-        self, *, entityTypeId: int, id: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        entityTypeId: int | str,
+        id: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemGetResult:
         """crm.item.get: Read a CRM record
 
@@ -2467,8 +2525,8 @@ class CrmItem:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
             id (integer, required): Number of the record
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2502,13 +2560,17 @@ class CrmItem:
     def list(
         self,
         *,
-        entityTypeId: int,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        entityTypeId: int | str,
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmItemListItem]:
         """crm.item.list: Find CRM records
 
         crm.item.list pages through the records of one CRM kind that match a filter.
@@ -2518,13 +2580,14 @@ class CrmItem:
         Args:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
-            select (array, optional): Field names to return; * for all, uf_* for custom ones
+            select (array: a PHP array: a list or a map, optional): Field names to return; * for
+                all, uf_* for custom ones
             filter (object, optional): Conditions with optional operator prefixes, e.g. {"@stageId":
                 ["NEW"]}
             order (object, optional): Field name to ASC or DESC
             start (integer, optional): Offset of the first record; pages hold 50
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object (paged)
@@ -2560,10 +2623,10 @@ class CrmItem:
     def update(
         self,
         *,
-        entityTypeId: int,
-        id: int,
-        fields: _t.CrmItemUpdateFields,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
+        entityTypeId: int | str,
+        id: int | str,
+        fields: _t.CrmItemUpdateFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemUpdateResult:
         """crm.item.update: Change a CRM record
 
@@ -2580,16 +2643,15 @@ class CrmItem:
                 assignedById (user: user id): Employee in charge
                 opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
                     for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    record
-                categoryId (crm_category): Funnel of the record
+                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
+                categoryId (crm_category: CRM funnel id): Funnel of the record
                 companyId (crm_company: company id): Linked company
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
                 ufCrm... (?): Custom fields in camelCase form
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2634,9 +2696,9 @@ class AsyncCrmItem:
     async def add(
         self,
         *,
-        entityTypeId: int,
-        fields: _t.CrmItemAddFields,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
+        entityTypeId: int | str,
+        fields: _t.CrmItemAddFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemAddResult:
         """crm.item.add: Create a CRM record
 
@@ -2654,16 +2716,15 @@ class AsyncCrmItem:
                 assignedById (user: user id): Employee in charge
                 opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
                     for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    record
-                categoryId (crm_category): Funnel of the record
+                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
+                categoryId (crm_category: CRM funnel id): Funnel of the record
                 companyId (crm_company: company id): Linked company
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
                 ufCrm... (?): Custom fields in camelCase form
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2697,7 +2758,7 @@ class AsyncCrmItem:
             ),
         )
 
-    async def delete(self, *, entityTypeId: int, id: int) -> _builtins.list[Any]:
+    async def delete(self, *, entityTypeId: int | str, id: int | str) -> _builtins.list[Any]:
         """crm.item.delete: Remove a CRM record
 
         crm.item.delete erases one record of any CRM kind.
@@ -2732,7 +2793,10 @@ class AsyncCrmItem:
         )
 
     async def fields(
-        self, *, entityTypeId: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        entityTypeId: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemFieldsResult:
         """crm.item.fields: Describe the fields of a CRM kind
 
@@ -2743,8 +2807,8 @@ class AsyncCrmItem:
         Args:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2770,7 +2834,11 @@ class AsyncCrmItem:
         )
 
     async def get(
-        self, *, entityTypeId: int, id: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        entityTypeId: int | str,
+        id: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemGetResult:
         """crm.item.get: Read a CRM record
 
@@ -2782,8 +2850,8 @@ class AsyncCrmItem:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
             id (integer, required): Number of the record
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2817,13 +2885,17 @@ class AsyncCrmItem:
     async def list(
         self,
         *,
-        entityTypeId: int,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        entityTypeId: int | str,
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmItemListItem]:
         """crm.item.list: Find CRM records
 
         crm.item.list pages through the records of one CRM kind that match a filter.
@@ -2833,13 +2905,14 @@ class AsyncCrmItem:
         Args:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
-            select (array, optional): Field names to return; * for all, uf_* for custom ones
+            select (array: a PHP array: a list or a map, optional): Field names to return; * for
+                all, uf_* for custom ones
             filter (object, optional): Conditions with optional operator prefixes, e.g. {"@stageId":
                 ["NEW"]}
             order (object, optional): Field name to ASC or DESC
             start (integer, optional): Offset of the first record; pages hold 50
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object (paged)
@@ -2875,10 +2948,10 @@ class AsyncCrmItem:
     async def update(
         self,
         *,
-        entityTypeId: int,
-        id: int,
-        fields: _t.CrmItemUpdateFields,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
+        entityTypeId: int | str,
+        id: int | str,
+        fields: _t.CrmItemUpdateFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemUpdateResult:
         """crm.item.update: Change a CRM record
 
@@ -2895,16 +2968,15 @@ class AsyncCrmItem:
                 assignedById (user: user id): Employee in charge
                 opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
                     for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    record
-                categoryId (crm_category): Funnel of the record
+                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
+                categoryId (crm_category: CRM funnel id): Funnel of the record
                 companyId (crm_company: company id): Linked company
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
                 ufCrm... (?): Custom fields in camelCase form
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2955,7 +3027,10 @@ class CrmLead:
         return CrmLeadProductrows(self._b24)
 
     def add(
-        self, *, fields: _t.CrmLeadAddFields, params: _t.CrmLeadAddParams | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        fields: _t.CrmLeadAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmLeadAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.lead.add: Create a lead
 
@@ -2973,21 +3048,20 @@ class CrmLead:
                 SECOND_NAME (string): Middle name of the person
                 LAST_NAME (string): Family name of the person
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address, e.g. Mr or Ms
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
                 POST (string): Job title of the person
                 COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
                     company record
                 COMPANY_ID (crm_company: company id): Company record the lead is tied to
                 CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
                 CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    lead. Out of the box the stages are: - NEW — nobody has looked at it yet -
-                    IN_PROCESS — someone is working on it - PROCESSED — the work on it is…
+                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
+                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
+                    working on it - PROCESSED — the work on it is…
                 STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    lead came from. Stock values: - CALL — a phone call - EMAIL — an e-mail message
-                    - WEB — the company website - ADVERTISING — an advertisement -…
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
+                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
+                    website - ADVERTISING — an advertisement -…
                 SOURCE_DESCRIPTION (string): Free-form remark about the source
                 OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
                     lead. Send Y for yes or N for no
@@ -3018,8 +3092,8 @@ class CrmLead:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -3046,7 +3120,7 @@ class CrmLead:
             ),
         )
 
-    def delete(self, *, id: int) -> bool:
+    def delete(self, *, id: int | str) -> bool:
         """crm.lead.delete: Remove a lead
 
         crm.lead.delete erases a lead together with its links to other records.
@@ -3073,7 +3147,7 @@ class CrmLead:
         """
         return _cast(bool, self._b24._invoke("crm.lead.delete", _drop({"id": id}), write=True))
 
-    def fields(self) -> _t.CrmLeadFieldsResult:
+    def fields(self) -> dict[str, _t.CrmLeadFieldsResult]:
         """crm.lead.fields: Describe the fields of a lead
 
         crm.lead.fields lists every field a lead has on this portal, custom ones included, with its
@@ -3093,9 +3167,11 @@ class CrmLead:
             api-reference/crm/leads/crm-lead-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
         """
-        return _cast(_t.CrmLeadFieldsResult, self._b24._invoke("crm.lead.fields", _drop({})))
+        return _cast(
+            dict[str, _t.CrmLeadFieldsResult], self._b24._invoke("crm.lead.fields", _drop({}))
+        )
 
-    def get(self, *, id: int) -> _t.CrmLeadGetResult:
+    def get(self, *, id: int | str) -> _t.CrmLeadGetResult:
         """crm.lead.get: Read one lead
 
         crm.lead.get returns every field of the lead with the given number.
@@ -3124,11 +3200,15 @@ class CrmLead:
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmLeadListItem]:
         """crm.lead.list: Find leads
 
         crm.lead.list gives back leads that match a filter, fifty per call.
@@ -3136,8 +3216,9 @@ class CrmLead:
         Access: users who may view leads
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -3166,8 +3247,8 @@ class CrmLead:
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmLeadUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmLeadUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmLeadUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.lead.update: Change a lead
@@ -3185,21 +3266,20 @@ class CrmLead:
                 SECOND_NAME (string): Middle name of the person
                 LAST_NAME (string): Family name of the person
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address, e.g. Mr or Ms
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
                 POST (string): Job title of the person
                 COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
                     company record
                 COMPANY_ID (crm_company: company id): Company record the lead is tied to
                 CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
                 CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    lead. Out of the box the stages are: - NEW — nobody has looked at it yet -
-                    IN_PROCESS — someone is working on it - PROCESSED — the work on it is…
+                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
+                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
+                    working on it - PROCESSED — the work on it is…
                 STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    lead came from. Stock values: - CALL — a phone call - EMAIL — an e-mail message
-                    - WEB — the company website - ADVERTISING — an advertisement -…
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
+                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
+                    website - ADVERTISING — an advertisement -…
                 SOURCE_DESCRIPTION (string): Free-form remark about the source
                 OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
                     lead. Send Y for yes or N for no
@@ -3230,8 +3310,8 @@ class CrmLead:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -3273,7 +3353,10 @@ class AsyncCrmLead:
         return AsyncCrmLeadProductrows(self._b24)
 
     async def add(
-        self, *, fields: _t.CrmLeadAddFields, params: _t.CrmLeadAddParams | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        fields: _t.CrmLeadAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmLeadAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.lead.add: Create a lead
 
@@ -3291,21 +3374,20 @@ class AsyncCrmLead:
                 SECOND_NAME (string): Middle name of the person
                 LAST_NAME (string): Family name of the person
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address, e.g. Mr or Ms
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
                 POST (string): Job title of the person
                 COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
                     company record
                 COMPANY_ID (crm_company: company id): Company record the lead is tied to
                 CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
                 CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    lead. Out of the box the stages are: - NEW — nobody has looked at it yet -
-                    IN_PROCESS — someone is working on it - PROCESSED — the work on it is…
+                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
+                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
+                    working on it - PROCESSED — the work on it is…
                 STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    lead came from. Stock values: - CALL — a phone call - EMAIL — an e-mail message
-                    - WEB — the company website - ADVERTISING — an advertisement -…
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
+                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
+                    website - ADVERTISING — an advertisement -…
                 SOURCE_DESCRIPTION (string): Free-form remark about the source
                 OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
                     lead. Send Y for yes or N for no
@@ -3336,8 +3418,8 @@ class AsyncCrmLead:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -3364,7 +3446,7 @@ class AsyncCrmLead:
             ),
         )
 
-    async def delete(self, *, id: int) -> bool:
+    async def delete(self, *, id: int | str) -> bool:
         """crm.lead.delete: Remove a lead
 
         crm.lead.delete erases a lead together with its links to other records.
@@ -3393,7 +3475,7 @@ class AsyncCrmLead:
             bool, await self._b24._invoke("crm.lead.delete", _drop({"id": id}), write=True)
         )
 
-    async def fields(self) -> _t.CrmLeadFieldsResult:
+    async def fields(self) -> dict[str, _t.CrmLeadFieldsResult]:
         """crm.lead.fields: Describe the fields of a lead
 
         crm.lead.fields lists every field a lead has on this portal, custom ones included, with its
@@ -3413,9 +3495,11 @@ class AsyncCrmLead:
             api-reference/crm/leads/crm-lead-fields.md:1
             https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
         """
-        return _cast(_t.CrmLeadFieldsResult, await self._b24._invoke("crm.lead.fields", _drop({})))
+        return _cast(
+            dict[str, _t.CrmLeadFieldsResult], await self._b24._invoke("crm.lead.fields", _drop({}))
+        )
 
-    async def get(self, *, id: int) -> _t.CrmLeadGetResult:
+    async def get(self, *, id: int | str) -> _t.CrmLeadGetResult:
         """crm.lead.get: Read one lead
 
         crm.lead.get returns every field of the lead with the given number.
@@ -3446,11 +3530,15 @@ class AsyncCrmLead:
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmLeadListItem]:
         """crm.lead.list: Find leads
 
         crm.lead.list gives back leads that match a filter, fifty per call.
@@ -3458,8 +3546,9 @@ class AsyncCrmLead:
         Access: users who may view leads
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -3488,8 +3577,8 @@ class AsyncCrmLead:
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmLeadUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmLeadUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmLeadUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.lead.update: Change a lead
@@ -3507,21 +3596,20 @@ class AsyncCrmLead:
                 SECOND_NAME (string): Middle name of the person
                 LAST_NAME (string): Family name of the person
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address, e.g. Mr or Ms
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
                 POST (string): Job title of the person
                 COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
                     company record
                 COMPANY_ID (crm_company: company id): Company record the lead is tied to
                 CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
                 CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    lead. Out of the box the stages are: - NEW — nobody has looked at it yet -
-                    IN_PROCESS — someone is working on it - PROCESSED — the work on it is…
+                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
+                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
+                    working on it - PROCESSED — the work on it is…
                 STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    lead came from. Stock values: - CALL — a phone call - EMAIL — an e-mail message
-                    - WEB — the company website - ADVERTISING — an advertisement -…
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
+                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
+                    website - ADVERTISING — an advertisement -…
                 SOURCE_DESCRIPTION (string): Free-form remark about the source
                 OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
                     lead. Send Y for yes or N for no
@@ -3552,8 +3640,8 @@ class AsyncCrmLead:
                 UF_... (?): Custom fields of the portal, such as UF_CRM_1712345678. Which of them
                     exist depends on how the account is configured
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -3590,7 +3678,7 @@ class CrmLeadContact:
     def items(self) -> CrmLeadContactItems:
         return CrmLeadContactItems(self._b24)
 
-    def add(self, *, id: int, fields: _t.CrmLeadContactAddFields) -> bool:
+    def add(self, *, id: int | str, fields: _t.CrmLeadContactAddFields) -> bool:
         """crm.lead.contact.add: Link a contact to a lead
 
         crm.lead.contact.add adds one contact to the contacts of a lead.
@@ -3638,7 +3726,7 @@ class AsyncCrmLeadContact:
     def items(self) -> AsyncCrmLeadContactItems:
         return AsyncCrmLeadContactItems(self._b24)
 
-    async def add(self, *, id: int, fields: _t.CrmLeadContactAddFields) -> bool:
+    async def add(self, *, id: int | str, fields: _t.CrmLeadContactAddFields) -> bool:
         """crm.lead.contact.add: Link a contact to a lead
 
         crm.lead.contact.add adds one contact to the contacts of a lead.
@@ -3682,7 +3770,7 @@ class CrmLeadContactItems:
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None:
         self._b24 = b24
 
-    def delete(self, *, id: int) -> bool:
+    def delete(self, *, id: int | str) -> bool:
         """crm.lead.contact.items.delete: Unlink all contacts from a lead
 
         crm.lead.contact.items.delete clears the contact list of a lead; the contacts themselves
@@ -3710,7 +3798,7 @@ class CrmLeadContactItems:
             bool, self._b24._invoke("crm.lead.contact.items.delete", _drop({"id": id}), write=True)
         )
 
-    def get(self, *, id: int) -> list[_t.CrmLeadContactItemsGetItem]:
+    def get(self, *, id: int | str) -> list[_t.CrmLeadContactItemsGetItem]:
         """crm.lead.contact.items.get: Read the contacts of a lead
 
         crm.lead.contact.items.get returns the contacts linked to a lead, in their sort order.
@@ -3747,7 +3835,7 @@ class AsyncCrmLeadContactItems:
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None:
         self._b24 = b24
 
-    async def delete(self, *, id: int) -> bool:
+    async def delete(self, *, id: int | str) -> bool:
         """crm.lead.contact.items.delete: Unlink all contacts from a lead
 
         crm.lead.contact.items.delete clears the contact list of a lead; the contacts themselves
@@ -3776,7 +3864,7 @@ class AsyncCrmLeadContactItems:
             await self._b24._invoke("crm.lead.contact.items.delete", _drop({"id": id}), write=True),
         )
 
-    async def get(self, *, id: int) -> list[_t.CrmLeadContactItemsGetItem]:
+    async def get(self, *, id: int | str) -> list[_t.CrmLeadContactItemsGetItem]:
         """crm.lead.contact.items.get: Read the contacts of a lead
 
         crm.lead.contact.items.get returns the contacts linked to a lead, in their sort order.
@@ -3813,7 +3901,7 @@ class CrmLeadProductrows:
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None:
         self._b24 = b24
 
-    def set(self, *, id: int, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool:
+    def set(self, *, id: int | str, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool:
         """crm.lead.productrows.set: Replace the product rows of a lead
 
         crm.lead.productrows.set swaps the whole product list of a lead for the one sent.
@@ -3865,7 +3953,7 @@ class AsyncCrmLeadProductrows:
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None:
         self._b24 = b24
 
-    async def set(self, *, id: int, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool:
+    async def set(self, *, id: int | str, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool:
         """crm.lead.productrows.set: Replace the product rows of a lead
 
         crm.lead.productrows.set swaps the whole product list of a lead for the one sent.

@@ -11,6 +11,10 @@ if sys.version_info >= (3, 11):
 else:  # typing_extensions comes with httpx (through anyio) on Python 3.10
     from typing_extensions import NotRequired, Required
 
+# The value of a user-field key (UF_CRM_*, PARENT_ID_*, ufCrm*): a scalar, a list (multiple
+# fields; a file as [name, base64]) or an object (a file as {"fileData": [...]}).
+FieldValue = str | int | float | None | list[str | int | float | dict[str, Any]] | dict[str, Any]
+
 __all__ = ["CalendarEventGetItem"]
 
 CalendarEventGetItem = TypedDict(

@@ -11,6 +11,10 @@ if sys.version_info >= (3, 11):
 else:  # typing_extensions comes with httpx (through anyio) on Python 3.10
     from typing_extensions import NotRequired, Required
 
+# The value of a user-field key (UF_CRM_*, PARENT_ID_*, ufCrm*): a scalar, a list (multiple
+# fields; a file as [name, base64]) or an object (a file as {"fileData": [...]}).
+FieldValue = str | int | float | None | list[str | int | float | dict[str, Any]] | dict[str, Any]
+
 __all__ = [
     "CrmActivityBadgeAddResultBadge",
     "CrmActivityBadgeAddResult",
@@ -18,11 +22,13 @@ __all__ = [
     "CrmActivityBadgeGetResult",
     "CrmActivityBadgeListResultBadges",
     "CrmActivityBadgeListResult",
+    "CrmActivityBindingListItem",
     "CrmCompanyAddFields",
     "CrmCompanyAddParams",
     "CrmCompanyFieldsResult",
     "CrmCompanyGetResultEMAIL",
     "CrmCompanyGetResult",
+    "CrmCompanyListItem",
     "CrmCompanyUpdateFields",
     "CrmCompanyUpdateParams",
     "CrmContactAddFieldsPHONE",
@@ -32,6 +38,7 @@ __all__ = [
     "CrmContactGetResultPHONE",
     "CrmContactGetResultEMAIL",
     "CrmContactGetResult",
+    "CrmContactListItem",
     "CrmContactUpdateFieldsPHONE",
     "CrmContactUpdateFields",
     "CrmContactUpdateParams",
@@ -39,6 +46,7 @@ __all__ = [
     "CrmDealAddParams",
     "CrmDealFieldsResult",
     "CrmDealGetResult",
+    "CrmDealListItem",
     "CrmDealUpdateFields",
     "CrmDealUpdateParams",
     "CrmItemAddFields",
@@ -49,6 +57,7 @@ __all__ = [
     "CrmItemFieldsResult",
     "CrmItemGetResultItem",
     "CrmItemGetResult",
+    "CrmItemListItem",
     "CrmItemUpdateFields",
     "CrmItemUpdateResultItem",
     "CrmItemUpdateResult",
@@ -60,6 +69,7 @@ __all__ = [
     "CrmLeadGetResultPHONE",
     "CrmLeadGetResultWEB",
     "CrmLeadGetResult",
+    "CrmLeadListItem",
     "CrmLeadProductrowsSetRows",
     "CrmLeadUpdateFields",
     "CrmLeadUpdateParams",
@@ -110,6 +120,11 @@ CrmActivityBadgeListResult = TypedDict(
     {"badges": NotRequired[list[CrmActivityBadgeListResultBadges]]},
 )
 
+CrmActivityBindingListItem = TypedDict(
+    "CrmActivityBindingListItem",
+    {"entityTypeId": NotRequired[int], "entityId": NotRequired[int]},
+)
+
 CrmCompanyAddFields = TypedDict(
     "CrmCompanyAddFields",
     {
@@ -118,23 +133,22 @@ CrmCompanyAddFields = TypedDict(
         "INDUSTRY": NotRequired[str],
         "EMPLOYEES": NotRequired[str],
         "CURRENCY_ID": NotRequired[str],
-        "REVENUE": NotRequired[float],
-        "LOGO": NotRequired[Any],
+        "REVENUE": NotRequired[float | str],
+        "LOGO": NotRequired[list[str] | dict[str, Any] | str],
         "OPENED": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "COMMENTS": NotRequired[str],
-        "PHONE": NotRequired[list[list[dict[str, Any]]]],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
+        "PHONE": NotRequired[list[dict[str, str | int]]],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
         "IS_MY_COMPANY": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
 CrmCompanyAddParams = TypedDict(
     "CrmCompanyAddParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmCompanyFieldsResult = TypedDict(
@@ -169,6 +183,11 @@ CrmCompanyGetResult = TypedDict(
     },
 )
 
+CrmCompanyListItem = TypedDict(
+    "CrmCompanyListItem",
+    {"ID": NotRequired[str], "TITLE": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+)
+
 CrmCompanyUpdateFields = TypedDict(
     "CrmCompanyUpdateFields",
     {
@@ -177,23 +196,22 @@ CrmCompanyUpdateFields = TypedDict(
         "INDUSTRY": NotRequired[str],
         "EMPLOYEES": NotRequired[str],
         "CURRENCY_ID": NotRequired[str],
-        "REVENUE": NotRequired[float],
-        "LOGO": NotRequired[Any],
+        "REVENUE": NotRequired[float | str],
+        "LOGO": NotRequired[list[str] | dict[str, Any] | str],
         "OPENED": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "COMMENTS": NotRequired[str],
-        "PHONE": NotRequired[list[list[dict[str, Any]]]],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
+        "PHONE": NotRequired[list[dict[str, str | int]]],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
         "IS_MY_COMPANY": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
 CrmCompanyUpdateParams = TypedDict(
     "CrmCompanyUpdateParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmContactAddFieldsPHONE = TypedDict(
@@ -201,7 +219,7 @@ CrmContactAddFieldsPHONE = TypedDict(
     {
         "VALUE": Required[str],
         "VALUE_TYPE": NotRequired[str],
-        "ID": NotRequired[int],
+        "ID": NotRequired[int | str],
         "DELETE": NotRequired[str],
     },
 )
@@ -213,28 +231,27 @@ CrmContactAddFields = TypedDict(
         "NAME": NotRequired[str],
         "SECOND_NAME": NotRequired[str],
         "LAST_NAME": NotRequired[str],
-        "PHOTO": NotRequired[Any],
+        "PHOTO": NotRequired[list[str] | dict[str, Any] | str],
         "BIRTHDATE": NotRequired[str],
         "TYPE_ID": NotRequired[str],
         "SOURCE_ID": NotRequired[str],
         "POST": NotRequired[str],
         "COMMENTS": NotRequired[str],
-        "OPENED": NotRequired[bool],
-        "EXPORT": NotRequired[bool],
-        "ASSIGNED_BY_ID": NotRequired[int],
-        "COMPANY_ID": NotRequired[int],
-        "COMPANY_IDS": NotRequired[list[int]],
+        "OPENED": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]],
+        "EXPORT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
+        "COMPANY_ID": NotRequired[int | str],
+        "COMPANY_IDS": NotRequired[list[int | str]],
         "PHONE": NotRequired[CrmContactAddFieldsPHONE],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
-        "UF_...": NotRequired[Any],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
     },
 )
 
 CrmContactAddParams = TypedDict(
     "CrmContactAddParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmContactFieldsResult = TypedDict(
@@ -274,12 +291,17 @@ CrmContactGetResult = TypedDict(
     },
 )
 
+CrmContactListItem = TypedDict(
+    "CrmContactListItem",
+    {"ID": NotRequired[str], "NAME": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+)
+
 CrmContactUpdateFieldsPHONE = TypedDict(
     "CrmContactUpdateFieldsPHONE",
     {
         "VALUE": Required[str],
         "VALUE_TYPE": NotRequired[str],
-        "ID": NotRequired[int],
+        "ID": NotRequired[int | str],
         "DELETE": NotRequired[str],
     },
 )
@@ -291,28 +313,27 @@ CrmContactUpdateFields = TypedDict(
         "NAME": NotRequired[str],
         "SECOND_NAME": NotRequired[str],
         "LAST_NAME": NotRequired[str],
-        "PHOTO": NotRequired[Any],
+        "PHOTO": NotRequired[list[str] | dict[str, Any] | str],
         "BIRTHDATE": NotRequired[str],
         "TYPE_ID": NotRequired[str],
         "SOURCE_ID": NotRequired[str],
         "POST": NotRequired[str],
         "COMMENTS": NotRequired[str],
-        "OPENED": NotRequired[bool],
-        "EXPORT": NotRequired[bool],
-        "ASSIGNED_BY_ID": NotRequired[int],
-        "COMPANY_ID": NotRequired[int],
-        "COMPANY_IDS": NotRequired[list[int]],
+        "OPENED": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]],
+        "EXPORT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
+        "COMPANY_ID": NotRequired[int | str],
+        "COMPANY_IDS": NotRequired[list[int | str]],
         "PHONE": NotRequired[CrmContactUpdateFieldsPHONE],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
-        "UF_...": NotRequired[Any],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
     },
 )
 
 CrmContactUpdateParams = TypedDict(
     "CrmContactUpdateParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmDealAddFields = TypedDict(
@@ -320,35 +341,33 @@ CrmDealAddFields = TypedDict(
     {
         "TITLE": NotRequired[str],
         "TYPE_ID": NotRequired[str],
-        "CATEGORY_ID": NotRequired[Any],
+        "CATEGORY_ID": NotRequired[int | str],
         "STAGE_ID": NotRequired[str],
         "IS_RECURRING": NotRequired[str],
-        "PROBABILITY": NotRequired[int],
+        "PROBABILITY": NotRequired[int | str],
         "CURRENCY_ID": NotRequired[str],
-        "OPPORTUNITY": NotRequired[float],
+        "OPPORTUNITY": NotRequired[float | str],
         "IS_MANUAL_OPPORTUNITY": NotRequired[str],
-        "TAX_VALUE": NotRequired[float],
-        "COMPANY_ID": NotRequired[int],
-        "CONTACT_ID": NotRequired[int],
-        "CONTACT_IDS": NotRequired[list[int]],
+        "TAX_VALUE": NotRequired[float | str],
+        "COMPANY_ID": NotRequired[int | str],
+        "CONTACT_ID": NotRequired[int | str],
+        "CONTACT_IDS": NotRequired[list[int | str]],
         "BEGINDATE": NotRequired[str],
         "CLOSEDATE": NotRequired[str],
         "OPENED": NotRequired[str],
         "CLOSED": NotRequired[str],
         "COMMENTS": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "SOURCE_ID": NotRequired[str],
         "SOURCE_DESCRIPTION": NotRequired[str],
         "ADDITIONAL_INFO": NotRequired[str],
         "UTM_SOURCE": NotRequired[str],
-        "UF_CRM_...": NotRequired[Any],
-        "PARENT_ID_...": NotRequired[str],
     },
 )
 
 CrmDealAddParams = TypedDict(
     "CrmDealAddParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmDealFieldsResult = TypedDict(
@@ -380,55 +399,57 @@ CrmDealGetResult = TypedDict(
     },
 )
 
+CrmDealListItem = TypedDict(
+    "CrmDealListItem",
+    {"ID": NotRequired[str], "TITLE": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+)
+
 CrmDealUpdateFields = TypedDict(
     "CrmDealUpdateFields",
     {
         "TITLE": NotRequired[str],
         "TYPE_ID": NotRequired[str],
-        "CATEGORY_ID": NotRequired[Any],
+        "CATEGORY_ID": NotRequired[int | str],
         "STAGE_ID": NotRequired[str],
         "IS_RECURRING": NotRequired[str],
-        "PROBABILITY": NotRequired[int],
+        "PROBABILITY": NotRequired[int | str],
         "CURRENCY_ID": NotRequired[str],
-        "OPPORTUNITY": NotRequired[float],
+        "OPPORTUNITY": NotRequired[float | str],
         "IS_MANUAL_OPPORTUNITY": NotRequired[str],
-        "TAX_VALUE": NotRequired[float],
-        "COMPANY_ID": NotRequired[int],
-        "CONTACT_ID": NotRequired[int],
-        "CONTACT_IDS": NotRequired[list[int]],
+        "TAX_VALUE": NotRequired[float | str],
+        "COMPANY_ID": NotRequired[int | str],
+        "CONTACT_ID": NotRequired[int | str],
+        "CONTACT_IDS": NotRequired[list[int | str]],
         "BEGINDATE": NotRequired[str],
         "CLOSEDATE": NotRequired[str],
         "OPENED": NotRequired[str],
         "CLOSED": NotRequired[str],
         "COMMENTS": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "SOURCE_ID": NotRequired[str],
         "SOURCE_DESCRIPTION": NotRequired[str],
         "ADDITIONAL_INFO": NotRequired[str],
         "UTM_SOURCE": NotRequired[str],
-        "UF_CRM_...": NotRequired[Any],
-        "PARENT_ID_...": NotRequired[str],
     },
 )
 
 CrmDealUpdateParams = TypedDict(
     "CrmDealUpdateParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmItemAddFields = TypedDict(
     "CrmItemAddFields",
     {
         "title": NotRequired[str],
-        "assignedById": NotRequired[int],
+        "assignedById": NotRequired[int | str],
         "opened": NotRequired[str],
         "stageId": NotRequired[str],
-        "categoryId": NotRequired[Any],
-        "companyId": NotRequired[int],
-        "contactIds": NotRequired[list[int]],
-        "opportunity": NotRequired[float],
+        "categoryId": NotRequired[int | str],
+        "companyId": NotRequired[int | str],
+        "contactIds": NotRequired[list[int | str]],
+        "opportunity": NotRequired[float | str],
         "currencyId": NotRequired[str],
-        "ufCrm...": NotRequired[Any],
     },
 )
 
@@ -484,19 +505,29 @@ CrmItemGetResult = TypedDict(
     {"item": NotRequired[CrmItemGetResultItem]},
 )
 
+CrmItemListItem = TypedDict(
+    "CrmItemListItem",
+    {
+        "id": NotRequired[int],
+        "title": NotRequired[str],
+        "entityTypeId": NotRequired[int],
+        "stageId": NotRequired[str],
+        "assignedById": NotRequired[int],
+    },
+)
+
 CrmItemUpdateFields = TypedDict(
     "CrmItemUpdateFields",
     {
         "title": NotRequired[str],
-        "assignedById": NotRequired[int],
+        "assignedById": NotRequired[int | str],
         "opened": NotRequired[str],
         "stageId": NotRequired[str],
-        "categoryId": NotRequired[Any],
-        "companyId": NotRequired[int],
-        "contactIds": NotRequired[list[int]],
-        "opportunity": NotRequired[float],
+        "categoryId": NotRequired[int | str],
+        "companyId": NotRequired[int | str],
+        "contactIds": NotRequired[list[int | str]],
+        "opportunity": NotRequired[float | str],
         "currencyId": NotRequired[str],
-        "ufCrm...": NotRequired[Any],
     },
 )
 
@@ -527,56 +558,44 @@ CrmLeadAddFields = TypedDict(
         "HONORIFIC": NotRequired[str],
         "POST": NotRequired[str],
         "COMPANY_TITLE": NotRequired[str],
-        "COMPANY_ID": NotRequired[int],
-        "CONTACT_ID": NotRequired[int],
-        "CONTACT_IDS": NotRequired[list[int]],
-        "STATUS_ID": NotRequired[Literal["NEW", "IN_PROCESS", "PROCESSED", "JUNK", "CONVERTED"]],
+        "COMPANY_ID": NotRequired[int | str],
+        "CONTACT_ID": NotRequired[int | str],
+        "CONTACT_IDS": NotRequired[list[int | str]],
+        "STATUS_ID": NotRequired[str],
         "STATUS_DESCRIPTION": NotRequired[str],
-        "SOURCE_ID": NotRequired[
-            Literal[
-                "CALL",
-                "EMAIL",
-                "WEB",
-                "ADVERTISING",
-                "PARTNER",
-                "RECOMMENDATION",
-                "TRADE_SHOW",
-                "WEBFORM",
-                "CALLBACK",
-                "RC_GENERATOR",
-                "STORE",
-                "OTHER",
-            ]
-        ],
+        "SOURCE_ID": NotRequired[str],
         "SOURCE_DESCRIPTION": NotRequired[str],
         "OPENED": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "CURRENCY_ID": NotRequired[str],
-        "OPPORTUNITY": NotRequired[float],
+        "OPPORTUNITY": NotRequired[float | str],
         "IS_MANUAL_OPPORTUNITY": NotRequired[str],
         "ADDRESS": NotRequired[str],
         "ADDRESS_CITY": NotRequired[str],
         "ADDRESS_COUNTRY": NotRequired[str],
-        "PHONE": NotRequired[list[list[dict[str, Any]]]],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
+        "PHONE": NotRequired[list[dict[str, str | int]]],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
         "COMMENTS": NotRequired[str],
         "UTM_SOURCE": NotRequired[str],
         "UTM_MEDIUM": NotRequired[str],
         "UTM_CAMPAIGN": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
 CrmLeadAddParams = TypedDict(
     "CrmLeadAddParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmLeadContactAddFields = TypedDict(
     "CrmLeadContactAddFields",
-    {"CONTACT_ID": Required[int], "SORT": NotRequired[int], "IS_PRIMARY": NotRequired[str]},
+    {
+        "CONTACT_ID": Required[int | str],
+        "SORT": NotRequired[int | str],
+        "IS_PRIMARY": NotRequired[str],
+    },
 )
 
 CrmLeadContactItemsGetItem = TypedDict(
@@ -630,18 +649,23 @@ CrmLeadGetResult = TypedDict(
     },
 )
 
+CrmLeadListItem = TypedDict(
+    "CrmLeadListItem",
+    {"ID": NotRequired[str], "TITLE": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+)
+
 CrmLeadProductrowsSetRows = TypedDict(
     "CrmLeadProductrowsSetRows",
     {
-        "PRODUCT_ID": NotRequired[int],
+        "PRODUCT_ID": NotRequired[int | str],
         "PRODUCT_NAME": NotRequired[str],
-        "PRICE": NotRequired[float],
-        "QUANTITY": NotRequired[float],
-        "DISCOUNT_TYPE_ID": NotRequired[int],
-        "DISCOUNT_RATE": NotRequired[float],
-        "TAX_RATE": NotRequired[float],
+        "PRICE": NotRequired[float | str],
+        "QUANTITY": NotRequired[float | str],
+        "DISCOUNT_TYPE_ID": NotRequired[int | str],
+        "DISCOUNT_RATE": NotRequired[float | str],
+        "TAX_RATE": NotRequired[float | str],
         "TAX_INCLUDED": NotRequired[str],
-        "MEASURE_CODE": NotRequired[int],
+        "MEASURE_CODE": NotRequired[int | str],
     },
 )
 
@@ -656,49 +680,33 @@ CrmLeadUpdateFields = TypedDict(
         "HONORIFIC": NotRequired[str],
         "POST": NotRequired[str],
         "COMPANY_TITLE": NotRequired[str],
-        "COMPANY_ID": NotRequired[int],
-        "CONTACT_ID": NotRequired[int],
-        "CONTACT_IDS": NotRequired[list[int]],
-        "STATUS_ID": NotRequired[Literal["NEW", "IN_PROCESS", "PROCESSED", "JUNK", "CONVERTED"]],
+        "COMPANY_ID": NotRequired[int | str],
+        "CONTACT_ID": NotRequired[int | str],
+        "CONTACT_IDS": NotRequired[list[int | str]],
+        "STATUS_ID": NotRequired[str],
         "STATUS_DESCRIPTION": NotRequired[str],
-        "SOURCE_ID": NotRequired[
-            Literal[
-                "CALL",
-                "EMAIL",
-                "WEB",
-                "ADVERTISING",
-                "PARTNER",
-                "RECOMMENDATION",
-                "TRADE_SHOW",
-                "WEBFORM",
-                "CALLBACK",
-                "RC_GENERATOR",
-                "STORE",
-                "OTHER",
-            ]
-        ],
+        "SOURCE_ID": NotRequired[str],
         "SOURCE_DESCRIPTION": NotRequired[str],
         "OPENED": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "CURRENCY_ID": NotRequired[str],
-        "OPPORTUNITY": NotRequired[float],
+        "OPPORTUNITY": NotRequired[float | str],
         "IS_MANUAL_OPPORTUNITY": NotRequired[str],
         "ADDRESS": NotRequired[str],
         "ADDRESS_CITY": NotRequired[str],
         "ADDRESS_COUNTRY": NotRequired[str],
-        "PHONE": NotRequired[list[list[dict[str, Any]]]],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
+        "PHONE": NotRequired[list[dict[str, str | int]]],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
         "COMMENTS": NotRequired[str],
         "UTM_SOURCE": NotRequired[str],
         "UTM_MEDIUM": NotRequired[str],
         "UTM_CAMPAIGN": NotRequired[str],
-        "UF_...": NotRequired[Any],
     },
 )
 
 CrmLeadUpdateParams = TypedDict(
     "CrmLeadUpdateParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )

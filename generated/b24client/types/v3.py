@@ -11,19 +11,23 @@ if sys.version_info >= (3, 11):
 else:  # typing_extensions comes with httpx (through anyio) on Python 3.10
     from typing_extensions import NotRequired, Required
 
+# The value of a user-field key (UF_CRM_*, PARENT_ID_*, ufCrm*): a scalar, a list (multiple
+# fields; a file as [name, base64]) or an object (a file as {"fileData": [...]}).
+FieldValue = str | int | float | None | list[str | int | float | dict[str, Any]] | dict[str, Any]
+
 __all__ = ["V3TasksTaskAddFields", "V3TasksTaskAddResultItem", "V3TasksTaskAddResult"]
 
 V3TasksTaskAddFields = TypedDict(
     "V3TasksTaskAddFields",
     {
         "title": Required[str],
-        "creatorId": Required[int],
-        "responsibleId": Required[int],
+        "creatorId": Required[int | str],
+        "responsibleId": Required[int | str],
         "description": NotRequired[str],
         "deadline": NotRequired[str],
-        "groupId": NotRequired[int],
-        "accomplices": NotRequired[list[int]],
-        "auditors": NotRequired[list[int]],
+        "groupId": NotRequired[int | str],
+        "accomplices": NotRequired[list[int | str]],
+        "auditors": NotRequired[list[int | str]],
         "crmItemIds": NotRequired[list[str]],
         "priority": NotRequired[str],
     },
