@@ -36,12 +36,11 @@ TYPES_RESERVED = (
 _LITERAL_OK = re.compile(r"[\w.:/-]{1,64}\Z")
 # ... are not placeholders of a format ("chatXXX", "CO_", "{id}") ...
 _PLACEHOLDER_VALUE = re.compile(r"XXX|xxx|_\Z|\A_|[{}<>]|\.\.\.|…|\bN\b|_n\Z|_N\Z")
-# ... and the docs announce them as the allowed values, not as examples or template parts.
-_ALLOWED_LIST = re.compile(
-    r"(?<!prefix )(?:возможные|допустимые|доступные)\s+значени|принимает\s+значени|"
-    r"может\s+принимать|одно\s+из\s+значений|(?<!prefix )(?:possible|allowed|acceptable|valid|"
-    r"supported|available)\s+values|can\s+take\s+the\s+following\s+values|one\s+of\s+the\s+values|"
-    r"takes\s+(?:the\s+)?values",
+# ... and the docs do not present them as examples, parts of a template or format, or
+# prefixes ("by template {entityTypeName} #{id}", "in the format chatXXX", "prefixes: CO_").
+_NOT_ALLOWED_LIST = re.compile(
+    r"например|напр\.|к примеру|шаблон|в формате|формат[ае]?\b|префикс|"
+    r"for example|e\.g\.|such as|template|in the format|format:|prefix",
     re.I,
 )
 _ENVELOPE = ("time", "total", "next")  # returned-data rows of the envelope, not the result
@@ -223,7 +222,7 @@ def _typed_dict_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[
 def literal_ann(p: Param, shown: tuple[Any, ...] = ()) -> Ann | None:
     """``Literal[...]`` of an explicit list of allowed values of a str or int type (not when
     the page's own example sends a value the list lacks)."""
-    if not p.values or len(p.values) > 60 or not _ALLOWED_LIST.search(p.description):
+    if not p.values or len(p.values) > 60 or _NOT_ALLOWED_LIST.search(p.description):
         return None
     kind = vocab.scalar_kind(p.type)
     values = list(dict.fromkeys(tx.clean(v) for v in p.values))
