@@ -60,7 +60,7 @@ class CalendarEvent:
     def get(
         self,
         *,
-        type: str,
+        type: Literal["user", "group", "company_calendar"],
         ownerId: int | str,
         from_: str | NotGiven = _NOT_GIVEN,
         to: str | NotGiven = _NOT_GIVEN,
@@ -120,7 +120,7 @@ class AsyncCalendarEvent:
     async def get(
         self,
         *,
-        type: str,
+        type: Literal["user", "group", "company_calendar"],
         ownerId: int | str,
         from_: str | NotGiven = _NOT_GIVEN,
         to: str | NotGiven = _NOT_GIVEN,

@@ -43,7 +43,7 @@ class CalendarEvent:
     def get(
         self,
         *,
-        type: str,
+        type: Literal["user", "group", "company_calendar"],
         ownerId: int | str,
         from_: str | NotGiven = ...,
         to: str | NotGiven = ...,
@@ -59,7 +59,7 @@ class AsyncCalendarEvent:
     async def get(
         self,
         *,
-        type: str,
+        type: Literal["user", "group", "company_calendar"],
         ownerId: int | str,
         from_: str | NotGiven = ...,
         to: str | NotGiven = ...,

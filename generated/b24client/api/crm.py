@@ -170,7 +170,7 @@ class CrmActivityBadge:
             | dict[str, _t.FieldValue]
             | _builtins.list[str | int | float | dict[str, Any] | None]
         ),
-        type: str,
+        type: Literal["success", "failure", "warning", "primary", "secondary"],
     ) -> _t.CrmActivityBadgeAddResult:
         """crm.activity.badge.add: Register a badge
 
@@ -310,7 +310,7 @@ class AsyncCrmActivityBadge:
             | dict[str, _t.FieldValue]
             | _builtins.list[str | int | float | dict[str, Any] | None]
         ),
-        type: str,
+        type: Literal["success", "failure", "warning", "primary", "secondary"],
     ) -> _t.CrmActivityBadgeAddResult:
         """crm.activity.badge.add: Register a badge
 
