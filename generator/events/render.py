@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from generator.model import ApiModel, Event, Param
+from generator.vocabulary import types as vocab
 
 # The auth block as _includes/auth-params-in-events.md documents it; used when no event
 # page in the model carries the table (a docs folder with no events, or a partial one).
@@ -325,18 +326,9 @@ class _Renderer:
 
 
 def _scalar_annotation(t: str) -> str:
-    low = t.lower()
-    if low.endswith("[]"):
-        inner = _scalar_annotation(t[:-2])
-        return f"list[{inner}]"
-    if low == "object":
-        return "dict[str, Any]"
-    if low == "array":
-        # a PHP array: a list when keyed 0..n-1, else a mapping
-        return "list[Any] | dict[str, Any]"
-    if low in ("any", "mixed", "undefined"):
-        return "Any"
-    return "str"  # form encoding delivers every scalar as text
+    # the vocabulary decides: form encoding delivers every scalar as text, a PHP array as a
+    # list when keyed 0..n-1 and else a mapping (generator.vocabulary.types.event_ann)
+    return vocab.event_ann(t).render(td_prefix="")
 
 
 _RESERVED = {

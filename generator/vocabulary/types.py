@@ -533,6 +533,8 @@ def event_ann(expr: str) -> Ann:
             ann = _kinds_ann(t.docs.accepts & {"map", "list"})
             if "list" in t.docs.accepts:  # form encoding sends a PHP list keyed 0..n-1
                 ann = union(LIST_ANY, DICT_ANY)
+            if t.docs.accepts - {"map", "list"}:
+                ann = union(STR, ann)
         else:
             ann = STR
         anns.append(_wrap(ann, t.depth))
