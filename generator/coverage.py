@@ -23,9 +23,7 @@ def undefined_types(model: ApiModel) -> list[tuple[str, int]]:
                 if part:
                     b = base_type(part)
                     used[b] = used.get(b, 0) + 1
-    return sorted(
-        ((t, n) for t, n in used.items() if t not in defined), key=lambda x: (-x[1], x[0])
-    )
+    return sorted(((t, n) for t, n in used.items() if t not in defined), key=lambda x: (-x[1], x[0]))
 
 
 def _pct(n: int, d: int) -> str:

@@ -154,8 +154,7 @@ class ApiModel:
             ],
             "system_errors": [_error_to_dict(e) for e in self.system_errors],
             "types": [
-                {"name": t.name, "description": t.description, "source": t.source}
-                for t in self.types
+                {"name": t.name, "description": t.description, "source": t.source} for t in self.types
             ],
             "stats": {k: v for k, v in self.stats},
         }

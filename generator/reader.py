@@ -67,9 +67,7 @@ def _read_one(args: tuple[str, str]) -> PageResult:
         return res
     res = extract_page(rel, text, _load_fragment)
     if "\ufffd" in text:
-        res.diagnostics.append(
-            Diagnostic(rel, 1, "file is not valid UTF-8; bad bytes replaced", "encoding")
-        )
+        res.diagnostics.append(Diagnostic(rel, 1, "file is not valid UTF-8; bad bytes replaced", "encoding"))
     return res
 
 
@@ -88,10 +86,7 @@ def discover(root: Path) -> list[str]:
 
 
 def _find_system_errors(root: Path) -> Path | None:
-    for cand in (
-        root / "_includes" / "system-errors.md",
-        root / "api-reference" / "_includes" / "system-errors.md",
-    ):
+    for cand in (root / "_includes" / "system-errors.md", root / "api-reference" / "_includes" / "system-errors.md"):
         if cand.is_file():
             return cand
     return None
@@ -189,14 +184,7 @@ def _reader_fingerprint() -> str:
     """Hash of the reader's own sources: a changed reader invalidates every cached page."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for f in sorted(
-        [
-            here / "reader.py",
-            here / "model.py",
-            *(here / "yfm").glob("*.py"),
-            *(here / "extract").glob("*.py"),
-        ]
-    ):
+    for f in sorted([here / "reader.py", here / "model.py", *(here / "yfm").glob("*.py"), *(here / "extract").glob("*.py")]):
         h.update(f.read_bytes())
     return h.hexdigest()
 
@@ -227,9 +215,7 @@ def read_docs(
     if progress and todo:
         from tqdm import tqdm
 
-        fresh = tqdm(
-            fresh, total=len(todo), desc=f"reading {root.name}", unit="page", file=sys.stderr
-        )
+        fresh = tqdm(fresh, total=len(todo), desc=f"reading {root.name}", unit="page", file=sys.stderr)
     results: Iterable[PageResult] = cache.merge(fresh) if cache is not None else fresh
     methods: list[Method] = []
     events: list[Event] = []

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 
 from generator.extract.text import plain, unescape
 
-_BOLD_HEAD = re.compile(
-    r"^\s*(?:\\?<[^>]*>\s*)?\*\*(?P<name>.+?)\*\*(?P<after>(?:\*+|\^\*\^|\\\*)?)", re.S
-)
+_BOLD_HEAD = re.compile(r"^\s*(?:\\?<[^>]*>\s*)?\*\*(?P<name>.+?)\*\*(?P<after>(?:\*+|\^\*\^|\\\*)?)", re.S)
 _CODE3 = re.compile(r"```+\s*(.*?)\s*```+", re.S)
 _CODE = re.compile(r"`([^`\n]+)`")
 _TYPE_WORD = re.compile(r"^[A-Za-z_][\w.]*(?:\[\])*(?:\s*\|\s*[A-Za-z_][\w.]*(?:\[\])*)*$")

@@ -29,23 +29,8 @@ def error_columns(header: list[Cell]) -> dict[str, int] | None:
             cols.setdefault("code", i)
         if "статус" in h or "status" in h or "http" in h:
             cols.setdefault("status", i)
-        if any(
-            w in h
-            for w in (
-                "описание",
-                "description",
-                "значение",
-                "value",
-                "когда",
-                "when",
-                "сообщение",
-                "message",
-                "текст",
-                "text",
-                "причина",
-                "reason",
-            )
-        ):
+        if any(w in h for w in ("описание", "description", "значение", "value", "когда", "when",
+                                "сообщение", "message", "текст", "text", "причина", "reason")):
             if i != cols.get("code"):
                 cols.setdefault("description", i)
                 cols.setdefault("extra", i)
@@ -63,10 +48,8 @@ def error_columns(header: list[Cell]) -> dict[str, int] | None:
 def is_validation_table(header: list[Cell]) -> bool:
     """REST 3.0 validation tables: field | error description | how to fix."""
     heads = [_head(c) for c in header]
-    return (
-        bool(heads)
-        and ("поле" in heads[0] or "field" in heads[0])
-        and not any("код" in h or "code" in h for h in heads)
+    return bool(heads) and ("поле" in heads[0] or "field" in heads[0]) and not any(
+        "код" in h or "code" in h for h in heads
     )
 
 

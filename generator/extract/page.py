@@ -30,25 +30,10 @@ from generator.extract.returns import build_returns, is_json, parse_json_lenient
 from generator.extract.text import METHOD_NAME, code_spans, links, plain
 from generator.model import Diagnostic, ErrorCode, Event, Method, is_wire_name
 from generator.yfm.tables import Cell
-from generator.yfm.parser import (
-    Block,
-    Directive,
-    Fence,
-    Heading,
-    Para,
-    Table,
-    blank_unused_sections,
-    parse_blocks,
-)
+from generator.yfm.parser import Block, Directive, Fence, Heading, Para, Table, blank_unused_sections, parse_blocks
 
 # Fragments whose meaning the reader knows; they are never spliced into the page.
-SEMANTIC_INCLUDES = {
-    "required.md",
-    "examples.md",
-    "system-errors.md",
-    "error-info.md",
-    "error-info-v3.md",
-}
+SEMANTIC_INCLUDES = {"required.md", "examples.md", "system-errors.md", "error-info.md", "error-info-v3.md"}
 
 _NO_PARAMS = re.compile(
     r"без параметров|нет параметров|не (?:принимает|требует|имеет)[^.]{0,40}параметр|"
@@ -65,9 +50,7 @@ _DEPRECATED_TEXT = re.compile(
     re.I,
 )
 _REST3 = re.compile(r"REST 3\.0|REST v3|REST API 3", re.I)
-_EVENT_NAME = re.compile(
-    r"^(?:on[A-Z][\w]*|On[A-Z][\w]*|ON[A-Z0-9_]+|[A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*\.ON\.[A-Z0-9_.]+)$"
-)
+_EVENT_NAME = re.compile(r"^(?:on[A-Z][\w]*|On[A-Z][\w]*|ON[A-Z0-9_]+|[A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*\.ON\.[A-Z0-9_.]+)$")
 _UNDOTTED_METHOD = re.compile(r"^[a-z][a-zA-Z]+$")
 _SCOPE_LINE = re.compile(r"^\s*scope\s*:", re.I)
 _ACCESS_LINE = re.compile(
@@ -151,9 +134,7 @@ def _event_name_in(h1: str, blocks: list[Block]) -> str | None:
     return None
 
 
-def _expand_includes(
-    rel: str, blocks: list[Block], load: FragmentLoader | None, flags: set[str]
-) -> list[Block]:
+def _expand_includes(rel: str, blocks: list[Block], load: FragmentLoader | None, flags: set[str]) -> list[Block]:
     out: list[Block] = []
     for b in blocks:
         if isinstance(b, Directive) and b.name == "include":
@@ -187,13 +168,8 @@ def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) 
         res.stats["pages_without_h1"] += 1
         first = text.lstrip().split("\n", 1)[0]
         if METHOD_NAME.search(first):
-            _diag(
-                res,
-                1,
-                "no Markdown H1 but the first line names a method: text scraped from the "
-                "rendered site? (types and required marks are lost there); page skipped",
-                "no-h1",
-            )
+            _diag(res, 1, "no Markdown H1 but the first line names a method: text scraped from the "
+                  "rendered site? (types and required marks are lost there); page skipped", "no-h1")
         else:
             _diag(res, 1, "no H1 heading: a fragment or a non-page file; skipped", "no-h1")
         return
@@ -212,22 +188,13 @@ def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) 
     is_dotted = bool(METHOD_NAME.fullmatch(name))
     if name.startswith("BX24.") or "::" in name or "::" in h1.text:
         res.stats["js_only"] += 1
-        _diag(
-            res,
-            h1.line,
-            f"'{name}' is a JavaScript (BX24 / call card) API, not a REST method",
-            "js-only",
-        )
+        _diag(res, h1.line, f"'{name}' is a JavaScript (BX24 / call card) API, not a REST method", "js-only")
         return
     if name.endswith("*") or "*" in name or re.search(r"\.v\d+$", name):
         res.stats["overview"] += 1
         if is_dotted:
-            _diag(
-                res,
-                h1.line,
-                f"'{name}' names a group of methods or an API version, not a method",
-                "overview",
-            )
+            _diag(res, h1.line, f"'{name}' names a group of methods or an API version, not a method",
+                  "overview")
         return
     # Events are named onX / OnX / ONX, or CATALOG.PRODUCT.ON.ADD (dotted, upper case).
     event_like = bool(_EVENT_NAME.match(name)) and (not is_dotted or ".ON." in name)
@@ -257,12 +224,7 @@ def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) 
     if is_index and not (S.PARAMS in h2_kinds or S.PAYLOAD in h2_kinds):
         res.stats["overview"] += 1
         if is_dotted:
-            _diag(
-                res,
-                h1.line,
-                f"index page naming '{name}' has no parameter section: an overview",
-                "overview",
-            )
+            _diag(res, h1.line, f"index page naming '{name}' has no parameter section: an overview", "overview")
         return
 
     res.stats["event_pages" if event_like else "method_pages"] += 1
@@ -332,9 +294,7 @@ def _read_api_page(
             if b.quote and not seen_h2:
                 if _SCOPE_LINE.match(t):
                     spans = code_spans(t) or [plain(t.split(":", 1)[1])]
-                    scope = ",".join(
-                        _SCOPE_ALIASES.get(s.strip().lower(), s.strip()) for s in spans if s.strip()
-                    )
+                    scope = ",".join(_SCOPE_ALIASES.get(s.strip().lower(), s.strip()) for s in spans if s.strip())
                     continue
                 m = _ACCESS_LINE.match(plain(t))
                 if m:
@@ -344,11 +304,7 @@ def _read_api_page(
                 no_params_said = True
             if not seen_h2 and not summary and not b.quote and not _DEPRECATED_TEXT.search(t):
                 summary = plain(t)
-            if (
-                _DEPRECATED_TEXT.search(t)
-                and not seen_h2
-                and re.search(r"развитие метода остановлено|development of", t, re.I)
-            ):
+            if _DEPRECATED_TEXT.search(t) and not seen_h2 and re.search(r"развитие метода остановлено|development of", t, re.I):
                 deprecated = True
                 replacement = replacement or _replacement([b], name)
             continue
@@ -359,21 +315,14 @@ def _read_api_page(
                     if is_json(val):
                         examples.append(val)
                     elif "result" in b.text and b.lang == "json":
-                        _diag(
-                            res,
-                            b.line,
-                            "response example is not valid JSON, even leniently",
-                            "bad-json",
-                        )
+                        _diag(res, b.line, "response example is not valid JSON, even leniently", "bad-json")
             continue
         if not isinstance(b, Table) or not b.rows:
             continue
         if not b.closed:
             _diag(res, b.line, "table is not closed with |#", "unclosed-table")
         # ---- a table: what is it? ----
-        if h2_kind == S.ERRORS or (
-            sub is not None and S.h2_kind(sub.text) == S.ERRORS and h2_kind != S.PARAMS
-        ):
+        if h2_kind == S.ERRORS or (sub is not None and S.h2_kind(sub.text) == S.ERRORS and h2_kind != S.PARAMS):
             errs = read_error_table(b)
             if errs is not None:
                 errors.extend(errs)
@@ -392,23 +341,11 @@ def _read_api_page(
             else:
                 ret_nested.append(_nested(sub, pt.rows, b.line))
             continue
-        is_params_section = h2_kind in (S.PARAMS, S.PAYLOAD) or (
-            not seen_h2 and looks_like_param_row(b.rows[-1])
-        )
-        if (
-            event_like
-            and h2_kind == S.OTHER
-            and not top
-            and any(looks_like_param_row(r) for r in b.rows)
-        ):
+        is_params_section = h2_kind in (S.PARAMS, S.PAYLOAD) or (not seen_h2 and looks_like_param_row(b.rows[-1]))
+        if event_like and h2_kind == S.OTHER and not top and any(looks_like_param_row(r) for r in b.rows):
             is_params_section = True
         if not is_params_section:
-            if (
-                h2_kind == S.OTHER
-                and sub is not None
-                and top
-                and any(looks_like_param_row(r) for r in b.rows)
-            ):
+            if h2_kind == S.OTHER and sub is not None and top and any(looks_like_param_row(r) for r in b.rows):
                 # sub-tables sometimes sit under their own H2 ("## Поля объекта") or after examples
                 pt = read_param_table(b)
                 nested.append(_nested(sub, pt.rows, b.line))
@@ -417,9 +354,7 @@ def _read_api_page(
         pt = read_param_table(b)
         if not pt.rows:
             continue
-        nested_heading = sub is not None and (
-            S.nested_object_name(sub.text) is not None or sub.anchor
-        )
+        nested_heading = sub is not None and (S.nested_object_name(sub.text) is not None or sub.anchor)
         if not nested_heading or not top:
             # the first table opens the parameter list, even under a sub-heading
             _count_rows(res, pt, nested=False)
@@ -445,12 +380,7 @@ def _read_api_page(
     _attach(ret_top, ret_nested, None)
     params = tuple(n.freeze() for n in top)
     if not event_like and not params and not no_params_said and "required.md" in flags:
-        _diag(
-            res,
-            h1.line,
-            "a parameter section is announced but no parameter table was read",
-            "no-params",
-        )
+        _diag(res, h1.line, "a parameter section is announced but no parameter table was read", "no-params")
     res.stats["pages_with_params" if params else "pages_without_params"] += 1
 
     example = _pick_example(examples, event_like)
@@ -497,10 +427,7 @@ def _read_api_page(
         request_line=request.line if request is not None else 0,
     )
     res.stats["methods"] += 1
-    if not any(
-        d.code in ("no-params", "unattached-subtable", "bad-json", "unclosed-table")
-        for d in res.diagnostics
-    ):
+    if not any(d.code in ("no-params", "unattached-subtable", "bad-json", "unclosed-table") for d in res.diagnostics):
         res.stats["parsed_fully"] += 1
 
 
@@ -515,25 +442,17 @@ def _count_rows(res: PageResult, pt: Any, *, nested: bool) -> None:
     named = sum(1 for r in untyped if is_wire_name(r.name))
     res.stats["param_rows_untyped_placeholders"] += len(untyped) - named
     if named:
-        _diag(
-            res,
-            pt.line,
-            f"{named} of {len(pt.rows)} parameter rows give no type in the docs",
-            "untyped-rows",
-        )
+        _diag(res, pt.line, f"{named} of {len(pt.rows)} parameter rows give no type in the docs",
+              "untyped-rows")
     if nested:
         res.stats["subtable_rows"] += len(pt.rows)
 
 
 def _nested(sub: Heading, rows: list[PNode], line: int) -> _NestedTable:
-    return _NestedTable(
-        S.nested_object_name(sub.text), sub.anchor or S.slug(sub.text), sub.text, rows, line
-    )
+    return _NestedTable(S.nested_object_name(sub.text), sub.anchor or S.slug(sub.text), sub.text, rows, line)
 
 
-def _attach(
-    roots: list[PNode], nested: list[_NestedTable], res: PageResult | None
-) -> list[_NestedTable]:
+def _attach(roots: list[PNode], nested: list[_NestedTable], res: PageResult | None) -> list[_NestedTable]:
     """Attach sub-tables to their parameters; repeat while progress is made (deeper first)."""
     pending = list(nested)
     progress = True
@@ -570,13 +489,8 @@ def _deprecation_note(note: Directive, paras: list[Para], name: str) -> tuple[bo
     """Whether a closed {% note %} marks the method deprecated, and the replacement it names."""
     title = note.meta.get("title", "").lower()
     body = " ".join(p.text for p in paras)
-    if (
-        "deprecated" in title
-        or "устарел" in title
-        or (
-            _DEPRECATED_TEXT.search(body)
-            and re.search(r"развитие|development|deprecated|устарел", body, re.I)
-        )
+    if "deprecated" in title or "устарел" in title or (
+        _DEPRECATED_TEXT.search(body) and re.search(r"развитие|development|deprecated|устарел", body, re.I)
     ):
         return True, _replacement(paras, name)
     return False, None

@@ -21,65 +21,13 @@ from generator.yfm.parser import Table, cell_blocks
 from generator.yfm.tables import Cell
 
 _HEADER_WORDS = {
-    "название",
-    "name",
-    "поле",
-    "field",
-    "параметр",
-    "parameter",
-    "ключ",
-    "key",
-    "тип",
-    "type",
-    "значение",
-    "value",
-    "описание",
-    "description",
-    "имя",
-    "свойство",
-    "property",
-    "аргумент",
-    "argument",
-    "атрибут",
-    "attribute",
-    "элемент",
-    "element",
-    "код",
-    "code",
-    "статус",
-    "status",
-    "пример",
-    "example",
-    "ограничения",
-    "restrictions",
-    "limitations",
-    "ревизия",
-    "revision",
-    "обязательный",
-    "required",
-    "по",
-    "умолчанию",
-    "default",
-    "событие",
-    "event",
-    "метод",
-    "method",
-    "fields",
-    "поля",
-    "параметры",
-    "parameters",
-    "идентификатор",
-    "id",
-    "version",
-    "версия",
-    "с",
-    "since",
-    "примечание",
-    "note",
-    "comment",
-    "комментарий",
-    "формат",
-    "format",
+    "название", "name", "поле", "field", "параметр", "parameter", "ключ", "key", "тип", "type",
+    "значение", "value", "описание", "description", "имя", "свойство", "property", "аргумент",
+    "argument", "атрибут", "attribute", "элемент", "element", "код", "code", "статус", "status",
+    "пример", "example", "ограничения", "restrictions", "limitations", "ревизия", "revision",
+    "обязательный", "required", "по", "умолчанию", "default", "событие", "event", "метод",
+    "method", "fields", "поля", "параметры", "parameters", "идентификатор", "id", "version",
+    "версия", "с", "since", "примечание", "note", "comment", "комментарий", "формат", "format",
 }
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 _DEFAULT = re.compile(
@@ -198,9 +146,7 @@ def read_param_table(table: Table) -> ParamTable:
             node.type = plain(row[type_col].text).replace(" ", "").strip("`")
         desc_cells = rest
         if "description" in cols and cols["description"] < len(row):
-            desc_cells = [row[cols["description"]]] + [
-                c for c in rest if c is not row[cols["description"]]
-            ]
+            desc_cells = [row[cols["description"]]] + [c for c in rest if c is not row[cols["description"]]]
         raw = "\n".join(c.text for c in desc_cells)
         node.raw_description = raw
         node.description = plain(raw)
@@ -214,10 +160,8 @@ def read_param_table(table: Table) -> ParamTable:
         node.values = allowed_values(desc_cells)
         # A row is complete when it gives what the docs wrote: its type, or no type when the
         # docs give none (older pages have whole untyped tables); counted apart in stats.
-        node.docs_typed = (
-            fc.has_link
-            or "`" in row[0].text
-            or (type_col is not None and type_col < len(row) and bool(row[type_col].text.strip()))
+        node.docs_typed = fc.has_link or "`" in row[0].text or (
+            type_col is not None and type_col < len(row) and bool(row[type_col].text.strip())
         )
         node.complete = bool(node.type) or not node.docs_typed
         out.append(node)
@@ -247,23 +191,8 @@ def allowed_values(cells: list[Cell]) -> list[str]:
 
 
 def _is_values_header(row: list[Cell]) -> bool:
-    heads = {
-        "название",
-        "описание",
-        "description",
-        "name",
-        "значение",
-        "value",
-        "title",
-        "код",
-        "code",
-        "тип",
-        "type",
-        "статус",
-        "status",
-        "id",
-        "идентификатор",
-    }
+    heads = {"название", "описание", "description", "name", "значение", "value", "title", "код",
+             "code", "тип", "type", "статус", "status", "id", "идентификатор"}
     return any(set(_words(c.text)) & heads for c in row) and "](" not in row[0].text
 
 
@@ -305,9 +234,7 @@ def _find_path(roots: list[PNode], path: list[str]) -> PNode | None:
     node: PNode | None = None
     for part in path:
         low = part.lower()
-        node = next(
-            (n for n in level if n.name.lower() == low or n.name.lower() == low + "[]"), None
-        )
+        node = next((n for n in level if n.name.lower() == low or n.name.lower() == low + "[]"), None)
         if node is None:
             return None
         level = node.children

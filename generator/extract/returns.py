@@ -60,22 +60,15 @@ def shape_of(result: Any) -> str:
 
 
 _SHAPE_BY_TYPE = {
-    "boolean": "boolean",
-    "bool": "boolean",
-    "integer": "scalar",
-    "int": "scalar",
-    "string": "scalar",
-    "double": "scalar",
-    "float": "scalar",
-    "number": "scalar",
-    "object": "object",
-    "array": "list",
-    "datetime": "scalar",
-    "date": "scalar",
+    "boolean": "boolean", "bool": "boolean", "integer": "scalar", "int": "scalar",
+    "string": "scalar", "double": "scalar", "float": "scalar", "number": "scalar",
+    "object": "object", "array": "list", "datetime": "scalar", "date": "scalar",
 }
 
 
-def build_returns(example: Any | None, fields: tuple[Param, ...], method_name: str) -> Returns:
+def build_returns(
+    example: Any | None, fields: tuple[Param, ...], method_name: str
+) -> Returns:
     result_row = next((p for p in fields if p.name.lower() == "result"), None)
     rtype = result_row.type if result_row else ""
     shape = "unknown"

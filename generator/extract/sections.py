@@ -76,9 +76,7 @@ def normalise_words(text: str) -> str:
     low = text.lower()
     if not _CYRILLIC.search(low):
         return low
-    return _MIXED_WORD.sub(
-        lambda m: m.group().translate(_LOOKALIKE) if _CYRILLIC.search(m.group()) else m.group(), low
-    )
+    return _MIXED_WORD.sub(lambda m: m.group().translate(_LOOKALIKE) if _CYRILLIC.search(m.group()) else m.group(), low)
 
 
 @lru_cache(maxsize=4096)
@@ -112,42 +110,10 @@ def nested_object_name(text: str) -> str | None:
 
 
 _STOP = {  # generic words a heading uses around the name; real names like "values" stay out
-    "метода",
-    "method",
-    "the",
-    "a",
-    "an",
-    "для",
-    "for",
-    "of",
-    "и",
-    "and",
-    "ответа",
-    "response",
-    "запроса",
-    "request",
-    "параметры",
-    "parameters",
-    "parameter",
-    "параметр",
-    "параметра",
-    "объект",
-    "object",
-    "объекта",
-    "objects",
-    "события",
-    "event",
-    "данных",
-    "элемента",
-    "type",
-    "тип",
-    "field",
-    "поле",
-    "поля",
-    "structure",
-    "структура",
-    "array",
-    "массив",
+    "метода", "method", "the", "a", "an", "для", "for", "of", "и", "and", "ответа", "response",
+    "запроса", "request", "параметры", "parameters", "parameter", "параметр", "параметра",
+    "объект", "object", "объекта", "objects", "события", "event", "данных", "элемента", "type",
+    "тип", "field", "поле", "поля", "structure", "структура", "array", "массив",
 }
 
 

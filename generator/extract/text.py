@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-_LINK = re.compile(
-    r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^()\s]*(?:\([^)]*\))?[^()\s]*)(?:\s+\"[^\"]*\")?\)"
-)
+_LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^()\s]*(?:\([^)]*\))?[^()\s]*)(?:\s+\"[^\"]*\")?\)")
 _CODE3 = re.compile(r"```+\s*(.*?)\s*```+", re.S)
 _CODE = re.compile(r"`+([^`]*)`+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__", re.S)

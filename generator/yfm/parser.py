@@ -105,10 +105,7 @@ def make_markdown() -> MarkdownIt:
 
 
 # The AI-tools tip most pages open with: an empty-titled tip note naming AI tooling.
-_AI_TIP = re.compile(
-    r'^\{% note tip "" %\}\n(?:(?!\{% endnote %\}).)*?(?:AI|MCP)(?:.*?)^\{% endnote %\}$',
-    re.M | re.S,
-)
+_AI_TIP = re.compile(r'^\{% note tip "" %\}\n(?:(?!\{% endnote %\}).)*?(?:AI|MCP)(?:.*?)^\{% endnote %\}$', re.M | re.S)
 
 
 def _blank(match: re.Match[str]) -> str:

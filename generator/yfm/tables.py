@@ -172,9 +172,6 @@ def render_yfm_table(self, tokens, idx, options, env) -> str:  # noqa: ANN001 - 
 
 def yfm_table_plugin(md: MarkdownIt) -> None:
     md.block.ruler.before(
-        "fence",
-        "yfm_table",
-        yfm_table_rule,
-        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+        "fence", "yfm_table", yfm_table_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
     md.add_render_rule("yfm_table", render_yfm_table)
