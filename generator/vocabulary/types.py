@@ -527,6 +527,9 @@ def event_ann(expr: str) -> Ann:
         return ANY
     anns = []
     for t in terms:
+        if t.depth:  # a list arrives as a PHP array: keyed 0..n-1 or, after a gap, a map
+            anns.append(union(LIST_ANY, DICT_ANY))
+            continue
         if not t.docs.accepts:
             return ANY
         if t.docs.accepts & {"map", "list"}:
