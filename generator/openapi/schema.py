@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.model import Param
 from generator.vocabulary import types as vocab
+from generator.vocabulary.schema import wire_schema
 
 # What the export adds to the wire kinds the vocabulary decides (generator.vocabulary.types):
 # formats and descriptions. The docs' own spelling is kept in ``x-b24-type``.
@@ -61,14 +62,14 @@ def base_schema(type_name: str, *, lenient: bool = False) -> dict[str, Any]:
     if t.endswith("[]") and vocab.parse(t) and vocab.parse(t)[0].depth:
         return {"type": "array", "items": base_schema(t[:-2], lenient=lenient)}
     key = t.lower()
-    schema = dict(vocab.wire_schema(t, output=lenient)) if t else {}
+    schema = dict(wire_schema(t, output=lenient)) if t else {}
     schema.update(_EXTRA.get(key, {}))
     if not schema.get("description"):
         if _CODE_LIKE.match(key) and key not in _EXTRA:
             schema["description"] = f"A code ({t})."
         elif _ID_LIKE.match(key) and key not in _EXTRA:
             schema["description"] = f"An ID ({t})."
-        elif not vocab.wire_schema(t) and key not in _EXTRA:
+        elif not wire_schema(t) and key not in _EXTRA:
             schema["description"] = f"Type {t}." if t else "Type not documented."
     if t and key not in _PLAIN:
         schema["x-b24-type"] = t

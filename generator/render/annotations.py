@@ -21,6 +21,7 @@ from generator.render.naming import NameRegistry, camel
 from generator.render.typemap import ANY, DICT_ANY, LIST_ANY, NONE, QUALIFIED, Ann, union
 from generator.render.views import ModuleView, TypedDictView
 from generator.vocabulary import types as vocab
+from generator.vocabulary import examples as vx
 
 # Names defined at module level of every generated types module.
 TYPES_RESERVED = (
@@ -102,7 +103,7 @@ def _undocumented_keys(params: tuple[Param, ...], recs: list[dict[str, Any]]) ->
     for rec in recs:
         for key, value in rec.items():
             if key not in names and not key.startswith(prefixes) and not key.isdigit():
-                extra.setdefault(key, vocab.example_type(value))
+                extra.setdefault(key, vx.example_type(value))
     return tuple(Param(name=key, type=typ) for key, typ in extra.items())
 
 
@@ -140,7 +141,7 @@ def param_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[Any, .
     if p.children and not _lists_names(p):
         odd = [v for v in shown if not isinstance(v, dict) and not _records(v)]
     else:
-        odd = [v for v in shown if v is not None and not vocab.accepts_value(p.type, v)]
+        odd = [v for v in shown if v is not None and not vx.accepts_value(p.type, v)]
     if not odd:
         return ann
     return vocab.merge_lists(union(ann, *(_example_input_ann(v) for v in odd)))
@@ -149,9 +150,9 @@ def param_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[Any, .
 def _example_input_ann(value: Any) -> Ann:
     """What the docs' example sends, as an input annotation (a map deeper than FieldValue
     takes, such as a list of lists inside, stays a plain map)."""
-    if isinstance(value, dict) and not vocab.accepts_value("object", value):
+    if isinstance(value, dict) and not vx.accepts_value("object", value):
         return DICT_ANY
-    return vocab.input_ann(vocab.example_type(value))
+    return vocab.input_ann(vx.example_type(value))
 
 
 def _documented_param_ann(
@@ -258,9 +259,9 @@ def result_member_ann(p: Param, td_name: str, types: TypesCollector, values: lis
             # what else the example shows here: a scalar, or PHP's [] for an empty object
             others = [v for v in values if not isinstance(v, dict) and not _records(v)]
             if others:
-                ann = union(ann, vocab.narrow_to_example("", others, types.api_version))
+                ann = union(ann, vx.narrow_to_example("", others, types.api_version))
             return union(ann, NONE) if shown_null else ann
-    ann = vocab.narrow_to_example(p.type, values, types.api_version)
+    ann = vx.narrow_to_example(p.type, values, types.api_version)
     return union(ann, NONE) if shown_null else ann
 
 
@@ -388,13 +389,13 @@ def _names_in(members: tuple[Param, ...], recs: list[dict[str, Any]]) -> bool:
 
 def _boolean_result(r: _Result) -> Ann:
     if r.example is not None and not isinstance(r.example, bool):
-        return vocab.narrow_to_example(r.type or "boolean", [r.example], r.method.api_version)
+        return vx.narrow_to_example(r.type or "boolean", [r.example], r.method.api_version)
     return vocab.output_ann("boolean", 3)
 
 
 def _scalar_result(r: _Result) -> Ann:
     if r.example is not None and not isinstance(r.example, (dict, list)):
-        return vocab.narrow_to_example(r.type, [r.example], r.method.api_version)
+        return vx.narrow_to_example(r.type, [r.example], r.method.api_version)
     return vocab.output_ann(r.type, r.method.api_version) if r.type else ANY
 
 
@@ -456,7 +457,7 @@ def _list_result(r: _Result) -> Ann:
         td = r.types.typed_dict(r.prefix + "Item", members, returned=True, shown=tuple(items))
         return Ann("list", (Ann("TD:" + td),))
     if isinstance(r.example, list) and r.example:
-        return Ann("list", (vocab.narrow_to_example("", list(r.example), r.method.api_version),))
+        return Ann("list", (vx.narrow_to_example("", list(r.example), r.method.api_version),))
     return LIST_ANY
 
 

@@ -20,100 +20,61 @@ its class body) and not in another.
 
 from __future__ import annotations
 
+from __future__ import annotations
+
 import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-# -- annotation trees ----------------------------------------------------------------
+from generator.vocabulary.annotation import (
+    _BIT,
+    ANY,
+    BOOL,
+    DICT_ANY,
+    FLOAT,
+    INT,
+    LIST_ANY,
+    NONE,
+    QUALIFIED,
+    STR,
+    YN,
+    Ann,
+    merge_lists,
+    union,
+)
 
-# Names an annotation may use, and how to spell them when a class member shadows them.
-QUALIFIED = {
-    "str": "_builtins.str",
-    "int": "_builtins.int",
-    "float": "_builtins.float",
-    "bool": "_builtins.bool",
-    "list": "_builtins.list",
-    "dict": "_builtins.dict",
-    "Any": "_typing.Any",
-    "Literal": "_typing.Literal",
-    "NotGiven": "_rt_types.NotGiven",
-    "Page": "_rt_response.Page",
-}
-
-
-@dataclass(frozen=True)
-class Ann:
-    """``name[args]``; ``name == "|"`` is a union of ``args``; ``TD:Name`` a TypedDict."""
-
-    name: str
-    args: tuple[Ann, ...] = ()
-
-    def render(self, shadowed: frozenset[str] = frozenset(), td_prefix: str = "_t.") -> str:
-        """Annotation text; ``TD:Name`` (a generated TypedDict) gets ``td_prefix``."""
-        if self.name == "|":
-            return " | ".join(a.render(shadowed, td_prefix) for a in self.args)
-        if self.name.startswith("TD:"):
-            name = td_prefix + self.name[3:]
-        elif self.name in shadowed and self.name in QUALIFIED:
-            name = QUALIFIED[self.name]
-        else:
-            name = self.name
-        if not self.args:
-            return name
-        return f"{name}[{', '.join(a.render(shadowed, td_prefix) for a in self.args)}]"
-
-    def names(self) -> set[str]:
-        out = {self.name} if self.name != "|" else set()
-        for a in self.args:
-            out |= a.names()
-        return out
-
-    def parts(self) -> tuple[Ann, ...]:
-        return self.args if self.name == "|" else (self,)
-
-
-ANY = Ann("Any")
-STR = Ann("str")
-INT = Ann("int")
-FLOAT = Ann("float")
-BOOL = Ann("bool")
-NONE = Ann("None")
-DICT_ANY = Ann("dict", (STR, ANY))
-LIST_ANY = Ann("list", (ANY,))
-YN = Ann("Literal", (Ann("'Y'"), Ann("'N'")))
-_BIT = Ann("Literal", (Ann("0"), Ann("1")))
-
-
-def union(*items: Ann) -> Ann:
-    flat: list[Ann] = []
-    for item in items:
-        for a in item.parts():
-            if a not in flat:
-                flat.append(a)
-    if ANY in flat:
-        return ANY
-    if STR in flat:  # str already takes the Y/N flag
-        flat = [a for a in flat if a != YN]
-    if FLOAT in flat:  # int is a float to a type checker; keep the union short
-        flat = [a for a in flat if a != INT]
-    if INT in flat or FLOAT in flat:
-        flat = [a for a in flat if a != _BIT]
-    return flat[0] if len(flat) == 1 else Ann("|", tuple(flat))
-
-
-def merge_lists(ann: Ann) -> Ann:
-    """``list[A] | list[B]`` -> ``list[A | B]``: a type checker infers a list literal against
-    one list type, not a union of them (mypy rejects ``[["id", "=", 1]]`` otherwise)."""
-    parts = ann.parts()
-    lists = [p for p in parts if p.name == "list" and p.args]
-    if len(lists) < 2:
-        return ann
-    items = union(*(merge_lists(p.args[0]) for p in lists))
-    merged = Ann("list", (items,))
-    out = [merged if p is lists[0] else p for p in parts if p is lists[0] or p not in lists]
-    return union(*out)
-
+__all__ = [
+    "ANY",
+    "BOOL",
+    "DICT_ANY",
+    "FLOAT",
+    "INT",
+    "LIST_ANY",
+    "NONE",
+    "QUALIFIED",
+    "STR",
+    "YN",
+    "Ann",
+    "merge_lists",
+    "union",
+    "VOCABULARY",
+    "DocsType",
+    "lookup",
+    "parse",
+    "kind_of",
+    "input_ann",
+    "output_ann",
+    "output_kinds",
+    "event_ann",
+    "storage",
+    "meaning",
+    "scalar_kind",
+    "FIELD_VALUE",
+    "LIST_ITEM",
+    "WIRE_KINDS",
+]
+_ = _BIT
 
 # -- wire kinds ----------------------------------------------------------------------
 
@@ -467,59 +428,6 @@ def output_ann(expr: str, api_version: int = 2) -> Ann:
     return union(*anns)
 
 
-def narrow_to_example(expr: str, values: list[Any], api_version: int = 2) -> Ann:
-    """A returned value's annotation from the values the response examples show.
-
-    The example wins for the wire type (it comes from a real portal): numeric strings are
-    ``str``, Y/N flags where the docs say boolean are ``Literal["Y", "N"]``, a PHP ``[]`` or
-    ``{}`` where the docs name another type is shown as such, and ``null`` makes the type
-    Optional. With no usable value the docs type decides (``output_ann``)."""
-    kinds = {kind_of(v) for v in values}
-    if not kinds - {"null"}:
-        ann = output_ann(expr, api_version)
-        return union(ann, NONE) if kinds and ann != ANY else ann
-    declared = output_kinds(expr, api_version)
-    anns: list[Ann] = []
-    for k in WIRE_KINDS:
-        if k not in kinds or k == "null":
-            continue
-        if k == "list":
-            anns.append(_shown_list(expr, [v for v in values if isinstance(v, list)], api_version))
-        elif k == "map":
-            lang = Ann("dict", (STR, STR))
-            maps = [v for v in values if isinstance(v, dict)]
-            as_lang = lang in output_ann(expr, api_version).parts()
-            texts = all(isinstance(x, str) for m in maps for x in m.values())
-            anns.append(lang if as_lang and texts else DICT_ANY)
-        elif k in ("numeric", "flag"):
-            # a flag where the docs say string is just a string; where they say boolean,
-            # it is the Y/N flag the portal really sends
-            anns.append(YN if k == "flag" and "string" not in declared and declared else STR)
-        elif k == "integer" and "number" in declared:
-            anns.append(FLOAT)
-        else:
-            anns.append(_KIND_ANN[k] if k != "bit" else INT)
-    if "null" in kinds:
-        anns.append(NONE)
-    return union(*anns)
-
-
-def _shown_list(expr: str, lists: list[list[Any]], api_version: int) -> Ann:
-    """``list[T]``: T from the docs' ``T[]`` when it names one, narrowed by the items shown."""
-    items = [x for lst in lists for x in lst]
-    inner = next((t for t in parse(expr) if t.depth), None)
-    if inner is None:
-        if not items or any(isinstance(x, (dict, list)) for x in items):
-            return LIST_ANY
-        return Ann("list", (narrow_to_example("", items, api_version),))
-    inner_expr = inner.docs.name + "[]" * (inner.depth - 1)
-    if not items:
-        return Ann("list", (output_ann(inner_expr, api_version),))
-    if any(isinstance(x, dict) for x in items):
-        return LIST_ANY
-    return Ann("list", (narrow_to_example(inner_expr, items, api_version),))
-
-
 def event_ann(expr: str) -> Ann:
     """A key of an event payload: the handler call is form-encoded, so scalars are text."""
     terms = parse(expr)
@@ -542,59 +450,6 @@ def event_ann(expr: str) -> Ann:
             ann = STR
         anns.append(_wrap(ann, t.depth))
     return union(*anns)
-
-
-def wire_schema(expr: str, *, output: bool = False, api_version: int = 2) -> dict[str, Any]:
-    """JSON Schema of a docs type expression on input (or on output), from the wire kinds."""
-    alternatives: list[dict[str, Any]] = []
-    for t in parse(expr):
-        kinds = t.docs.accepts
-        if output:
-            kinds = t.docs.returns_v3 if api_version == 3 else t.docs.returns
-        schema = _kinds_schema(kinds)
-        for _ in range(t.depth):
-            schema = {"type": "array", "items": schema}
-        alternatives.append(schema)
-    if not alternatives:
-        return {}
-    return alternatives[0] if len(alternatives) == 1 else {"anyOf": alternatives}
-
-
-def _kinds_schema(kinds: frozenset[str]) -> dict[str, Any]:
-    if not kinds:
-        return {}
-    plain = [k for k in WIRE_KINDS if k in kinds and k not in ("numeric", "flag", "bit")]
-    extra = [k for k in ("numeric", "flag") if k in kinds and "string" not in kinds]
-    extra += ["bit"] if "bit" in kinds and "integer" not in kinds else []
-    if not extra:
-        types = [_KIND_SCHEMA[k]["type"] for k in plain]
-        return {"type": types[0] if len(types) == 1 else types}
-    return {"anyOf": [_KIND_SCHEMA[k] for k in plain + extra]}
-
-
-def schema_kinds(schema: dict[str, Any]) -> frozenset[str]:
-    """The wire kinds a schema made by ``wire_schema`` admits (for the agreement test)."""
-    if not schema:
-        return ANY_KINDS
-    if "anyOf" in schema:
-        out: set[str] = set()
-        for s in schema["anyOf"]:
-            out |= schema_kinds(s)
-        return frozenset(out)
-    if "pattern" in schema:
-        return frozenset({"numeric"})
-    if "enum" in schema and schema.get("type") == "string":
-        return frozenset({"flag"})
-    if "enum" in schema and schema.get("type") == "integer":
-        return frozenset({"bit"})
-    types = schema.get("type")
-    names = [types] if isinstance(types, str) else list(types or ())
-    by_type = {"integer": "integer", "number": "number", "boolean": "boolean", "null": "null"}
-    by_type.update({"object": "map", "array": "list"})
-    out = {by_type[n] for n in names if n in by_type}
-    if "string" in names:
-        out |= {"string", "numeric", "flag"}
-    return frozenset(out)
 
 
 def storage(expr: str) -> str:
@@ -622,58 +477,4 @@ def scalar_kind(expr: str) -> str:
         return "int"
     if accepts and accepts <= {"string", "numeric", "flag"}:
         return "str"
-    return ""
-
-
-def accepts_value(expr: str, value: Any) -> bool:
-    """Whether a parameter of docs type ``expr`` takes ``value`` as its input form says."""
-    terms = parse(expr)
-    if not terms:
-        return True
-    return any(_term_accepts(t.docs, t.depth, value) for t in terms)
-
-
-def _term_accepts(docs: DocsType, depth: int, value: Any) -> bool:
-    if depth:
-        return isinstance(value, list) and all(_term_accepts(docs, depth - 1, v) for v in value)
-    if not docs.accepts:
-        return True
-    if docs.structure == "multifield":
-        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
-    kind = kind_of(value)
-    if kind == "integer" and value in (0, 1) and "bit" in docs.accepts:
-        return True
-    if kind in ("numeric", "flag") and "string" in docs.accepts:
-        return True
-    if kind == "integer" and "number" in docs.accepts:
-        return True
-    if kind == "list" and "list" in docs.accepts:
-        return all(not isinstance(v, list) for v in value)  # LIST_ITEM: no nested lists
-    if kind == "map" and "map" in docs.accepts:
-        return all(_field_value(v) for v in value.values())
-    return kind in docs.accepts
-
-
-def _field_value(value: Any) -> bool:
-    """Whether ``value`` fits ``FieldValue`` (a scalar, an object, a list of those)."""
-    return not isinstance(value, list) or all(not isinstance(v, list) for v in value)
-
-
-def example_type(value: Any) -> str:
-    """The docs type expression a JSON value of an example stands for ("" for null)."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "double"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        inner = {example_type(v) for v in value}
-        if len(inner) == 1 and (only := inner.pop()) not in ("", "object"):
-            return only + "[]"
-        return "array[]" if any(isinstance(v, list) for v in value) else "array"
     return ""
