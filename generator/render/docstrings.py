@@ -133,11 +133,12 @@ def method_doc(
         for py, p in zip(arg_names, params)
     )
     raises: list[RaisesDoc] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for e in m.errors:
-        if e.code in seen:
+        # errors sharing a code (three "empty value" errors) are each documented
+        if (e.code, e.description) in seen:
             continue
-        seen.add(e.code)
+        seen.add((e.code, e.description))
         cls = error_classes.get(e.code, "Bitrix24Error")
         raises.append(RaisesDoc(cls, tx.clean(e.code) or "(blank)", e.description))
     return MethodDoc(
