@@ -91,6 +91,7 @@ class CalendarEvent:
         Raises:
             Bitrix24Error: Empty value The required parameter "type" for the method
                 "calendar.event.get" is not set — Send type
+            Bitrix24Error: Empty value Access denied — The caller may not see this calendar
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -151,6 +152,7 @@ class AsyncCalendarEvent:
         Raises:
             Bitrix24Error: Empty value The required parameter "type" for the method
                 "calendar.event.get" is not set — Send type
+            Bitrix24Error: Empty value Access denied — The caller may not see this calendar
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 

@@ -1857,6 +1857,7 @@ class CrmDeal:
         Raises:
             Bitrix24Error: Empty value Parameter 'fields' must be array — fields arrived as
                 something other than an object
+            Bitrix24Error: Empty value Access denied — The caller lacks the right to create deals
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
@@ -2140,6 +2141,7 @@ class AsyncCrmDeal:
         Raises:
             Bitrix24Error: Empty value Parameter 'fields' must be array — fields arrived as
                 something other than an object
+            Bitrix24Error: Empty value Access denied — The caller lacks the right to create deals
 
         System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
 
