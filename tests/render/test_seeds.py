@@ -54,7 +54,8 @@ def test_badge_add(ru_client: Any) -> None:
     assert hints["code"] is str and hints["type"] is str
     # string|array: a text, or a PHP array (a list, or a map such as texts by language)
     assert hints["title"] == hints["value"]
-    assert {typing.get_origin(a) or a for a in typing.get_args(hints["title"])} == {str, list, dict}
+    kinds = {typing.get_origin(a) or a for a in typing.get_args(hints["title"])}
+    assert kinds == {str, list, dict}
 
 
 def test_badge_get(ru_client: Any) -> None:

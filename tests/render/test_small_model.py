@@ -151,7 +151,8 @@ def test_signatures_and_types(pkg: Any) -> None:
     hints = typing.get_type_hints(add)
     assert hints["code"] is str
     # string|array: a text, or a PHP array (a list, or a map such as texts by language)
-    assert {typing.get_origin(a) or a for a in typing.get_args(hints["title"])} == {str, list, dict}
+    kinds = {typing.get_origin(a) or a for a in typing.get_args(hints["title"])}
+    assert kinds == {str, list, dict}
     assert hints["type"] == typing.Literal["success", "failure"]
     assert hints["return"] is bool
     lead = typing.get_type_hints(c.crm.lead.add)
