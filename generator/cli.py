@@ -134,13 +134,17 @@ def model_cmd(
 def coverage_cmd(docs: Path, jobs: int | None, progress: bool | None, quiet: bool) -> None:
     """Report what the reader found in DOCS, and every diagnostic as path:line: message."""
     model = _read(docs, progress=_want_progress(progress), jobs=jobs)
+    from generator.vocabulary.disagreements import disagreements
+
+    found = disagreements(model)
     if not quiet:
-        for d in model.diagnostics:
+        for d in (*model.diagnostics, *found):
             click.echo(str(d))
     from generator.coverage import summary_lines
 
     for line in summary_lines(model):
         click.echo(line)
+    click.echo(f"example/table disagreements: {len(found)} (listed above as path:line: message)")
 
 
 @main.command("openapi")

@@ -113,6 +113,9 @@ class Method:
     def call_variants(self) -> tuple[ParamSet, ...]:
         """Every way to call the method: the variants, or the one set ``params``."""
         return self.variants or (ParamSet("", self.params),)
+    # JSON text of the body the page's cURL example sends (``auth`` dropped), and its line
+    request_example: str | None = None
+    request_line: int = 0
 
     @property
     def namespace(self) -> str:
@@ -322,6 +325,8 @@ def _method_to_dict(m: Method) -> dict[str, Any]:
             {"title": v.title, "params": [_param_to_dict(p) for p in v.params]} for v in m.variants
         ],
         "param_patterns": [_param_to_dict(p) for p in m.param_patterns],
+        "request_example": m.request_example,
+        "request_line": m.request_line,
     }
 
 
@@ -345,6 +350,8 @@ def _method_from_dict(d: dict[str, Any]) -> Method:
             for v in d.get("variants", ())
         ),
         param_patterns=tuple(_param_from_dict(p) for p in d.get("param_patterns", ())),
+        request_example=d.get("request_example"),
+        request_line=d.get("request_line", 0),
     )
 
 

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from generator.vocabulary import types as vocab
+
 
 def parse_php_query(text: str) -> dict[str, Any]:
     """``fields[TITLE]=x&select[]=ID&filter[>ID]=5`` -> nested dicts and lists."""
@@ -107,11 +109,6 @@ def has_ci(params: dict[str, Any], name: str) -> bool:
     return get_ci(params, name, sentinel) is not sentinel
 
 
-_INT_TYPES = {"integer", "int", "user", "crm_company", "crm_contact", "crm_lead", "crm_deal"}
-_FLOAT_TYPES = {"double", "float", "number", "money"}
-_BOOL_TYPES = {"boolean", "bool"}
-
-
 def base_type(doc_type: str) -> str:
     t = doc_type.strip().lower().split("|")[0]
     return t.removesuffix("[]")
@@ -128,16 +125,17 @@ def coerce(doc_type: str, value: Any) -> Any:
         return [coerce(doc_type, v) for v in value]
     if not isinstance(value, str) or not doc_type:
         return value
-    t = base_type(doc_type)
-    if t in _INT_TYPES or t.endswith(".id"):
+    # what the value is stored as is the vocabulary's decision (generator.vocabulary.types)
+    stored = vocab.storage(base_type(doc_type))
+    if stored == "integer":
         if re.fullmatch(r"-?\d+", value.strip()):
             return int(value)
-    elif t in _FLOAT_TYPES:
+    elif stored == "number":
         try:
             return float(value) if value.strip() else value
         except ValueError:
             return value
-    elif t in _BOOL_TYPES:
+    elif stored == "boolean":
         # Only the spellings that mean a JSON boolean; "Y"/"N" and "1"/"0" stay as sent,
         # since classic CRM "boolean" fields are Y/N strings on a real portal.
         low = value.strip().lower()
@@ -152,6 +150,6 @@ def coerce_filter_value(doc_type: str, value: Any) -> Any:
     """Filter values compare against stored values; numbers must meet numbers."""
     if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
         t = base_type(doc_type)
-        if t in _INT_TYPES or t in _FLOAT_TYPES or t.endswith(".id") or t == "":
+        if vocab.storage(t) in ("integer", "number") or t == "":
             return float(value) if "." in value else int(value)
     return coerce(doc_type, value)

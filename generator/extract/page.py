@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from generator.extract import sections as S
 from generator.extract.attach import attach, hoist_pattern_members
+from generator.extract.examples import example_text, request_example
 from generator.extract.errors import (
     http_status_in,
     is_validation_table,
@@ -319,6 +320,9 @@ def _method(page: _Page, text: str, errors: list[ErrorCode], res: PageResult) ->
     returns = replace(build_returns(page.example, fields, name), patterns=result_patterns)
     rep = page.intro.replacement
     v3 = page.rel.endswith("-rest-v3.md") or "/rest/api/" in text or page.intro.rest3
+    request = request_example(text, name)
+    if request is not None:
+        res.stats["request_examples"] += 1
     res.kind = "method"
     res.method = Method(
         name=name,
@@ -336,6 +340,8 @@ def _method(page: _Page, text: str, errors: list[ErrorCode], res: PageResult) ->
         line=page.h1.line,
         variants=page.variants,
         param_patterns=patterns,
+        request_example=example_text(request),
+        request_line=request.line if request is not None else 0,
     )
     stats = res.stats
     stats["methods"] += 1

@@ -19,57 +19,35 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.model import Param
+from generator.vocabulary import types as vocab
+from generator.vocabulary.schema import wire_schema
 
-# Docs base type (lower-cased, without [] and .id/.code suffixes) -> base JSON schema.
-# The docs' own spelling is kept in ``x-b24-type`` so nothing is lost.
-_BASE: dict[str, dict[str, Any]] = {
-    "string": {"type": "string"},
-    "text": {"type": "string"},
-    "str": {"type": "string"},
-    "char": {"type": "string", "description": "A single character flag, usually Y or N."},
-    "enum": {"type": "string"},
-    "integer": {"type": "integer"},
-    "int": {"type": "integer"},
-    "bigint": {"type": "integer"},
-    "double": {"type": "number"},
-    "float": {"type": "number"},
-    "number": {"type": "number"},
-    "decimal": {"type": "number"},
-    "boolean": {"type": "boolean"},
-    "bool": {"type": "boolean"},
-    "date": {"type": "string", "format": "date"},
-    "datetime": {"type": "string", "format": "date-time"},
-    "timestamp": {"type": "integer", "description": "Unix timestamp, seconds."},
-    "user": {"type": "integer", "description": "A user ID."},
-    "object": {"type": "object"},
-    "array": {"type": "array"},
-    "null": {"type": "null"},
+# What the export adds to the wire kinds the vocabulary decides (generator.vocabulary.types):
+# formats and descriptions. The docs' own spelling is kept in ``x-b24-type``.
+_EXTRA: dict[str, dict[str, Any]] = {
+    "char": {"description": "A single character flag, usually Y or N."},
+    "date": {"format": "date"},
+    "datetime": {"format": "date-time"},
+    "timestamp": {"description": "Unix timestamp, seconds."},
+    "user": {"description": "A user ID."},
     "lang_map": {
-        "type": "object",
         "additionalProperties": {"type": "string"},
         "description": "Language code -> text.",
     },
     "crm_multifield": {
-        "type": "object",
-        "description": "A multi-field value (phone, e-mail, …): VALUE, VALUE_TYPE, TYPE_ID.",
+        "items": {"type": "object"},
+        "description": "Multi-field values (phone, e-mail, …): objects of VALUE, VALUE_TYPE, TYPE_ID.",
     },
     "file": {
         "description": "A file: base64 content as [name, content], {fileData: …}, or a disk ID.",
     },
-    "any": {},
-    "mixed": {},
-    "undefined": {},
+    "time": {"description": "Timing information or a time value."},
 }
-
-# ``time`` is the envelope's timing object in returned tables, but a time of day in a few
-# parameter tables; either way a string or an object, so it is described, not constrained.
-_BASE["time"] = {"description": "Timing information or a time value."}
 
 # Domain types that hold an ID or a code of a record of another entity.
 _ID_LIKE = re.compile(r"^(crm_(?!multifield|currency|status)\w+|sale_\w+|catalog_\w+|\w+\.id)$")
 _CODE_LIKE = re.compile(r"^(crm_currency|crm_status|\w+\.code)$")
-
-_LENIENT_SCALARS = {"integer", "number", "boolean"}
+_PLAIN = ("string", "integer", "boolean", "object", "array", "double", "number")
 
 
 def split_type(expr: str) -> list[str]:
@@ -78,25 +56,36 @@ def split_type(expr: str) -> list[str]:
 
 
 def base_schema(type_name: str, *, lenient: bool = False) -> dict[str, Any]:
-    """One docs type (no unions) -> a JSON schema, with the docs type kept when unusual."""
+    """One docs type (no unions) -> a JSON schema of its wire form on input (or, lenient, on
+    output, where unset values come back as null), with the docs type kept when unusual."""
     t = type_name.strip()
-    if t.endswith("[]"):
+    if t.endswith("[]") and vocab.parse(t) and vocab.parse(t)[0].depth:
         return {"type": "array", "items": base_schema(t[:-2], lenient=lenient)}
     key = t.lower()
-    if key in _BASE:
-        schema = dict(_BASE[key])
-    elif _CODE_LIKE.match(key):
-        schema = {"type": "string", "description": f"A code ({t})."}
-    elif _ID_LIKE.match(key):
-        schema = {"type": "integer", "description": f"An ID ({t})."}
-    else:
-        schema = {"description": f"Type {t}." if t else "Type not documented."}
-    if t and key not in ("string", "integer", "boolean", "object", "array", "double", "number"):
+    schema = dict(wire_schema(t, output=lenient)) if t else {}
+    schema.update(_EXTRA.get(key, {}))
+    if not schema.get("description"):
+        if _CODE_LIKE.match(key) and key not in _EXTRA:
+            schema["description"] = f"A code ({t})."
+        elif _ID_LIKE.match(key) and key not in _EXTRA:
+            schema["description"] = f"An ID ({t})."
+        elif not wire_schema(t) and key not in _EXTRA:
+            schema["description"] = f"Type {t}." if t else "Type not documented."
+    if t and key not in _PLAIN:
         schema["x-b24-type"] = t
-    if lenient and schema.get("type") in _LENIENT_SCALARS:
-        schema["type"] = [schema["type"], "string", "null"]
-    elif lenient and isinstance(schema.get("type"), str) and schema["type"] != "null":
-        schema["type"] = [schema["type"], "null"]  # unset fields come back as null
+    if lenient and schema.get("type") or lenient and "anyOf" in schema:
+        schema = _nullable(schema)
+    return schema
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if "anyOf" in schema:
+        if {"type": "null"} not in schema["anyOf"]:
+            schema["anyOf"] = [*schema["anyOf"], {"type": "null"}]
+        return schema
+    kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    if "null" not in kinds:
+        schema["type"] = [*kinds, "null"]
     return schema
 
 
@@ -120,7 +109,11 @@ def _enum(values: Iterable[str], schema: dict[str, Any]) -> None:
     if not vals:
         return
     kind = schema.get("type")
+    if "anyOf" in schema and {"type": "integer"} in schema["anyOf"]:
+        kind = "integer"  # a number or a numeric string; listed numbers are sent as numbers
     if kind == "integer" and all(re.fullmatch(r"-?\d+", v) for v in vals):
+        schema.pop("anyOf", None)
+        schema["type"] = "integer"
         schema["enum"] = [int(v) for v in vals]
     elif kind in (None, "string") and "anyOf" not in schema:
         schema["type"] = "string"
@@ -147,7 +140,7 @@ def param_schema(p: Param, *, lenient: bool = False) -> dict[str, Any]:
             others = [
                 t
                 for t in split_type(p.type)
-                if t.lower() in _BASE and t.lower() not in ("object", "array")
+                if t.lower() in vocab.VOCABULARY and t.lower() not in ("object", "array")
             ]
             if others and not p.type.endswith("[]"):
                 # "object|string": the documented object or the other form

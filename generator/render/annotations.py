@@ -1,107 +1,241 @@
 """Annotation decisions: a parameter's or a result's Python type, one function per kind.
 
-Parameters: documented sub-table -> a ``TypedDict`` (``_typed_dict_ann``), listed values
--> a ``Literal`` (``literal_ann``), otherwise the docs type mapped (``typemap.map_type``).
-Results: one function per response shape (``_RESULT_BY_SHAPE``).
+Parameters take what the portal accepts (``vocabulary.types.input_ann``): a documented
+sub-table is a ``TypedDict`` (``_typed_dict_ann``), an explicit list of allowed values a
+``Literal`` (``literal_ann``). Results say what the portal returns: the returned-data table
+gives the keys, the response example the wire type of each value (``vocabulary.types.
+narrow_to_example``), the wrapper levels, and whether a level is a map keyed by id or field
+name. One function per response shape (``_RESULT_BY_SHAPE``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
-from generator.model import Method, Param
+from generator.model import Method, Param, is_wire_name
 from generator.render import text as tx
-from generator.render.examples import with_example
+from generator.render.examples import params_from_example, record
 from generator.render.naming import NameRegistry, camel
-from generator.render.typemap import (
-    ANY,
-    BOOL,
-    DICT_ANY,
-    FLOAT,
-    INT,
-    LIST_ANY,
-    QUALIFIED,
-    STR,
-    Ann,
-    base_kind,
-    map_type,
-    union,
-)
+from generator.render.typemap import ANY, DICT_ANY, LIST_ANY, NONE, QUALIFIED, Ann, union
 from generator.render.views import ModuleView, TypedDictView
+from generator.vocabulary import types as vocab
+from generator.vocabulary import examples as vx
 
-# Names imported at module level of every generated types module.
-TYPES_RESERVED = ("Any", "Literal", "NotRequired", "Required", "TypedDict", "sys")
-# Listed values become a Literal only when they look like tokens (not operators or prose).
+# Names defined at module level of every generated types module.
+TYPES_RESERVED = (
+    "Any",
+    "Literal",
+    "NotRequired",
+    "Required",
+    "TypedDict",
+    "sys",
+    "FieldValue",
+)
+# Listed values become a Literal only when they look like tokens (not operators or prose)...
 _LITERAL_OK = re.compile(r"[\w.:/-]{1,64}\Z")
+# ... are not placeholders of a format ("chatXXX", "CO_", "{id}") ...
+_PLACEHOLDER_VALUE = re.compile(r"XXX|xxx|_\Z|\A_|[{}<>]|\.\.\.|…|\bN\b|_n\Z|_N\Z")
+# ... and the docs do not present them as examples, parts of a template or format, or
+# prefixes ("by template {entityTypeName} #{id}", "in the format chatXXX", "prefixes: CO_").
+_NOT_ALLOWED_LIST = re.compile(
+    r"например|напр\.|к примеру|шаблон|в формате|формат[ае]?\b|префикс|"
+    r"for example|e\.g\.|such as|template|in the format|format:|prefix",
+    re.I,
+)
 _ENVELOPE = ("time", "total", "next")  # returned-data rows of the envelope, not the result
+# The value of a user-field key (UF_CRM_*, PARENT_ID_*, ufCrm*): a scalar, a list of them
+# (multiple fields, files as [name, base64]) or an object (a file as {fileData: ...}).
+FIELD_MAP = vocab.input_ann("object")
 
 
 class TypesCollector:
     """Collects the TypedDicts of one types module, names unique within it."""
 
-    def __init__(self, module: ModuleView) -> None:
+    def __init__(self, module: ModuleView, api_version: int = 2) -> None:
         self.module = module
         self.registry = NameRegistry(TYPES_RESERVED + tuple(QUALIFIED))
+        self.api_version = api_version
 
-    def typed_dict(self, wanted: str, params: tuple[Param, ...], *, returned: bool) -> str:
+    def typed_dict(
+        self,
+        wanted: str,
+        params: tuple[Param, ...],
+        *,
+        returned: bool,
+        shown: tuple[Any, ...] = (),
+        patterns: tuple[Param, ...] = (),
+    ) -> str:
+        """A TypedDict of ``params``; ``shown``: the objects the page's examples have here
+        (the response example's records, or the request example's values); ``patterns``:
+        the keys the docs give as a placeholder there (``UF_CRM_...``, Param.patterns)."""
         name = self.registry.claim(wanted)
         keys: list[tuple[str, str]] = []
         seen: set[str] = set()
+        recs = [r for v in shown for r in ([v] if isinstance(v, dict) else _records(v))]
+        if recs:
+            params = params + _undocumented_keys(params + patterns, recs)
         for p in params:
-            if p.name in seen:
+            if p.name in seen or (not is_wire_name(p.name) and not returned):
                 continue
             seen.add(p.name)
-            ann = param_ann(p, f"{name}{camel(p.name)}", self, returned=returned)
-            text = ann.render(td_prefix="")
+            child_name = f"{name}{camel(p.name)}"
+            values = [rec[p.name] for rec in recs if p.name in rec]
             if returned:
+                ann = result_member_ann(p, child_name, self, values)
                 wrapper = "NotRequired"
             else:
-                wrapper = "Required" if p.required else "NotRequired"
-            keys.append((tx.py_str(p.name), f"{wrapper}[{text}]"))
+                ann = param_ann(p, child_name, self, tuple(values))
+                # a key the docs' own example leaves out is not required, whatever the mark
+                required = p.required and not any(p.name not in rec for rec in recs)
+                wrapper = "Required" if required else "NotRequired"
+            keys.append((tx.py_str(p.name), f"{wrapper}[{ann.render(td_prefix='')}]"))
         self.module.typeddicts.append(TypedDictView(name, keys))
         return name
+
+
+def _undocumented_keys(params: tuple[Param, ...], recs: list[dict[str, Any]]) -> tuple[Param, ...]:
+    """Keys the response example shows and the table does not list: the portal sends them
+    (a key of a documented user-field family, ``UF_CRM_1721...``, stays out: it is not a
+    key of every portal)."""
+    names = {p.name for p in params if is_wire_name(p.name)}
+    prefixes = family_prefixes(params)
+    extra: dict[str, str] = {}
+    for rec in recs:
+        for key, value in rec.items():
+            if key not in names and not key.startswith(prefixes) and not key.isdigit():
+                extra.setdefault(key, vx.example_type(value))
+    return tuple(Param(name=key, type=typ) for key, typ in extra.items())
+
+
+def family_prefixes(params: tuple[Param, ...]) -> tuple[str, ...]:
+    """``("UF_CRM_", "PARENT_ID_")`` for rows named ``UF_CRM_...``, ``PARENT_ID_...``."""
+    out = []
+    for p in params:
+        if not is_wire_name(p.name) and _family_key(p.name):
+            head = re.split(r"[.…<{\[ ]|\*", p.name, maxsplit=1)[0]
+            if len(head) >= 2:
+                out.append(head)
+    return tuple(out)
+
+
+def has_user_fields(params: tuple[Param, ...]) -> bool:
+    """The docs document a family of keys (``UF_CRM_...``, ``PARENT_ID_...``, ``ufCrm...``)."""
+    return any(not is_wire_name(p.name) and _family_key(p.name) for p in params)
+
+
+def _family_key(name: str) -> bool:
+    head = re.split(r"[.…<{\[ ]", name, maxsplit=1)[0]
+    return bool(head) and bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", head))
 
 
 # -- parameters ---------------------------------------------------------------
 
 
-def param_ann(p: Param, td_name: str, types: TypesCollector, *, returned: bool = False) -> Ann:
-    if p.children:
-        return _typed_dict_ann(p, td_name, types, returned=returned)
-    lit = literal_ann(p)
+def param_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[Any, ...] = ()) -> Ann:
+    """What a parameter accepts; ``shown``: the values the page's request example gives it.
+
+    The example wins where it sends a form the docs type does not take (a list for an
+    ``object``, a number for a ``string``): the annotation takes both, and the disagreement
+    is a diagnostic (``vocabulary.types.request_disagreements``)."""
+    ann = _documented_param_ann(p, td_name, types, shown)
+    if p.children and not _lists_names(p):
+        odd = [v for v in shown if not isinstance(v, dict) and not _records(v)]
+    else:
+        odd = [v for v in shown if v is not None and not vx.accepts_value(p.type, v)]
+    if not odd:
+        return ann
+    return vocab.merge_lists(union(ann, *(_example_input_ann(v) for v in odd)))
+
+
+def _example_input_ann(value: Any) -> Ann:
+    """What the docs' example sends, as an input annotation (a map deeper than FieldValue
+    takes, such as a list of lists inside, stays a plain map)."""
+    if isinstance(value, dict) and not vx.accepts_value("object", value):
+        return DICT_ANY
+    return vocab.input_ann(vx.example_type(value))
+
+
+def _documented_param_ann(
+    p: Param, td_name: str, types: TypesCollector, shown: tuple[Any, ...]
+) -> Ann:
+    if p.children and not _lists_names(p):
+        return _typed_dict_ann(p, td_name, types, shown)
+    lit = literal_ann(p, shown)
     if lit is not None:
         return lit
-    return map_type(p.type).ann
+    if p.children and _lists_names(p):
+        return union(Ann("list", (Ann("str"),)), Ann("str"))
+    if _SORT_KEYS.fullmatch(p.name) and vocab.input_ann(p.type) == _MAP_IN:
+        return Ann("dict", (Ann("str"), Ann("str")))  # {"DATE_CREATE": "DESC"}
+    if not p.type and shown and all(v is not None for v in shown):
+        # the docs give no type; the page's own example shows which one
+        return vocab.merge_lists(union(*(_example_input_ann(v) for v in shown)))
+    return vocab.input_ann(p.type)
 
 
-def _typed_dict_ann(p: Param, td_name: str, types: TypesCollector, *, returned: bool) -> Ann:
-    """A parameter with a sub-table: its TypedDict, in place of the dict its type names."""
-    mapped = map_type(p.type).ann
-    td = Ann("TD:" + types.typed_dict(td_name, p.children, returned=returned))
+# ``select`` lists field names; its sub-table documents the fields one may name
+_NAME_LISTS = re.compile(r"select|fields_?to_?select", re.I)
+_ITEM_IN = vocab.LIST_ITEM
+_SORT_KEYS = re.compile(r"order|sort", re.I)
+_MAP_IN = vocab.input_ann("object")
+# Keys of a filter or a sort order carry operator prefixes (">=DATE_CREATE", "!ID", "%TITLE")
+_PREFIXED_KEYS = re.compile(r"filter|order|sort", re.I)
+
+
+def _lists_names(p: Param) -> bool:
+    parts = vocab.parse(p.type)
+    return bool(_NAME_LISTS.fullmatch(p.name)) and any(
+        t.depth or "list" in t.docs.accepts for t in parts
+    )
+
+
+def _typed_dict_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[Any, ...]) -> Ann:
+    """A parameter with a sub-table: its TypedDict, in place of the dict its type names.
+
+    Where the sub-table documents a family of user-field keys (or the keys of a filter,
+    which carry operator prefixes), the object is also accepted as a map of field values:
+    a TypedDict cannot take keys by pattern (PEP 728's ``extra_items`` would, but mypy does
+    not support it yet)."""
+    mapped = vocab.input_ann(p.type)
+    if mapped == _MAP_IN:
+        mapped = DICT_ANY
+    td = Ann(
+        "TD:"
+        + types.typed_dict(td_name, p.children, returned=False, shown=shown, patterns=p.patterns)
+    )
+    open_keys = has_user_fields(p.children + p.patterns) or _PREFIXED_KEYS.fullmatch(p.name)
+    alternatives = (td, FIELD_MAP) if open_keys else (td,)
     if mapped == ANY or mapped == DICT_ANY:
-        return td
-    parts = mapped.args if mapped.name == "|" else (mapped,)
-    replaced = []
-    for part in parts:
-        if part == DICT_ANY:
-            replaced.append(td)
-        elif part == LIST_ANY or part == Ann("list", (DICT_ANY,)):
-            replaced.append(Ann("list", (td,)))
+        return union(*alternatives)
+    replaced: list[Ann] = []
+    for part in mapped.parts():
+        if part in (DICT_ANY, _MAP_IN):
+            replaced.extend(alternatives)
+        elif (
+            part.name == "list" and part.args and part.args[0] in (ANY, DICT_ANY, _ITEM_IN, _MAP_IN)
+        ):
+            replaced.extend(Ann("list", (a,)) for a in alternatives)
         else:
             replaced.append(part)
     if td not in replaced and Ann("list", (td,)) not in replaced:
         # children documented under a scalar-looking type: trust the sub-table
-        return td
+        return union(*alternatives)
     return union(*replaced)
 
 
-def literal_ann(p: Param) -> Ann | None:
-    """``Literal[...]`` of the listed values, when they are tokens of a str or int type."""
-    if not p.values or len(p.values) > 60:
+def literal_ann(p: Param, shown: tuple[Any, ...] = ()) -> Ann | None:
+    """``Literal[...]`` of an explicit list of allowed values of a str or int type (not when
+    the page's own example sends a value the list lacks)."""
+    if not p.values or len(p.values) > 60 or _NOT_ALLOWED_LIST.search(p.description):
         return None
-    kind = base_kind(p.type)
+    kind = vocab.scalar_kind(p.type)
     values = list(dict.fromkeys(tx.clean(v) for v in p.values))
+    if any(_PLACEHOLDER_VALUE.search(v) for v in values):
+        return None
+    if any(str(v) not in values for v in shown if isinstance(v, (str, int))):
+        return None
     if (kind == "str" or (kind == "" and not p.type)) and all(_LITERAL_OK.match(v) for v in values):
         return Ann("Literal", tuple(Ann(tx.py_str(v)) for v in values))
     if kind == "int":
@@ -114,25 +248,90 @@ def literal_ann(p: Param) -> Ann | None:
 
 
 def form_field_ann(p: Param) -> Ann:
-    """A form-encoded value's annotation (event calls): the docs type's (``map_type``)
-    with every scalar as ``str``, the text the form carries; a bare ``array`` is a PHP
-    array, which arrives as a list when keyed 0..n-1 and as a mapping otherwise."""
-    return _as_form(map_type(p.type).ann)
-
-
-def _as_form(ann: Ann) -> Ann:
-    if ann == LIST_ANY:
-        return union(LIST_ANY, DICT_ANY)
-    if ann.name == "|":
-        return union(*(_as_form(a) for a in ann.args))
-    if ann.name == "list":
-        return Ann("list", tuple(_as_form(a) for a in ann.args))
-    if ann.name in ("str", "int", "float", "bool", "None", "Literal"):
-        return STR
-    return ann  # Any, dict[str, Any]
+    """A form-encoded value's annotation (event calls), as the vocabulary decides it:
+    scalars arrive as text, a PHP array as a list when keyed 0..n-1 and else a mapping."""
+    return vocab.event_ann(p.type)
 
 
 # -- results ------------------------------------------------------------------
+
+
+def result_member_ann(p: Param, td_name: str, types: TypesCollector, values: list[Any]) -> Ann:
+    """A returned key: its documented type, as the example's values show it on the wire."""
+    shown_null = any(v is None for v in values)
+    values = [v for v in values if v is not None]
+    if p.children or any(record(v) or _records(v) for v in values):
+        members = p.children
+        recs = [r for v in values for r in ([v] if isinstance(v, dict) else _records(v))]
+        if not members and recs:
+            members = params_from_example(recs[0], 1)
+        if members:
+            ann = _records_ann(members, td_name, types, values, p.type, p.patterns)
+            # what else the example shows here: a scalar, or PHP's [] for an empty object
+            others = [v for v in values if not isinstance(v, dict) and not _records(v)]
+            if others:
+                ann = union(ann, vx.narrow_to_example("", others, types.api_version))
+            return union(ann, NONE) if shown_null else ann
+    ann = vx.narrow_to_example(p.type, values, types.api_version)
+    return union(ann, NONE) if shown_null else ann
+
+
+def _records(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, dict)]
+    return []
+
+
+def _records_ann(
+    members: tuple[Param, ...],
+    td_name: str,
+    types: TypesCollector,
+    values: list[Any],
+    typ: str,
+    patterns: tuple[Param, ...] = (),
+) -> Ann:
+    """An object (or a list of objects, or a map of them) whose keys are ``members``."""
+    recs: list[dict[str, Any]] = []
+    as_list = typ.endswith("[]") or any(isinstance(v, list) for v in values)
+    as_map = False
+    for v in values:
+        if isinstance(v, list):
+            recs += [r for r in v if isinstance(r, dict)]
+        elif isinstance(v, dict):
+            inner = keyed_records(v, members)
+            if inner is not None:
+                as_map = True
+                recs += inner
+            else:
+                recs.append(v)
+    td = Ann(
+        "TD:"
+        + types.typed_dict(td_name, members, returned=True, shown=tuple(recs), patterns=patterns)
+    )
+    if as_map:
+        return Ann("dict", (Ann("str"), td))
+    if as_list:
+        if any(isinstance(v, dict) for v in values):
+            return union(Ann("list", (td,)), td)
+        return Ann("list", (td,))
+    return td
+
+
+def keyed_records(value: dict[str, Any], members: tuple[Param, ...]) -> list[dict] | None:
+    """The records of a map keyed by id or field name ({"12": {...}}, {"TITLE": {...}}), or
+    None when ``value`` is itself the record the members describe."""
+    if len(value) < 1 or not all(isinstance(v, dict) for v in value.values()):
+        return None
+    if all(k.isdigit() for k in value):
+        return list(value.values())
+    names = {m.name for m in members}
+    if not names:
+        return None
+    inner_hits = sum(1 for v in value.values() for k in v if k in names) / len(value)
+    outer_hits = sum(1 for k in value if k in names)
+    if len(value) >= 2 and inner_hits >= 1 and outer_hits <= len(value) / 4:
+        return list(value.values())
+    return None
 
 
 class _Result:
@@ -153,6 +352,7 @@ class _Result:
             self.example = None
         self.prefix = prefix
         self.types = types
+        self.method = method
 
 
 def return_ann(method: Method, prefix: str, types: TypesCollector) -> tuple[Ann, bool]:
@@ -161,39 +361,135 @@ def return_ann(method: Method, prefix: str, types: TypesCollector) -> tuple[Ann,
     The returned-data table lists ``result`` itself and, as siblings or as its children,
     the members of the result; ``time``/``total``/``next`` belong to the envelope.
     """
+    types.api_version = method.api_version
     shape = method.returns.shape
+    r = _Result(method, prefix, types)
     if method.returns.paged and shape in ("list", "items"):
-        return Ann("Page"), True
+        return _page_result(r), True
     kind = _RESULT_BY_SHAPE.get(shape)
     if kind is None:
         return ANY, False
-    return kind(_Result(method, prefix, types)), False
+    return kind(r), False
+
+
+def _page_result(r: _Result) -> Ann:
+    """``Page[Record]``: the records as the example shows them (a list or ``{"items": []}``)."""
+    items = _page_items(r.example)
+    members = r.members
+    if len(members) == 1 and members[0].children and not _names_in(members, items):
+        members = members[0].children  # the table documents the wrapper ("tasks": [...])
+    if not _names_in(members, items) and items:
+        members = params_from_example(items[0])
+    if not members:
+        return Ann("Page", (ANY,))
+    td = r.types.typed_dict(r.prefix + "Item", members, returned=True, shown=tuple(items))
+    return Ann("Page", (Ann("TD:" + td),))
+
+
+def _page_items(example: object) -> list[dict[str, Any]]:
+    if isinstance(example, list):
+        return [v for v in example if isinstance(v, dict)]
+    if isinstance(example, dict):
+        lists = [v for v in example.values() if isinstance(v, list)]
+        if len(lists) == 1 or "items" in example:
+            chosen = example.get("items", lists[0] if lists else [])
+            return [v for v in chosen if isinstance(v, dict)] if isinstance(chosen, list) else []
+        if example and all(isinstance(v, dict) for v in example.values()):
+            return list(example.values())
+    return []
+
+
+def _names_in(members: tuple[Param, ...], recs: list[dict[str, Any]]) -> bool:
+    if not recs:
+        return bool(members)
+    names = {m.name for m in members}
+    return any(k in names for k in recs[0])
 
 
 def _boolean_result(r: _Result) -> Ann:
-    return BOOL
+    if r.example is not None and not isinstance(r.example, bool):
+        return vx.narrow_to_example(r.type or "boolean", [r.example], r.method.api_version)
+    return vocab.output_ann("boolean", 3)
 
 
 def _scalar_result(r: _Result) -> Ann:
-    mapped = map_type(r.type).ann if r.type else ANY
-    if mapped == ANY and r.example is not None and not isinstance(r.example, (dict, list)):
-        mapped = _example_scalar(r.example)
-    return mapped
+    if r.example is not None and not isinstance(r.example, (dict, list)):
+        return vx.narrow_to_example(r.type, [r.example], r.method.api_version)
+    return vocab.output_ann(r.type, r.method.api_version) if r.type else ANY
 
 
 def _object_result(r: _Result) -> Ann:
-    members = with_example(r.members, r.example)
+    example = r.example
+    members = r.members
+    if isinstance(example, dict) and example:
+        keyed = keyed_records(example, members)
+        if keyed is not None:
+            if not members:
+                members = params_from_example(keyed[0])
+            td = r.types.typed_dict(
+                r.prefix + "Result",
+                members,
+                returned=True,
+                shown=tuple(keyed),
+                patterns=r.method.returns.patterns,
+            )
+            return Ann("dict", (Ann("str"), Ann("TD:" + td)))
+        wrapped = _wrapper(example, members)
+        if wrapped is not None:
+            key, inner = wrapped
+            members = (Param(name=key, type="object", children=members),)
+        elif not members or not _names_in(members, [example]):
+            members = _merge(members, params_from_example(example))
+    elif isinstance(example, list):
+        return _list_result(r)
     if members:
-        return Ann("TD:" + r.types.typed_dict(r.prefix + "Result", members, returned=True))
-    return DICT_ANY if r.example is None or isinstance(r.example, dict) else ANY
+        shown = (example,) if isinstance(example, dict) else ()
+        return Ann(
+            "TD:"
+            + r.types.typed_dict(
+                r.prefix + "Result",
+                members,
+                returned=True,
+                shown=shown,
+                patterns=r.method.returns.patterns,
+            )
+        )
+    return DICT_ANY if example is None or isinstance(example, dict) else ANY
+
+
+def _merge(members: tuple[Param, ...], found: tuple[Param, ...]) -> tuple[Param, ...]:
+    names = {m.name for m in members}
+    return members + tuple(f for f in found if f.name not in names)
+
+
+def _wrapper(example: dict[str, Any], members: tuple[Param, ...]) -> tuple[str, dict] | None:
+    """``{"booking": {...}}`` where the table documents the inner record: the wrapper key."""
+    if len(example) != 1 or not members:
+        return None
+    ((key, inner),) = example.items()
+    names = {m.name for m in members}
+    if key in names:
+        return None
+    recs = [inner] if isinstance(inner, dict) else _records(inner)
+    if recs and any(k in names for k in recs[0]):
+        return key, recs[0]
+    return None
 
 
 def _list_result(r: _Result) -> Ann:
-    first = r.example[0] if isinstance(r.example, list) and r.example else None
-    members = with_example(r.members, first)
+    items = [v for v in r.example if isinstance(v, dict)] if isinstance(r.example, list) else []
+    members = r.members
+    if items and (not members or not _names_in(members, items)):
+        members = (
+            _merge(members, params_from_example(items[0]))
+            if members
+            else params_from_example(items[0])
+        )
     if members:
-        td = r.types.typed_dict(r.prefix + "Item", members, returned=True)
+        td = r.types.typed_dict(r.prefix + "Item", members, returned=True, shown=tuple(items))
         return Ann("list", (Ann("TD:" + td),))
+    if isinstance(r.example, list) and r.example:
+        return Ann("list", (vx.narrow_to_example("", list(r.example), r.method.api_version),))
     return LIST_ANY
 
 
@@ -205,15 +501,3 @@ _RESULT_BY_SHAPE: dict[str, Callable[[_Result], Ann]] = {
     "items": _object_result,
     "list": _list_result,
 }
-
-
-def _example_scalar(value: object) -> Ann:
-    if isinstance(value, bool):
-        return BOOL
-    if isinstance(value, int):
-        return INT
-    if isinstance(value, float):
-        return FLOAT
-    if isinstance(value, str):
-        return STR
-    return ANY

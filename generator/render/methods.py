@@ -2,14 +2,52 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from typing import Any
 
-from generator.model import Method, Param
+from generator.model import Method, Param, is_wire_name
 from generator.render import text as tx
 from generator.render.annotations import TypesCollector, param_ann, return_ann
 from generator.render.docstrings import method_doc, method_docstring
 from generator.render.naming import assign_names, camel
 from generator.render.views import ArgView, MethodView
+
+
+def request_body(m: Method) -> dict[str, Any] | None:
+    """The body the page's cURL example sends, when it is an object."""
+    if m.request_example is None:
+        return None
+    body = json.loads(m.request_example)
+    return body if isinstance(body, dict) else None
+
+
+def sent_value(body: dict[str, Any] | None, name: str) -> tuple[Any, ...]:
+    """``(value,)`` of the example's key ``name`` (top-level keys are read ignoring case)."""
+    if body is None:
+        return ()
+    if name in body:
+        return (body[name],)
+    low = name.lower()
+    return tuple(v for k, v in body.items() if k.lower() == low)[:1]
+
+
+def sent_only_params(m: Method) -> list[Param]:
+    """Top-level keys the page's request example sends and its parameter table does not
+    list: the portal takes them, so the typed method does too (optional, typed by the
+    example; ``vocabulary.types.request_disagreements`` reports each one)."""
+    body = request_body(m)
+    if body is None:
+        return []
+    known = {p.name.lower() for p in m.params}
+    return [
+        Param(name=key, description=SENT_ONLY)
+        for key in body
+        if key.lower() not in known and is_wire_name(key) and key.isidentifier()
+    ]
+
+
+SENT_ONLY = "Not in the page's parameter table; the page's request example sends it."
 
 
 def dedup_params(params: tuple[Param, ...]) -> list[Param]:
@@ -31,15 +69,17 @@ def method_view(
     doc_base_url: str,
     package: str,
 ) -> MethodView:
-    params = dedup_params(m.params)
+    params = dedup_params(m.params) + sent_only_params(m)
     names = assign_names([p.name for p in params], reserved=("self",))
     prefix = ("V3" if m.api_version == 3 else "") + camel(*m.name.split("."))
+    sent = request_body(m)
     args = [
         ArgView(
             py=names[p.name],
             wire=tx.py_str(p.name),
-            ann=param_ann(p, prefix + camel(p.name), types),
-            required=p.required,
+            ann=param_ann(p, prefix + camel(p.name), types, sent_value(sent, p.name)),
+            # a parameter the docs' own example leaves out is not required, whatever the mark
+            required=p.required and (sent is None or bool(sent_value(sent, p.name))),
         )
         for p in params
     ]

@@ -72,13 +72,13 @@ class Progress:
             self._bar.close()
 
 
-def page_from(response: Response) -> Page:
+def page_from(response: Response) -> Page[Any]:
     return Page(extract_items(response.result), response.total, response.next, response.time)
 
 
 def page_flow(
     ctx: CallContext, method: str, params: Mapping[str, Any], *, api_version: int = 2
-) -> Generator[Effect, Any, Page]:
+) -> Generator[Effect, Any, Page[Any]]:
     response = yield from call_flow(ctx, method, params, api_version=api_version, write=False)
     return page_from(response)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .effects import HttpReply
 from .errors import Bitrix24Error, InvalidAnswerError
@@ -46,11 +46,17 @@ class Response:
         return float(value) if isinstance(value, (int, float)) else 0.0
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a ``*.list`` method: its records and where the next page starts."""
+ItemT = TypeVar("ItemT")
 
-    items: list[Any]
+
+@dataclass(frozen=True)
+class Page(Generic[ItemT]):
+    """One page of a ``*.list`` method: its records and where the next page starts.
+
+    Generated methods say what a record is (``Page[DealItem]``); ``Page`` alone is
+    ``Page[Any]``."""
+
+    items: list[ItemT]
     total: int | None = None
     next: int | None = None
     time: Mapping[str, Any] | None = None

@@ -173,8 +173,10 @@ def test_output_is_black_formatted() -> None:
     assert black.format_str(src, mode=black.Mode(line_length=100)) == src
 
 
-def test_field_annotations_come_from_the_client_mapping() -> None:
-    """Events type a field as the SDK maps its docs type, scalars as the str the form carries."""
+def test_field_annotations_come_from_the_vocabulary() -> None:
+    """Events type a field as the vocabulary decides for a form-encoded call: scalars as the
+    str the form carries, lists as the PHP array they arrive as (a list when keyed 0..n-1,
+    a mapping after a gap)."""
     fields = (
         Param("MULTI", "crm_multifield"),  # the SDK's list of {VALUE, VALUE_TYPE} objects
         Param("USER", "user"),  # an int id in the SDK, text in a form
@@ -191,9 +193,9 @@ def test_field_annotations_come_from_the_client_mapping() -> None:
         if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
     }
     assert anns == {
-        "MULTI": "list[dict[str, Any]]",
+        "MULTI": "list[Any] | dict[str, Any]",
         "USER": "str",
         "ODD": "Any",
-        "IDS": "list[str]",
+        "IDS": "list[Any] | dict[str, Any]",
         "MIXED": "str | list[Any] | dict[str, Any]",
     }

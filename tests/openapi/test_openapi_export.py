@@ -17,6 +17,8 @@ from generator.openapi import build_spec, dump_spec, operation_id, operation_pat
 from generator.openapi.build import error_groups, result_schema
 from generator.openapi.schema import object_schema, param_schema, type_schema
 
+NUMERIC = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}  # a number sent as text
+
 
 def _op(spec: dict, path: str) -> dict:
     return spec["paths"][path]["post"]
@@ -79,7 +81,8 @@ def test_request_body_required_nested_enum_union_array() -> None:
     assert badge["required"] == ["code", "title", "value", "type"]
     assert badge["properties"]["type"]["enum"] == ["success", "failure", "warning"]
     assert badge["properties"]["title"]["anyOf"][0] == {"type": "string"}
-    assert badge["properties"]["ids"] == {"type": "array", "items": {"type": "integer"}}
+    # an integer is sent as a number or a numeric string (the vocabulary's input form)
+    assert badge["properties"]["ids"] == {"type": "array", "items": INT_IN}
     lead = _body(spec, "/crm.lead.add")
     assert lead["required"] == ["fields"]
     fields = lead["properties"]["fields"]
@@ -93,19 +96,20 @@ def test_request_body_required_nested_enum_union_array() -> None:
     assert _op(spec, "/crm.lead.list")["requestBody"]["required"] is False
 
 
+INT_IN = {"anyOf": [{"type": "integer"}, NUMERIC]}
+
+
 def test_domain_types_map_to_base_types() -> None:
-    assert type_schema("user") == {
-        "description": "A user ID.",
-        "type": "integer",
-        "x-b24-type": "user",
-    }
+    assert type_schema("user") == {**INT_IN, "description": "A user ID.", "x-b24-type": "user"}
     assert type_schema("datetime")["format"] == "date-time"
-    assert type_schema("crm_company")["type"] == "integer"
-    assert type_schema("sale_order.id")["type"] == "integer"
+    assert type_schema("crm_company")["anyOf"] == INT_IN["anyOf"]
+    assert type_schema("sale_order.id")["anyOf"] == INT_IN["anyOf"]
     assert type_schema("crm_currency")["type"] == "string"
-    assert "type" not in type_schema("file") and type_schema("file")["x-b24-type"] == "file"
-    assert type_schema("integer|string") == {"anyOf": [{"type": "integer"}, {"type": "string"}]}
-    assert type_schema("integer", lenient=True)["type"] == ["integer", "string", "null"]
+    assert type_schema("file")["x-b24-type"] == "file"
+    assert set(type_schema("file")["type"]) == {"string", "object", "array"}
+    assert type_schema("integer|string") == {"anyOf": [INT_IN, {"type": "string"}]}
+    lenient = type_schema("integer", lenient=True)["anyOf"]
+    assert lenient == [{"type": "integer"}, NUMERIC, {"type": "null"}]
     assert type_schema("mystery")["x-b24-type"] == "mystery"
 
 
@@ -120,7 +124,7 @@ def test_dotted_rows_nest_and_duplicates_collapse() -> None:
         )
     )
     fields = schema["properties"]["data"]["properties"]["FIELDS"]
-    assert fields["properties"]["ID"] == {"type": "integer"}
+    assert fields["properties"]["ID"] == INT_IN
     assert schema["properties"]["data"]["required"] == ["FIELDS"]
     assert schema["required"] == ["name"]
 
@@ -128,14 +132,15 @@ def test_dotted_rows_nest_and_duplicates_collapse() -> None:
 def test_integer_enum_and_values_on_booleans() -> None:
     assert param_schema(Param("x", "integer", values=("1", "2")))["enum"] == [1, 2]
     flag = param_schema(Param("x", "boolean", values=("Y", "N")))
-    assert flag["type"] == "boolean" and "Y, N" in flag["description"]
+    assert {"type": "boolean"} in flag["anyOf"] and "Y, N" in flag["description"]
+    assert {"type": "string", "enum": ["Y", "N"]} in flag["anyOf"]  # the wire's Y/N
 
 
 def test_success_envelope_and_result_inference() -> None:
     spec = build_spec(SMALL)
     ok = _op(spec, "/crm.lead.add")["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok["required"] == ["result", "time"]
-    assert ok["properties"]["result"]["type"] == ["integer", "string", "null"]
+    assert ok["properties"]["result"]["anyOf"] == [{"type": "integer"}, NUMERIC, {"type": "null"}]
     assert ok["properties"]["time"] == {"$ref": "#/components/schemas/Time"}
     assert "next" not in ok["properties"]
     paged = _op(spec, "/crm.lead.list")["responses"]["200"]["content"]["application/json"]

@@ -79,7 +79,12 @@ def hard_model() -> ApiModel:
                     p("code", required=True, description="Badge code"),
                     p("title", "string|array", True),
                     p("value", "string|array", True),
-                    p("type", required=True, values=("success", "failure")),
+                    p(
+                        "type",
+                        required=True,
+                        values=("success", "failure"),
+                        description="Possible values: - success - failure",
+                    ),
                 ),
                 returns=Returns(shape="boolean", type="boolean"),
                 errors=(ErrorCode("ACCESS_DENIED", "No access", 403), ErrorCode("100", "Bad")),

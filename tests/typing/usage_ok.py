@@ -18,6 +18,9 @@ def sync_usage() -> None:
     lead_id: int = client.crm.lead.add(fields=fields)
     updated: bool = client.crm.lead.update(id=lead_id, fields={"TITLE": "Autumn fair"})
     client.crm.lead.add(fields={"TITLE": "x"}, params=NOT_GIVEN)
+    # user fields ride in ``fields`` beside the documented keys (a map of field values)
+    client.crm.lead.add(fields={"TITLE": "x", "UF_CRM_1721244482250": "y", "PARENT_ID_1220": 22})
+    client.crm.activity.binding.add(activityId="1", entityTypeId=2, entityId=3)  # numeric text
     badge = client.crm.activity.badge.add(
         code="lateDelivery", title=["Late", "Поздно"], value="2 days", type="failure"
     )

@@ -14,11 +14,11 @@ def wrong() -> None:
     client.crm.activity.badge.get(code=42)  # E: arg-type
     client.crm.activity.badge.get(code="x", colour="red")  # E: call-arg
     client.crm.lead.add({"TITLE": "positional"})  # E: call-arg
-    client.crm.lead.add(fields={"TITLE": 3})  # E: typeddict-item
-    client.crm.lead.add(fields={"NO_SUCH_FIELD": "x"})  # E: typeddict-unknown-key
+    client.crm.lead.add(fields={"TITLE": [[3]]})  # E: list-item
+    client.crm.lead.contact.add(id=1, fields={"CONTACT_ID": 1, "NO": 1})  # E: typeddict-unknown-key
     client.crm.lead.contact.add(id=1, fields={"SORT": 10})  # E: typeddict-item
     client.calendar.event.get(type="nobody", ownerId=1)  # E: arg-type
-    client.crm.activity.binding.add(activityId="1", entityTypeId=2, entityId=3)  # E: arg-type
+    client.crm.activity.binding.add(activityId=[1], entityTypeId=2, entityId=3)  # E: arg-type
     lead_id: str = client.crm.lead.add(fields={})  # E: assignment
     client.crm.lead.nosuchmethod()  # E: attr-defined
     client.v3.tasks.task.add(fields={"title": "no creator"})  # E: typeddict-item

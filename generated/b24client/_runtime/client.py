@@ -297,7 +297,9 @@ class SyncTransportClient(_BaseClient):
         flow = call_flow(self._ctx, method, params, api_version=api_version, write=write)
         return self._run(flow).result
 
-    def _invoke_page(self, method: str, params: dict[str, Any], *, api_version: int = 2) -> Page:
+    def _invoke_page(
+        self, method: str, params: dict[str, Any], *, api_version: int = 2
+    ) -> Page[Any]:
         return self._run(page_flow(self._ctx, method, params, api_version=api_version))
 
     def iterate(
@@ -455,7 +457,7 @@ class AsyncTransportClient(_BaseClient):
 
     async def _invoke_page(
         self, method: str, params: dict[str, Any], *, api_version: int = 2
-    ) -> Page:
+    ) -> Page[Any]:
         return await self._run(page_flow(self._ctx, method, params, api_version=api_version))
 
     def iterate(

@@ -56,10 +56,12 @@ class CalendarEvent:
         self,
         *,
         type: Literal["user", "group", "company_calendar"],
-        ownerId: int,
+        ownerId: int | str,
         from_: str | NotGiven = _NOT_GIVEN,
         to: str | NotGiven = _NOT_GIVEN,
-        section: list[Any] | NotGiven = _NOT_GIVEN,
+        section: (
+            dict[str, _t.FieldValue] | list[str | int | float | dict[str, Any] | None] | NotGiven
+        ) = _NOT_GIVEN,
     ) -> list[_t.CalendarEventGetItem]:
         """calendar.event.get: Read calendar events
 
@@ -75,7 +77,8 @@ class CalendarEvent:
                 range; a month back from today when omitted
             to (date: date as text, e.g. 2024-01-31, optional): Last day of the range; three months
                 ahead when omitted
-            section (array, optional): Numbers of the calendar sections to read
+            section (array: a PHP array: a list or a map, optional): Numbers of the calendar
+                sections to read
 
         Returns:
             array
@@ -115,10 +118,12 @@ class AsyncCalendarEvent:
         self,
         *,
         type: Literal["user", "group", "company_calendar"],
-        ownerId: int,
+        ownerId: int | str,
         from_: str | NotGiven = _NOT_GIVEN,
         to: str | NotGiven = _NOT_GIVEN,
-        section: list[Any] | NotGiven = _NOT_GIVEN,
+        section: (
+            dict[str, _t.FieldValue] | list[str | int | float | dict[str, Any] | None] | NotGiven
+        ) = _NOT_GIVEN,
     ) -> list[_t.CalendarEventGetItem]:
         """calendar.event.get: Read calendar events
 
@@ -134,7 +139,8 @@ class AsyncCalendarEvent:
                 range; a month back from today when omitted
             to (date: date as text, e.g. 2024-01-31, optional): Last day of the range; three months
                 ahead when omitted
-            section (array, optional): Numbers of the calendar sections to read
+            section (array: a PHP array: a list or a map, optional): Numbers of the calendar
+                sections to read
 
         Returns:
             array

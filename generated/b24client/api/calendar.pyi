@@ -36,10 +36,12 @@ class CalendarEvent:
         self,
         *,
         type: Literal["user", "group", "company_calendar"],
-        ownerId: int,
+        ownerId: int | str,
         from_: str | NotGiven = ...,
         to: str | NotGiven = ...,
-        section: list[Any] | NotGiven = ...,
+        section: (
+            dict[str, _t.FieldValue] | list[str | int | float | dict[str, Any] | None] | NotGiven
+        ) = ...,
     ) -> list[_t.CalendarEventGetItem]: ...
 
 class AsyncCalendarEvent:
@@ -50,8 +52,10 @@ class AsyncCalendarEvent:
         self,
         *,
         type: Literal["user", "group", "company_calendar"],
-        ownerId: int,
+        ownerId: int | str,
         from_: str | NotGiven = ...,
         to: str | NotGiven = ...,
-        section: list[Any] | NotGiven = ...,
+        section: (
+            dict[str, _t.FieldValue] | list[str | int | float | dict[str, Any] | None] | NotGiven
+        ) = ...,
     ) -> list[_t.CalendarEventGetItem]: ...

@@ -169,8 +169,16 @@ class CrmActivityBadge:
         self,
         *,
         code: str,
-        title: str | _builtins.list[Any],
-        value: str | _builtins.list[Any],
+        title: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
+        value: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
         type: Literal["success", "failure", "warning", "primary", "secondary"],
     ) -> _t.CrmActivityBadgeAddResult:
         """crm.activity.badge.add: Register a badge
@@ -181,10 +189,10 @@ class CrmActivityBadge:
 
         Args:
             code (string, required): Your own key for the badge, e.g. lateDelivery
-            title (string|array, required): Caption of the badge: one string, or an object mapping
-                language codes to captions
-            value (string|array, required): Text of the badge: one string, or an object mapping
-                language codes to texts
+            title (string|array: a PHP array: a list or a map, required): Caption of the badge: one
+                string, or an object mapping language codes to captions
+            value (string|array: a PHP array: a list or a map, required): Text of the badge: one
+                string, or an object mapping language codes to texts
             type (string, required): Colour scheme of the badge: - success — green - failure — red -
                 warning — yellow - primary — blue - secondary — grey
 
@@ -302,8 +310,16 @@ class AsyncCrmActivityBadge:
         self,
         *,
         code: str,
-        title: str | _builtins.list[Any],
-        value: str | _builtins.list[Any],
+        title: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
+        value: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
         type: Literal["success", "failure", "warning", "primary", "secondary"],
     ) -> _t.CrmActivityBadgeAddResult:
         """crm.activity.badge.add: Register a badge
@@ -314,10 +330,10 @@ class AsyncCrmActivityBadge:
 
         Args:
             code (string, required): Your own key for the badge, e.g. lateDelivery
-            title (string|array, required): Caption of the badge: one string, or an object mapping
-                language codes to captions
-            value (string|array, required): Text of the badge: one string, or an object mapping
-                language codes to texts
+            title (string|array: a PHP array: a list or a map, required): Caption of the badge: one
+                string, or an object mapping language codes to captions
+            value (string|array: a PHP array: a list or a map, required): Text of the badge: one
+                string, or an object mapping language codes to texts
             type (string, required): Colour scheme of the badge: - success — green - failure — red -
                 warning — yellow - primary — blue - secondary — grey
 
@@ -432,7 +448,7 @@ class CrmActivityBinding:
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None:
         self._b24 = b24
 
-    def add(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool:
+    def add(self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str) -> bool:
         """crm.activity.binding.add: Attach an activity to another record
 
         crm.activity.binding.add makes an existing activity appear in the timeline of one more CRM
@@ -474,7 +490,9 @@ class CrmActivityBinding:
             ),
         )
 
-    def delete(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool:
+    def delete(
+        self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
+    ) -> bool:
         """crm.activity.binding.delete: Detach an activity from a record
 
         crm.activity.binding.delete removes one record from the list of places an activity appears.
@@ -516,7 +534,7 @@ class CrmActivityBinding:
             ),
         )
 
-    def list(self, *, activityId: int) -> Page:
+    def list(self, *, activityId: int | str) -> Page[_t.CrmActivityBindingListItem]:
         """crm.activity.binding.list: List the records an activity is attached to
 
         crm.activity.binding.list tells which CRM records show a given activity.
@@ -552,7 +570,9 @@ class AsyncCrmActivityBinding:
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None:
         self._b24 = b24
 
-    async def add(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool:
+    async def add(
+        self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
+    ) -> bool:
         """crm.activity.binding.add: Attach an activity to another record
 
         crm.activity.binding.add makes an existing activity appear in the timeline of one more CRM
@@ -594,7 +614,9 @@ class AsyncCrmActivityBinding:
             ),
         )
 
-    async def delete(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool:
+    async def delete(
+        self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
+    ) -> bool:
         """crm.activity.binding.delete: Detach an activity from a record
 
         crm.activity.binding.delete removes one record from the list of places an activity appears.
@@ -636,7 +658,7 @@ class AsyncCrmActivityBinding:
             ),
         )
 
-    async def list(self, *, activityId: int) -> Page:
+    async def list(self, *, activityId: int | str) -> Page[_t.CrmActivityBindingListItem]:
         """crm.activity.binding.list: List the records an activity is attached to
 
         crm.activity.binding.list tells which CRM records show a given activity.
@@ -675,7 +697,7 @@ class CrmCompany:
     def add(
         self,
         *,
-        fields: _t.CrmCompanyAddFields,
+        fields: _t.CrmCompanyAddFields | dict[str, _t.FieldValue],
         params: _t.CrmCompanyAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.company.add: Create a company
@@ -688,12 +710,10 @@ class CrmCompany:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
                 TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    company, e.g. CUSTOMER or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM reference list (crm.status)): Line of
-                    business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM reference list (crm.status)): Head-count
-                    bracket
+                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
+                    or PARTNER
+                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
+                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
                 CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
                 REVENUE (double): Yearly revenue
                 LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
@@ -717,8 +737,8 @@ class CrmCompany:
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -741,7 +761,7 @@ class CrmCompany:
             ),
         )
 
-    def delete(self, *, id: int) -> bool:
+    def delete(self, *, id: int | str) -> bool:
         """crm.company.delete: Remove a company
 
         crm.company.delete erases a company together with its links to other records.
@@ -768,7 +788,7 @@ class CrmCompany:
         """
         return _cast(bool, self._b24._invoke("crm.company.delete", _drop({"id": id}), write=True))
 
-    def fields(self) -> _t.CrmCompanyFieldsResult:
+    def fields(self) -> dict[str, _t.CrmCompanyFieldsResult]:
         """crm.company.fields: Describe the fields of a company
 
         crm.company.fields lists every field a company has on this portal, custom ones included,
@@ -789,11 +809,11 @@ class CrmCompany:
             https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
         """
         return _cast(
-            _t.CrmCompanyFieldsResult,
+            dict[str, _t.CrmCompanyFieldsResult],
             self._b24._invoke("crm.company.fields", _drop({}), write=False),
         )
 
-    def get(self, *, id: int) -> _t.CrmCompanyGetResult:
+    def get(self, *, id: int | str) -> _t.CrmCompanyGetResult:
         """crm.company.get: Read one company
 
         crm.company.get returns every field of the company with the given number.
@@ -825,11 +845,15 @@ class CrmCompany:
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmCompanyListItem]:
         """crm.company.list: Find companies
 
         crm.company.list gives back companies that match a filter, fifty per call.
@@ -837,8 +861,9 @@ class CrmCompany:
         Access: users who may view companies
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -867,8 +892,8 @@ class CrmCompany:
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmCompanyUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmCompanyUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmCompanyUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.company.update: Change a company
@@ -882,12 +907,10 @@ class CrmCompany:
             id (integer, required): Number of the company to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
                 TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    company, e.g. CUSTOMER or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM reference list (crm.status)): Line of
-                    business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM reference list (crm.status)): Head-count
-                    bracket
+                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
+                    or PARTNER
+                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
+                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
                 CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
                 REVENUE (double): Yearly revenue
                 LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
@@ -911,8 +934,8 @@ class CrmCompany:
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -950,7 +973,7 @@ class AsyncCrmCompany:
     async def add(
         self,
         *,
-        fields: _t.CrmCompanyAddFields,
+        fields: _t.CrmCompanyAddFields | dict[str, _t.FieldValue],
         params: _t.CrmCompanyAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.company.add: Create a company
@@ -963,12 +986,10 @@ class AsyncCrmCompany:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
                 TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    company, e.g. CUSTOMER or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM reference list (crm.status)): Line of
-                    business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM reference list (crm.status)): Head-count
-                    bracket
+                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
+                    or PARTNER
+                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
+                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
                 CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
                 REVENUE (double): Yearly revenue
                 LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
@@ -992,8 +1013,8 @@ class AsyncCrmCompany:
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -1016,7 +1037,7 @@ class AsyncCrmCompany:
             ),
         )
 
-    async def delete(self, *, id: int) -> bool:
+    async def delete(self, *, id: int | str) -> bool:
         """crm.company.delete: Remove a company
 
         crm.company.delete erases a company together with its links to other records.
@@ -1045,7 +1066,7 @@ class AsyncCrmCompany:
             bool, await self._b24._invoke("crm.company.delete", _drop({"id": id}), write=True)
         )
 
-    async def fields(self) -> _t.CrmCompanyFieldsResult:
+    async def fields(self) -> dict[str, _t.CrmCompanyFieldsResult]:
         """crm.company.fields: Describe the fields of a company
 
         crm.company.fields lists every field a company has on this portal, custom ones included,
@@ -1066,11 +1087,11 @@ class AsyncCrmCompany:
             https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
         """
         return _cast(
-            _t.CrmCompanyFieldsResult,
+            dict[str, _t.CrmCompanyFieldsResult],
             await self._b24._invoke("crm.company.fields", _drop({}), write=False),
         )
 
-    async def get(self, *, id: int) -> _t.CrmCompanyGetResult:
+    async def get(self, *, id: int | str) -> _t.CrmCompanyGetResult:
         """crm.company.get: Read one company
 
         crm.company.get returns every field of the company with the given number.
@@ -1102,11 +1123,15 @@ class AsyncCrmCompany:
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmCompanyListItem]:
         """crm.company.list: Find companies
 
         crm.company.list gives back companies that match a filter, fifty per call.
@@ -1114,8 +1139,9 @@ class AsyncCrmCompany:
         Access: users who may view companies
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -1144,8 +1170,8 @@ class AsyncCrmCompany:
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmCompanyUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmCompanyUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmCompanyUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.company.update: Change a company
@@ -1159,12 +1185,10 @@ class AsyncCrmCompany:
             id (integer, required): Number of the company to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
                 TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    company, e.g. CUSTOMER or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM reference list (crm.status)): Line of
-                    business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM reference list (crm.status)): Head-count
-                    bracket
+                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
+                    or PARTNER
+                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
+                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
                 CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
                 REVENUE (double): Yearly revenue
                 LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
@@ -1188,8 +1212,8 @@ class AsyncCrmCompany:
                 IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
                     entities. Send Y for yes or N for no
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -1227,7 +1251,7 @@ class CrmContact:
     def add(
         self,
         *,
-        fields: _t.CrmContactAddFields,
+        fields: _t.CrmContactAddFields | dict[str, _t.FieldValue],
         params: _t.CrmContactAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.contact.add: Create a contact
@@ -1239,23 +1263,22 @@ class CrmContact:
         Args:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
                 NAME (string): Given name
                 SECOND_NAME (string): Middle name
                 LAST_NAME (string): Family name
                 PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
                     of the person, sent as a file object
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    contact, e.g. CLIENT or SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    contact came from
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
+                    SUPPLIER
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
                 POST (string): Job title
                 COMMENTS (string): Notes about the person
-                OPENED (boolean): Whether every employee may see the contact. Send Y for yes or N
-                    for no
-                EXPORT (boolean): Whether the contact may be exported. Send Y for yes or N for no
+                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
+                    Send Y for yes or N for no
+                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
+                    yes or N for no
                 ASSIGNED_BY_ID (user: user id): Employee in charge
                 COMPANY_ID (crm_company: company id): Company the person works for
                 COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
@@ -1268,8 +1291,8 @@ class CrmContact:
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -1292,7 +1315,7 @@ class CrmContact:
             ),
         )
 
-    def delete(self, *, id: int) -> bool:
+    def delete(self, *, id: int | str) -> bool:
         """crm.contact.delete: Remove a contact
 
         crm.contact.delete erases a contact together with its links to other records.
@@ -1317,7 +1340,7 @@ class CrmContact:
         """
         return _cast(bool, self._b24._invoke("crm.contact.delete", _drop({"id": id}), write=True))
 
-    def fields(self) -> _t.CrmContactFieldsResult:
+    def fields(self) -> dict[str, _t.CrmContactFieldsResult]:
         """crm.contact.fields: Describe the fields of a contact
 
         crm.contact.fields lists every field a contact has on this portal, custom ones included,
@@ -1338,11 +1361,11 @@ class CrmContact:
             https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
         """
         return _cast(
-            _t.CrmContactFieldsResult,
+            dict[str, _t.CrmContactFieldsResult],
             self._b24._invoke("crm.contact.fields", _drop({}), write=False),
         )
 
-    def get(self, *, id: int) -> _t.CrmContactGetResult:
+    def get(self, *, id: int | str) -> _t.CrmContactGetResult:
         """crm.contact.get: Read one contact
 
         crm.contact.get returns every field of the contact with the given number.
@@ -1374,11 +1397,15 @@ class CrmContact:
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmContactListItem]:
         """crm.contact.list: Find contacts
 
         crm.contact.list gives back contacts that match a filter, fifty per call.
@@ -1386,8 +1413,9 @@ class CrmContact:
         Access: users who may view contacts
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -1416,8 +1444,8 @@ class CrmContact:
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmContactUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmContactUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmContactUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.contact.update: Change a contact
@@ -1430,23 +1458,22 @@ class CrmContact:
         Args:
             id (integer, required): Number of the contact to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
                 NAME (string): Given name
                 SECOND_NAME (string): Middle name
                 LAST_NAME (string): Family name
                 PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
                     of the person, sent as a file object
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    contact, e.g. CLIENT or SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    contact came from
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
+                    SUPPLIER
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
                 POST (string): Job title
                 COMMENTS (string): Notes about the person
-                OPENED (boolean): Whether every employee may see the contact. Send Y for yes or N
-                    for no
-                EXPORT (boolean): Whether the contact may be exported. Send Y for yes or N for no
+                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
+                    Send Y for yes or N for no
+                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
+                    yes or N for no
                 ASSIGNED_BY_ID (user: user id): Employee in charge
                 COMPANY_ID (crm_company: company id): Company the person works for
                 COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
@@ -1459,8 +1486,8 @@ class CrmContact:
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -1498,7 +1525,7 @@ class AsyncCrmContact:
     async def add(
         self,
         *,
-        fields: _t.CrmContactAddFields,
+        fields: _t.CrmContactAddFields | dict[str, _t.FieldValue],
         params: _t.CrmContactAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.contact.add: Create a contact
@@ -1510,23 +1537,22 @@ class AsyncCrmContact:
         Args:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
                 NAME (string): Given name
                 SECOND_NAME (string): Middle name
                 LAST_NAME (string): Family name
                 PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
                     of the person, sent as a file object
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    contact, e.g. CLIENT or SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    contact came from
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
+                    SUPPLIER
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
                 POST (string): Job title
                 COMMENTS (string): Notes about the person
-                OPENED (boolean): Whether every employee may see the contact. Send Y for yes or N
-                    for no
-                EXPORT (boolean): Whether the contact may be exported. Send Y for yes or N for no
+                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
+                    Send Y for yes or N for no
+                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
+                    yes or N for no
                 ASSIGNED_BY_ID (user: user id): Employee in charge
                 COMPANY_ID (crm_company: company id): Company the person works for
                 COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
@@ -1539,8 +1565,8 @@ class AsyncCrmContact:
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -1563,7 +1589,7 @@ class AsyncCrmContact:
             ),
         )
 
-    async def delete(self, *, id: int) -> bool:
+    async def delete(self, *, id: int | str) -> bool:
         """crm.contact.delete: Remove a contact
 
         crm.contact.delete erases a contact together with its links to other records.
@@ -1590,7 +1616,7 @@ class AsyncCrmContact:
             bool, await self._b24._invoke("crm.contact.delete", _drop({"id": id}), write=True)
         )
 
-    async def fields(self) -> _t.CrmContactFieldsResult:
+    async def fields(self) -> dict[str, _t.CrmContactFieldsResult]:
         """crm.contact.fields: Describe the fields of a contact
 
         crm.contact.fields lists every field a contact has on this portal, custom ones included,
@@ -1611,11 +1637,11 @@ class AsyncCrmContact:
             https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
         """
         return _cast(
-            _t.CrmContactFieldsResult,
+            dict[str, _t.CrmContactFieldsResult],
             await self._b24._invoke("crm.contact.fields", _drop({}), write=False),
         )
 
-    async def get(self, *, id: int) -> _t.CrmContactGetResult:
+    async def get(self, *, id: int | str) -> _t.CrmContactGetResult:
         """crm.contact.get: Read one contact
 
         crm.contact.get returns every field of the contact with the given number.
@@ -1647,11 +1673,15 @@ class AsyncCrmContact:
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmContactListItem]:
         """crm.contact.list: Find contacts
 
         crm.contact.list gives back contacts that match a filter, fifty per call.
@@ -1659,8 +1689,9 @@ class AsyncCrmContact:
         Access: users who may view contacts
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -1689,8 +1720,8 @@ class AsyncCrmContact:
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmContactUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmContactUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmContactUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.contact.update: Change a contact
@@ -1703,23 +1734,22 @@ class AsyncCrmContact:
         Args:
             id (integer, required): Number of the contact to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
                 NAME (string): Given name
                 SECOND_NAME (string): Middle name
                 LAST_NAME (string): Family name
                 PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
                     of the person, sent as a file object
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of
-                    contact, e.g. CLIENT or SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    contact came from
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
+                    SUPPLIER
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
                 POST (string): Job title
                 COMMENTS (string): Notes about the person
-                OPENED (boolean): Whether every employee may see the contact. Send Y for yes or N
-                    for no
-                EXPORT (boolean): Whether the contact may be exported. Send Y for yes or N for no
+                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
+                    Send Y for yes or N for no
+                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
+                    yes or N for no
                 ASSIGNED_BY_ID (user: user id): Employee in charge
                 COMPANY_ID (crm_company: company id): Company the person works for
                 COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
@@ -1732,8 +1762,8 @@ class AsyncCrmContact:
                 IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
                     objects): Messenger accounts, built like the PHONE elements
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -1773,7 +1803,10 @@ class CrmDeal:
         return CrmDealUserfield(self._b24)
 
     def add(
-        self, *, fields: _t.CrmDealAddFields, params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        fields: _t.CrmDealAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.deal.add: Create a deal
 
@@ -1785,12 +1818,11 @@ class CrmDeal:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
                 TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of deal,
-                    e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category): Sales funnel (pipeline) the deal belongs to; 0 is the
-                    default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage inside
-                    the funnel, e.g. NEW or WON
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
+                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
+                    to; 0 is the default one
+                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
+                    WON
                 IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
                     recurring template. Send Y for yes or N for no
                 PROBABILITY (integer): Chance of success, in percent
@@ -1810,14 +1842,13 @@ class CrmDeal:
                     Y for yes or N for no
                 COMMENTS (string): Notes about the deal
                 ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    customer came from
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -1840,7 +1871,7 @@ class CrmDeal:
             ),
         )
 
-    def delete(self, *, id: int) -> bool:
+    def delete(self, *, id: int | str) -> bool:
         """crm.deal.delete: Remove a deal
 
         crm.deal.delete erases a deal together with its links to other records.
@@ -1867,7 +1898,7 @@ class CrmDeal:
         """
         return _cast(bool, self._b24._invoke("crm.deal.delete", _drop({"id": id}), write=True))
 
-    def fields(self) -> _t.CrmDealFieldsResult:
+    def fields(self) -> dict[str, _t.CrmDealFieldsResult]:
         """crm.deal.fields: Describe the fields of a deal
 
         crm.deal.fields lists every field a deal has on this portal, custom ones included, with its
@@ -1888,10 +1919,11 @@ class CrmDeal:
             https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
         """
         return _cast(
-            _t.CrmDealFieldsResult, self._b24._invoke("crm.deal.fields", _drop({}), write=False)
+            dict[str, _t.CrmDealFieldsResult],
+            self._b24._invoke("crm.deal.fields", _drop({}), write=False),
         )
 
-    def get(self, *, id: int) -> _t.CrmDealGetResult:
+    def get(self, *, id: int | str) -> _t.CrmDealGetResult:
         """crm.deal.get: Read one deal
 
         crm.deal.get returns every field of the deal with the given number.
@@ -1923,11 +1955,15 @@ class CrmDeal:
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmDealListItem]:
         """crm.deal.list: Find deals
 
         crm.deal.list gives back deals that match a filter, fifty per call.
@@ -1935,8 +1971,9 @@ class CrmDeal:
         Access: users who may view deals
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -1965,8 +2002,8 @@ class CrmDeal:
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmDealUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmDealUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmDealUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.deal.update: Change a deal
@@ -1980,12 +2017,11 @@ class CrmDeal:
             id (integer, required): Number of the deal to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
                 TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of deal,
-                    e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category): Sales funnel (pipeline) the deal belongs to; 0 is the
-                    default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage inside
-                    the funnel, e.g. NEW or WON
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
+                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
+                    to; 0 is the default one
+                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
+                    WON
                 IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
                     recurring template. Send Y for yes or N for no
                 PROBABILITY (integer): Chance of success, in percent
@@ -2005,14 +2041,13 @@ class CrmDeal:
                     Y for yes or N for no
                 COMMENTS (string): Notes about the deal
                 ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    customer came from
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -2050,7 +2085,10 @@ class AsyncCrmDeal:
         return AsyncCrmDealUserfield(self._b24)
 
     async def add(
-        self, *, fields: _t.CrmDealAddFields, params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        fields: _t.CrmDealAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.deal.add: Create a deal
 
@@ -2062,12 +2100,11 @@ class AsyncCrmDeal:
             fields (object, required): An object whose keys are field names and whose values are
                 what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
                 TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of deal,
-                    e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category): Sales funnel (pipeline) the deal belongs to; 0 is the
-                    default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage inside
-                    the funnel, e.g. NEW or WON
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
+                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
+                    to; 0 is the default one
+                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
+                    WON
                 IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
                     recurring template. Send Y for yes or N for no
                 PROBABILITY (integer): Chance of success, in percent
@@ -2087,14 +2124,13 @@ class AsyncCrmDeal:
                     Y for yes or N for no
                 COMMENTS (string): Notes about the deal
                 ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    customer came from
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -2117,7 +2153,7 @@ class AsyncCrmDeal:
             ),
         )
 
-    async def delete(self, *, id: int) -> bool:
+    async def delete(self, *, id: int | str) -> bool:
         """crm.deal.delete: Remove a deal
 
         crm.deal.delete erases a deal together with its links to other records.
@@ -2146,7 +2182,7 @@ class AsyncCrmDeal:
             bool, await self._b24._invoke("crm.deal.delete", _drop({"id": id}), write=True)
         )
 
-    async def fields(self) -> _t.CrmDealFieldsResult:
+    async def fields(self) -> dict[str, _t.CrmDealFieldsResult]:
         """crm.deal.fields: Describe the fields of a deal
 
         crm.deal.fields lists every field a deal has on this portal, custom ones included, with its
@@ -2167,11 +2203,11 @@ class AsyncCrmDeal:
             https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
         """
         return _cast(
-            _t.CrmDealFieldsResult,
+            dict[str, _t.CrmDealFieldsResult],
             await self._b24._invoke("crm.deal.fields", _drop({}), write=False),
         )
 
-    async def get(self, *, id: int) -> _t.CrmDealGetResult:
+    async def get(self, *, id: int | str) -> _t.CrmDealGetResult:
         """crm.deal.get: Read one deal
 
         crm.deal.get returns every field of the deal with the given number.
@@ -2204,11 +2240,15 @@ class AsyncCrmDeal:
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmDealListItem]:
         """crm.deal.list: Find deals
 
         crm.deal.list gives back deals that match a filter, fifty per call.
@@ -2216,8 +2256,9 @@ class AsyncCrmDeal:
         Access: users who may view deals
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -2246,8 +2287,8 @@ class AsyncCrmDeal:
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmDealUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmDealUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmDealUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.deal.update: Change a deal
@@ -2261,12 +2302,11 @@ class AsyncCrmDeal:
             id (integer, required): Number of the deal to change
             fields (object, optional): Only the keys you want to change. The keys are listed below
                 TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Kind of deal,
-                    e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category): Sales funnel (pipeline) the deal belongs to; 0 is the
-                    default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage inside
-                    the funnel, e.g. NEW or WON
+                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
+                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
+                    to; 0 is the default one
+                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
+                    WON
                 IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
                     recurring template. Send Y for yes or N for no
                 PROBABILITY (integer): Chance of success, in percent
@@ -2286,14 +2326,13 @@ class AsyncCrmDeal:
                     Y for yes or N for no
                 COMMENTS (string): Notes about the deal
                 ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    customer came from
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
                 SOURCE_DESCRIPTION (string): Extra words about the source
                 ADDITIONAL_INFO (string): Any further information
                 UTM_SOURCE (string): Ad network that brought the visitor
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -2374,9 +2413,9 @@ class CrmDealUserfield:
     def list(
         self,
         *,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmDealUserfieldListItem]:
         """crm.deal.userfield.list: List the custom fields of deals
 
         crm.deal.userfield.list gives the custom fields deals have on this portal, with the choices
@@ -2466,9 +2505,9 @@ class AsyncCrmDealUserfield:
     async def list(
         self,
         *,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmDealUserfieldListItem]:
         """crm.deal.userfield.list: List the custom fields of deals
 
         crm.deal.userfield.list gives the custom fields deals have on this portal, with the choices
@@ -2510,9 +2549,9 @@ class CrmItem:
     def add(
         self,
         *,
-        entityTypeId: int,
-        fields: _t.CrmItemAddFields,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
+        entityTypeId: int | str,
+        fields: _t.CrmItemAddFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemAddResult:
         """crm.item.add: Create a CRM record
 
@@ -2530,15 +2569,14 @@ class CrmItem:
                 assignedById (user: user id): Employee in charge
                 opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
                     for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    record
-                categoryId (crm_category): Funnel of the record
+                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
+                categoryId (crm_category: CRM funnel id): Funnel of the record
                 companyId (crm_company: company id): Linked company
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2572,7 +2610,7 @@ class CrmItem:
             ),
         )
 
-    def delete(self, *, entityTypeId: int, id: int) -> _builtins.list[Any]:
+    def delete(self, *, entityTypeId: int | str, id: int | str) -> _builtins.list[Any]:
         """crm.item.delete: Remove a CRM record
 
         crm.item.delete erases one record of any CRM kind.
@@ -2607,7 +2645,10 @@ class CrmItem:
         )
 
     def fields(
-        self, *, entityTypeId: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        entityTypeId: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemFieldsResult:
         """crm.item.fields: Describe the fields of a CRM kind
 
@@ -2618,8 +2659,8 @@ class CrmItem:
         Args:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2646,7 +2687,11 @@ class CrmItem:
         )
 
     def get(
-        self, *, entityTypeId: int, id: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        entityTypeId: int | str,
+        id: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemGetResult:
         """crm.item.get: Read a CRM record
 
@@ -2658,8 +2703,8 @@ class CrmItem:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
             id (integer, required): Number of the record
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2694,13 +2739,17 @@ class CrmItem:
     def list(
         self,
         *,
-        entityTypeId: int,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        entityTypeId: int | str,
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmItemListItem]:
         """crm.item.list: Find CRM records
 
         crm.item.list pages through the records of one CRM kind that match a filter.
@@ -2710,13 +2759,14 @@ class CrmItem:
         Args:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
-            select (array, optional): Field names to return; * for all, uf_* for custom ones
+            select (array: a PHP array: a list or a map, optional): Field names to return; * for
+                all, uf_* for custom ones
             filter (object, optional): Conditions with optional operator prefixes, e.g. {"@stageId":
                 ["NEW"]}
             order (object, optional): Field name to ASC or DESC
             start (integer, optional): Offset of the first record; pages hold 50
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object (paged)
@@ -2752,10 +2802,10 @@ class CrmItem:
     def update(
         self,
         *,
-        entityTypeId: int,
-        id: int,
-        fields: _t.CrmItemUpdateFields,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
+        entityTypeId: int | str,
+        id: int | str,
+        fields: _t.CrmItemUpdateFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemUpdateResult:
         """crm.item.update: Change a CRM record
 
@@ -2772,15 +2822,14 @@ class CrmItem:
                 assignedById (user: user id): Employee in charge
                 opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
                     for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    record
-                categoryId (crm_category): Funnel of the record
+                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
+                categoryId (crm_category: CRM funnel id): Funnel of the record
                 companyId (crm_company: company id): Linked company
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2825,9 +2874,9 @@ class AsyncCrmItem:
     async def add(
         self,
         *,
-        entityTypeId: int,
-        fields: _t.CrmItemAddFields,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
+        entityTypeId: int | str,
+        fields: _t.CrmItemAddFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemAddResult:
         """crm.item.add: Create a CRM record
 
@@ -2845,15 +2894,14 @@ class AsyncCrmItem:
                 assignedById (user: user id): Employee in charge
                 opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
                     for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    record
-                categoryId (crm_category): Funnel of the record
+                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
+                categoryId (crm_category: CRM funnel id): Funnel of the record
                 companyId (crm_company: company id): Linked company
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2887,7 +2935,7 @@ class AsyncCrmItem:
             ),
         )
 
-    async def delete(self, *, entityTypeId: int, id: int) -> _builtins.list[Any]:
+    async def delete(self, *, entityTypeId: int | str, id: int | str) -> _builtins.list[Any]:
         """crm.item.delete: Remove a CRM record
 
         crm.item.delete erases one record of any CRM kind.
@@ -2922,7 +2970,10 @@ class AsyncCrmItem:
         )
 
     async def fields(
-        self, *, entityTypeId: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        entityTypeId: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemFieldsResult:
         """crm.item.fields: Describe the fields of a CRM kind
 
@@ -2933,8 +2984,8 @@ class AsyncCrmItem:
         Args:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -2961,7 +3012,11 @@ class AsyncCrmItem:
         )
 
     async def get(
-        self, *, entityTypeId: int, id: int, useOriginalUfNames: bool | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        entityTypeId: int | str,
+        id: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemGetResult:
         """crm.item.get: Read a CRM record
 
@@ -2973,8 +3028,8 @@ class AsyncCrmItem:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
             id (integer, required): Number of the record
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -3009,13 +3064,17 @@ class AsyncCrmItem:
     async def list(
         self,
         *,
-        entityTypeId: int,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        entityTypeId: int | str,
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmItemListItem]:
         """crm.item.list: Find CRM records
 
         crm.item.list pages through the records of one CRM kind that match a filter.
@@ -3025,13 +3084,14 @@ class AsyncCrmItem:
         Args:
             entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
                 company, 31 invoice, or the number of a smart process found with crm.type.list
-            select (array, optional): Field names to return; * for all, uf_* for custom ones
+            select (array: a PHP array: a list or a map, optional): Field names to return; * for
+                all, uf_* for custom ones
             filter (object, optional): Conditions with optional operator prefixes, e.g. {"@stageId":
                 ["NEW"]}
             order (object, optional): Field name to ASC or DESC
             start (integer, optional): Offset of the first record; pages hold 50
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object (paged)
@@ -3067,10 +3127,10 @@ class AsyncCrmItem:
     async def update(
         self,
         *,
-        entityTypeId: int,
-        id: int,
-        fields: _t.CrmItemUpdateFields,
-        useOriginalUfNames: bool | NotGiven = _NOT_GIVEN,
+        entityTypeId: int | str,
+        id: int | str,
+        fields: _t.CrmItemUpdateFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemUpdateResult:
         """crm.item.update: Change a CRM record
 
@@ -3087,15 +3147,14 @@ class AsyncCrmItem:
                 assignedById (user: user id): Employee in charge
                 opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
                     for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    record
-                categoryId (crm_category): Funnel of the record
+                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
+                categoryId (crm_category: CRM funnel id): Funnel of the record
                 companyId (crm_company: company id): Linked company
                 contactIds (crm_contact[]: contact id): Linked contacts
                 opportunity (double): Amount
                 currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean, optional): Y keeps custom field names as UF_CRM_...; N (the
-                default) turns them into camelCase like ufCrm2_1700000000
+            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
+                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
 
         Returns:
             object
@@ -3146,7 +3205,10 @@ class CrmLead:
         return CrmLeadProductrows(self._b24)
 
     def add(
-        self, *, fields: _t.CrmLeadAddFields, params: _t.CrmLeadAddParams | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        fields: _t.CrmLeadAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmLeadAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.lead.add: Create a lead
 
@@ -3164,21 +3226,20 @@ class CrmLead:
                 SECOND_NAME (string): Middle name of the person
                 LAST_NAME (string): Family name of the person
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address, e.g. Mr or Ms
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
                 POST (string): Job title of the person
                 COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
                     company record
                 COMPANY_ID (crm_company: company id): Company record the lead is tied to
                 CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
                 CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    lead. Out of the box the stages are: - NEW — nobody has looked at it yet -
-                    IN_PROCESS — someone is working on it - PROCESSED — the work on it is…
+                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
+                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
+                    working on it - PROCESSED — the work on it is…
                 STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    lead came from. Stock values: - CALL — a phone call - EMAIL — an e-mail message
-                    - WEB — the company website - ADVERTISING — an advertisement -…
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
+                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
+                    website - ADVERTISING — an advertisement -…
                 SOURCE_DESCRIPTION (string): Free-form remark about the source
                 OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
                     lead. Send Y for yes or N for no
@@ -3207,8 +3268,8 @@ class CrmLead:
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -3235,7 +3296,7 @@ class CrmLead:
             ),
         )
 
-    def delete(self, *, id: int) -> bool:
+    def delete(self, *, id: int | str) -> bool:
         """crm.lead.delete: Remove a lead
 
         crm.lead.delete erases a lead together with its links to other records.
@@ -3262,7 +3323,7 @@ class CrmLead:
         """
         return _cast(bool, self._b24._invoke("crm.lead.delete", _drop({"id": id}), write=True))
 
-    def fields(self) -> _t.CrmLeadFieldsResult:
+    def fields(self) -> dict[str, _t.CrmLeadFieldsResult]:
         """crm.lead.fields: Describe the fields of a lead
 
         crm.lead.fields lists every field a lead has on this portal, custom ones included, with its
@@ -3283,10 +3344,11 @@ class CrmLead:
             https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
         """
         return _cast(
-            _t.CrmLeadFieldsResult, self._b24._invoke("crm.lead.fields", _drop({}), write=False)
+            dict[str, _t.CrmLeadFieldsResult],
+            self._b24._invoke("crm.lead.fields", _drop({}), write=False),
         )
 
-    def get(self, *, id: int) -> _t.CrmLeadGetResult:
+    def get(self, *, id: int | str) -> _t.CrmLeadGetResult:
         """crm.lead.get: Read one lead
 
         crm.lead.get returns every field of the lead with the given number.
@@ -3317,11 +3379,15 @@ class CrmLead:
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmLeadListItem]:
         """crm.lead.list: Find leads
 
         crm.lead.list gives back leads that match a filter, fifty per call.
@@ -3329,8 +3395,9 @@ class CrmLead:
         Access: users who may view leads
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -3359,8 +3426,8 @@ class CrmLead:
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmLeadUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmLeadUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmLeadUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.lead.update: Change a lead
@@ -3378,21 +3445,20 @@ class CrmLead:
                 SECOND_NAME (string): Middle name of the person
                 LAST_NAME (string): Family name of the person
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address, e.g. Mr or Ms
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
                 POST (string): Job title of the person
                 COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
                     company record
                 COMPANY_ID (crm_company: company id): Company record the lead is tied to
                 CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
                 CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    lead. Out of the box the stages are: - NEW — nobody has looked at it yet -
-                    IN_PROCESS — someone is working on it - PROCESSED — the work on it is…
+                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
+                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
+                    working on it - PROCESSED — the work on it is…
                 STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    lead came from. Stock values: - CALL — a phone call - EMAIL — an e-mail message
-                    - WEB — the company website - ADVERTISING — an advertisement -…
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
+                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
+                    website - ADVERTISING — an advertisement -…
                 SOURCE_DESCRIPTION (string): Free-form remark about the source
                 OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
                     lead. Send Y for yes or N for no
@@ -3421,8 +3487,8 @@ class CrmLead:
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -3464,7 +3530,10 @@ class AsyncCrmLead:
         return AsyncCrmLeadProductrows(self._b24)
 
     async def add(
-        self, *, fields: _t.CrmLeadAddFields, params: _t.CrmLeadAddParams | NotGiven = _NOT_GIVEN
+        self,
+        *,
+        fields: _t.CrmLeadAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmLeadAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
         """crm.lead.add: Create a lead
 
@@ -3482,21 +3551,20 @@ class AsyncCrmLead:
                 SECOND_NAME (string): Middle name of the person
                 LAST_NAME (string): Family name of the person
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address, e.g. Mr or Ms
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
                 POST (string): Job title of the person
                 COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
                     company record
                 COMPANY_ID (crm_company: company id): Company record the lead is tied to
                 CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
                 CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    lead. Out of the box the stages are: - NEW — nobody has looked at it yet -
-                    IN_PROCESS — someone is working on it - PROCESSED — the work on it is…
+                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
+                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
+                    working on it - PROCESSED — the work on it is…
                 STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    lead came from. Stock values: - CALL — a phone call - EMAIL — an e-mail message
-                    - WEB — the company website - ADVERTISING — an advertisement -…
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
+                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
+                    website - ADVERTISING — an advertisement -…
                 SOURCE_DESCRIPTION (string): Free-form remark about the source
                 OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
                     lead. Send Y for yes or N for no
@@ -3525,8 +3593,8 @@ class AsyncCrmLead:
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             integer
@@ -3553,7 +3621,7 @@ class AsyncCrmLead:
             ),
         )
 
-    async def delete(self, *, id: int) -> bool:
+    async def delete(self, *, id: int | str) -> bool:
         """crm.lead.delete: Remove a lead
 
         crm.lead.delete erases a lead together with its links to other records.
@@ -3582,7 +3650,7 @@ class AsyncCrmLead:
             bool, await self._b24._invoke("crm.lead.delete", _drop({"id": id}), write=True)
         )
 
-    async def fields(self) -> _t.CrmLeadFieldsResult:
+    async def fields(self) -> dict[str, _t.CrmLeadFieldsResult]:
         """crm.lead.fields: Describe the fields of a lead
 
         crm.lead.fields lists every field a lead has on this portal, custom ones included, with its
@@ -3603,11 +3671,11 @@ class AsyncCrmLead:
             https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
         """
         return _cast(
-            _t.CrmLeadFieldsResult,
+            dict[str, _t.CrmLeadFieldsResult],
             await self._b24._invoke("crm.lead.fields", _drop({}), write=False),
         )
 
-    async def get(self, *, id: int) -> _t.CrmLeadGetResult:
+    async def get(self, *, id: int | str) -> _t.CrmLeadGetResult:
         """crm.lead.get: Read one lead
 
         crm.lead.get returns every field of the lead with the given number.
@@ -3639,11 +3707,15 @@ class AsyncCrmLead:
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
-    ) -> Page:
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
+    ) -> Page[_t.CrmLeadListItem]:
         """crm.lead.list: Find leads
 
         crm.lead.list gives back leads that match a filter, fifty per call.
@@ -3651,8 +3723,9 @@ class AsyncCrmLead:
         Access: users who may view leads
 
         Args:
-            select (array, optional): Field names to include in each record. * means all standard
-                fields and UF_* all custom ones. When left out, only standard fields come back
+            select (array: a PHP array: a list or a map, optional): Field names to include in each
+                record. * means all standard fields and UF_* all custom ones. When left out, only
+                standard fields come back
             filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
                 1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
                 list)
@@ -3681,8 +3754,8 @@ class AsyncCrmLead:
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmLeadUpdateFields | NotGiven = _NOT_GIVEN,
+        id: int | str,
+        fields: _t.CrmLeadUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmLeadUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
         """crm.lead.update: Change a lead
@@ -3700,21 +3773,20 @@ class AsyncCrmLead:
                 SECOND_NAME (string): Middle name of the person
                 LAST_NAME (string): Family name of the person
                 BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM reference list (crm.status)): Form of
-                    address, e.g. Mr or Ms
+                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
                 POST (string): Job title of the person
                 COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
                     company record
                 COMPANY_ID (crm_company: company id): Company record the lead is tied to
                 CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
                 CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Stage of the
-                    lead. Out of the box the stages are: - NEW — nobody has looked at it yet -
-                    IN_PROCESS — someone is working on it - PROCESSED — the work on it is…
+                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
+                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
+                    working on it - PROCESSED — the work on it is…
                 STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM reference list (crm.status)): Where the
-                    lead came from. Stock values: - CALL — a phone call - EMAIL — an e-mail message
-                    - WEB — the company website - ADVERTISING — an advertisement -…
+                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
+                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
+                    website - ADVERTISING — an advertisement -…
                 SOURCE_DESCRIPTION (string): Free-form remark about the source
                 OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
                     lead. Send Y for yes or N for no
@@ -3743,8 +3815,8 @@ class AsyncCrmLead:
                 UTM_MEDIUM (string): Kind of traffic, for instance cpc
                 UTM_CAMPAIGN (string): Label of the ad campaign
             params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean): Y writes a feed entry about the new record and
-                    notifies the person in charge; N stays quiet
+                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
+                    new record and notifies the person in charge; N stays quiet
 
         Returns:
             boolean
@@ -3781,7 +3853,7 @@ class CrmLeadContact:
     def items(self) -> CrmLeadContactItems:
         return CrmLeadContactItems(self._b24)
 
-    def add(self, *, id: int, fields: _t.CrmLeadContactAddFields) -> bool:
+    def add(self, *, id: int | str, fields: _t.CrmLeadContactAddFields) -> bool:
         """crm.lead.contact.add: Link a contact to a lead
 
         crm.lead.contact.add adds one contact to the contacts of a lead.
@@ -3829,7 +3901,7 @@ class AsyncCrmLeadContact:
     def items(self) -> AsyncCrmLeadContactItems:
         return AsyncCrmLeadContactItems(self._b24)
 
-    async def add(self, *, id: int, fields: _t.CrmLeadContactAddFields) -> bool:
+    async def add(self, *, id: int | str, fields: _t.CrmLeadContactAddFields) -> bool:
         """crm.lead.contact.add: Link a contact to a lead
 
         crm.lead.contact.add adds one contact to the contacts of a lead.
@@ -3873,7 +3945,7 @@ class CrmLeadContactItems:
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None:
         self._b24 = b24
 
-    def delete(self, *, id: int) -> bool:
+    def delete(self, *, id: int | str) -> bool:
         """crm.lead.contact.items.delete: Unlink all contacts from a lead
 
         crm.lead.contact.items.delete clears the contact list of a lead; the contacts themselves
@@ -3901,7 +3973,7 @@ class CrmLeadContactItems:
             bool, self._b24._invoke("crm.lead.contact.items.delete", _drop({"id": id}), write=True)
         )
 
-    def get(self, *, id: int) -> list[_t.CrmLeadContactItemsGetItem]:
+    def get(self, *, id: int | str) -> list[_t.CrmLeadContactItemsGetItem]:
         """crm.lead.contact.items.get: Read the contacts of a lead
 
         crm.lead.contact.items.get returns the contacts linked to a lead, in their sort order.
@@ -3938,7 +4010,7 @@ class AsyncCrmLeadContactItems:
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None:
         self._b24 = b24
 
-    async def delete(self, *, id: int) -> bool:
+    async def delete(self, *, id: int | str) -> bool:
         """crm.lead.contact.items.delete: Unlink all contacts from a lead
 
         crm.lead.contact.items.delete clears the contact list of a lead; the contacts themselves
@@ -3967,7 +4039,7 @@ class AsyncCrmLeadContactItems:
             await self._b24._invoke("crm.lead.contact.items.delete", _drop({"id": id}), write=True),
         )
 
-    async def get(self, *, id: int) -> list[_t.CrmLeadContactItemsGetItem]:
+    async def get(self, *, id: int | str) -> list[_t.CrmLeadContactItemsGetItem]:
         """crm.lead.contact.items.get: Read the contacts of a lead
 
         crm.lead.contact.items.get returns the contacts linked to a lead, in their sort order.
@@ -4004,7 +4076,7 @@ class CrmLeadProductrows:
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None:
         self._b24 = b24
 
-    def set(self, *, id: int, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool:
+    def set(self, *, id: int | str, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool:
         """crm.lead.productrows.set: Replace the product rows of a lead
 
         crm.lead.productrows.set swaps the whole product list of a lead for the one sent.
@@ -4056,7 +4128,7 @@ class AsyncCrmLeadProductrows:
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None:
         self._b24 = b24
 
-    async def set(self, *, id: int, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool:
+    async def set(self, *, id: int | str, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool:
         """crm.lead.productrows.set: Replace the product rows of a lead
 
         crm.lead.productrows.set swaps the whole product list of a lead for the one sent.
@@ -4147,9 +4219,9 @@ class CrmType:
     def list(
         self,
         *,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmTypeListResult:
         """crm.type.list: List smart processes
 
@@ -4233,9 +4305,9 @@ class AsyncCrmType:
     async def list(
         self,
         *,
-        order: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = _NOT_GIVEN,
-        start: int | NotGiven = _NOT_GIVEN,
+        order: dict[str, str] | NotGiven = _NOT_GIVEN,
+        filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
+        start: int | str | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmTypeListResult:
         """crm.type.list: List smart processes
 

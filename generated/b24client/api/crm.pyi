@@ -108,8 +108,16 @@ class CrmActivityBadge:
         self,
         *,
         code: str,
-        title: str | _builtins.list[Any],
-        value: str | _builtins.list[Any],
+        title: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
+        value: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
         type: Literal["success", "failure", "warning", "primary", "secondary"],
     ) -> _t.CrmActivityBadgeAddResult: ...
     def delete(self, *, code: str) -> bool: ...
@@ -124,8 +132,16 @@ class AsyncCrmActivityBadge:
         self,
         *,
         code: str,
-        title: str | _builtins.list[Any],
-        value: str | _builtins.list[Any],
+        title: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
+        value: (
+            str
+            | dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+        ),
         type: Literal["success", "failure", "warning", "primary", "secondary"],
     ) -> _t.CrmActivityBadgeAddResult: ...
     async def delete(self, *, code: str) -> bool: ...
@@ -136,41 +152,56 @@ class CrmActivityBinding:
     __slots__ = ("_b24",)
 
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None: ...
-    def add(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool: ...
-    def delete(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool: ...
-    def list(self, *, activityId: int) -> Page: ...
+    def add(
+        self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
+    ) -> bool: ...
+    def delete(
+        self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
+    ) -> bool: ...
+    def list(self, *, activityId: int | str) -> Page[_t.CrmActivityBindingListItem]: ...
 
 class AsyncCrmActivityBinding:
     __slots__ = ("_b24",)
 
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
-    async def add(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool: ...
-    async def delete(self, *, activityId: int, entityTypeId: int, entityId: int) -> bool: ...
-    async def list(self, *, activityId: int) -> Page: ...
+    async def add(
+        self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
+    ) -> bool: ...
+    async def delete(
+        self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
+    ) -> bool: ...
+    async def list(self, *, activityId: int | str) -> Page[_t.CrmActivityBindingListItem]: ...
 
 class CrmCompany:
     __slots__ = ("_b24",)
 
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None: ...
     def add(
-        self, *, fields: _t.CrmCompanyAddFields, params: _t.CrmCompanyAddParams | NotGiven = ...
+        self,
+        *,
+        fields: _t.CrmCompanyAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmCompanyAddParams | NotGiven = ...,
     ) -> int: ...
-    def delete(self, *, id: int) -> bool: ...
-    def fields(self) -> _t.CrmCompanyFieldsResult: ...
-    def get(self, *, id: int) -> _t.CrmCompanyGetResult: ...
+    def delete(self, *, id: int | str) -> bool: ...
+    def fields(self) -> dict[str, _t.CrmCompanyFieldsResult]: ...
+    def get(self, *, id: int | str) -> _t.CrmCompanyGetResult: ...
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        order: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
-    ) -> Page: ...
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
+    ) -> Page[_t.CrmCompanyListItem]: ...
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmCompanyUpdateFields | NotGiven = ...,
+        id: int | str,
+        fields: _t.CrmCompanyUpdateFields | dict[str, _t.FieldValue] | NotGiven = ...,
         params: _t.CrmCompanyUpdateParams | NotGiven = ...,
     ) -> bool: ...
 
@@ -179,24 +210,31 @@ class AsyncCrmCompany:
 
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
     async def add(
-        self, *, fields: _t.CrmCompanyAddFields, params: _t.CrmCompanyAddParams | NotGiven = ...
+        self,
+        *,
+        fields: _t.CrmCompanyAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmCompanyAddParams | NotGiven = ...,
     ) -> int: ...
-    async def delete(self, *, id: int) -> bool: ...
-    async def fields(self) -> _t.CrmCompanyFieldsResult: ...
-    async def get(self, *, id: int) -> _t.CrmCompanyGetResult: ...
+    async def delete(self, *, id: int | str) -> bool: ...
+    async def fields(self) -> dict[str, _t.CrmCompanyFieldsResult]: ...
+    async def get(self, *, id: int | str) -> _t.CrmCompanyGetResult: ...
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        order: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
-    ) -> Page: ...
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
+    ) -> Page[_t.CrmCompanyListItem]: ...
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmCompanyUpdateFields | NotGiven = ...,
+        id: int | str,
+        fields: _t.CrmCompanyUpdateFields | dict[str, _t.FieldValue] | NotGiven = ...,
         params: _t.CrmCompanyUpdateParams | NotGiven = ...,
     ) -> bool: ...
 
@@ -205,24 +243,31 @@ class CrmContact:
 
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None: ...
     def add(
-        self, *, fields: _t.CrmContactAddFields, params: _t.CrmContactAddParams | NotGiven = ...
+        self,
+        *,
+        fields: _t.CrmContactAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmContactAddParams | NotGiven = ...,
     ) -> int: ...
-    def delete(self, *, id: int) -> bool: ...
-    def fields(self) -> _t.CrmContactFieldsResult: ...
-    def get(self, *, id: int) -> _t.CrmContactGetResult: ...
+    def delete(self, *, id: int | str) -> bool: ...
+    def fields(self) -> dict[str, _t.CrmContactFieldsResult]: ...
+    def get(self, *, id: int | str) -> _t.CrmContactGetResult: ...
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        order: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
-    ) -> Page: ...
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
+    ) -> Page[_t.CrmContactListItem]: ...
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmContactUpdateFields | NotGiven = ...,
+        id: int | str,
+        fields: _t.CrmContactUpdateFields | dict[str, _t.FieldValue] | NotGiven = ...,
         params: _t.CrmContactUpdateParams | NotGiven = ...,
     ) -> bool: ...
 
@@ -231,24 +276,31 @@ class AsyncCrmContact:
 
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
     async def add(
-        self, *, fields: _t.CrmContactAddFields, params: _t.CrmContactAddParams | NotGiven = ...
+        self,
+        *,
+        fields: _t.CrmContactAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmContactAddParams | NotGiven = ...,
     ) -> int: ...
-    async def delete(self, *, id: int) -> bool: ...
-    async def fields(self) -> _t.CrmContactFieldsResult: ...
-    async def get(self, *, id: int) -> _t.CrmContactGetResult: ...
+    async def delete(self, *, id: int | str) -> bool: ...
+    async def fields(self) -> dict[str, _t.CrmContactFieldsResult]: ...
+    async def get(self, *, id: int | str) -> _t.CrmContactGetResult: ...
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        order: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
-    ) -> Page: ...
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
+    ) -> Page[_t.CrmContactListItem]: ...
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmContactUpdateFields | NotGiven = ...,
+        id: int | str,
+        fields: _t.CrmContactUpdateFields | dict[str, _t.FieldValue] | NotGiven = ...,
         params: _t.CrmContactUpdateParams | NotGiven = ...,
     ) -> bool: ...
 
@@ -259,24 +311,31 @@ class CrmDeal:
     @_builtins.property
     def userfield(self) -> CrmDealUserfield: ...
     def add(
-        self, *, fields: _t.CrmDealAddFields, params: _t.CrmDealAddParams | NotGiven = ...
+        self,
+        *,
+        fields: _t.CrmDealAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmDealAddParams | NotGiven = ...,
     ) -> int: ...
-    def delete(self, *, id: int) -> bool: ...
-    def fields(self) -> _t.CrmDealFieldsResult: ...
-    def get(self, *, id: int) -> _t.CrmDealGetResult: ...
+    def delete(self, *, id: int | str) -> bool: ...
+    def fields(self) -> dict[str, _t.CrmDealFieldsResult]: ...
+    def get(self, *, id: int | str) -> _t.CrmDealGetResult: ...
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        order: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
-    ) -> Page: ...
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
+    ) -> Page[_t.CrmDealListItem]: ...
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmDealUpdateFields | NotGiven = ...,
+        id: int | str,
+        fields: _t.CrmDealUpdateFields | dict[str, _t.FieldValue] | NotGiven = ...,
         params: _t.CrmDealUpdateParams | NotGiven = ...,
     ) -> bool: ...
 
@@ -287,24 +346,31 @@ class AsyncCrmDeal:
     @_builtins.property
     def userfield(self) -> AsyncCrmDealUserfield: ...
     async def add(
-        self, *, fields: _t.CrmDealAddFields, params: _t.CrmDealAddParams | NotGiven = ...
+        self,
+        *,
+        fields: _t.CrmDealAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmDealAddParams | NotGiven = ...,
     ) -> int: ...
-    async def delete(self, *, id: int) -> bool: ...
-    async def fields(self) -> _t.CrmDealFieldsResult: ...
-    async def get(self, *, id: int) -> _t.CrmDealGetResult: ...
+    async def delete(self, *, id: int | str) -> bool: ...
+    async def fields(self) -> dict[str, _t.CrmDealFieldsResult]: ...
+    async def get(self, *, id: int | str) -> _t.CrmDealGetResult: ...
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        order: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
-    ) -> Page: ...
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
+    ) -> Page[_t.CrmDealListItem]: ...
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmDealUpdateFields | NotGiven = ...,
+        id: int | str,
+        fields: _t.CrmDealUpdateFields | dict[str, _t.FieldValue] | NotGiven = ...,
         params: _t.CrmDealUpdateParams | NotGiven = ...,
     ) -> bool: ...
 
@@ -314,8 +380,11 @@ class CrmDealUserfield:
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None: ...
     def add(self, *, fields: _t.CrmDealUserfieldAddFields) -> int: ...
     def list(
-        self, *, order: dict[str, Any] | NotGiven = ..., filter: dict[str, Any] | NotGiven = ...
-    ) -> Page: ...
+        self,
+        *,
+        order: dict[str, str] | NotGiven = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+    ) -> Page[_t.CrmDealUserfieldListItem]: ...
 
 class AsyncCrmDealUserfield:
     __slots__ = ("_b24",)
@@ -323,8 +392,11 @@ class AsyncCrmDealUserfield:
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
     async def add(self, *, fields: _t.CrmDealUserfieldAddFields) -> int: ...
     async def list(
-        self, *, order: dict[str, Any] | NotGiven = ..., filter: dict[str, Any] | NotGiven = ...
-    ) -> Page: ...
+        self,
+        *,
+        order: dict[str, str] | NotGiven = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+    ) -> Page[_t.CrmDealUserfieldListItem]: ...
 
 class CrmItem:
     __slots__ = ("_b24",)
@@ -333,34 +405,45 @@ class CrmItem:
     def add(
         self,
         *,
-        entityTypeId: int,
-        fields: _t.CrmItemAddFields,
-        useOriginalUfNames: bool | NotGiven = ...,
+        entityTypeId: int | str,
+        fields: _t.CrmItemAddFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = ...,
     ) -> _t.CrmItemAddResult: ...
-    def delete(self, *, entityTypeId: int, id: int) -> _builtins.list[Any]: ...
+    def delete(self, *, entityTypeId: int | str, id: int | str) -> _builtins.list[Any]: ...
     def fields(
-        self, *, entityTypeId: int, useOriginalUfNames: bool | NotGiven = ...
+        self,
+        *,
+        entityTypeId: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = ...,
     ) -> _t.CrmItemFieldsResult: ...
     def get(
-        self, *, entityTypeId: int, id: int, useOriginalUfNames: bool | NotGiven = ...
+        self,
+        *,
+        entityTypeId: int | str,
+        id: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = ...,
     ) -> _t.CrmItemGetResult: ...
     def list(
         self,
         *,
-        entityTypeId: int,
-        select: _builtins.list[Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        order: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
-        useOriginalUfNames: bool | NotGiven = ...,
-    ) -> Page: ...
+        entityTypeId: int | str,
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = ...,
+    ) -> Page[_t.CrmItemListItem]: ...
     def update(
         self,
         *,
-        entityTypeId: int,
-        id: int,
-        fields: _t.CrmItemUpdateFields,
-        useOriginalUfNames: bool | NotGiven = ...,
+        entityTypeId: int | str,
+        id: int | str,
+        fields: _t.CrmItemUpdateFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = ...,
     ) -> _t.CrmItemUpdateResult: ...
 
 class AsyncCrmItem:
@@ -370,34 +453,45 @@ class AsyncCrmItem:
     async def add(
         self,
         *,
-        entityTypeId: int,
-        fields: _t.CrmItemAddFields,
-        useOriginalUfNames: bool | NotGiven = ...,
+        entityTypeId: int | str,
+        fields: _t.CrmItemAddFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = ...,
     ) -> _t.CrmItemAddResult: ...
-    async def delete(self, *, entityTypeId: int, id: int) -> _builtins.list[Any]: ...
+    async def delete(self, *, entityTypeId: int | str, id: int | str) -> _builtins.list[Any]: ...
     async def fields(
-        self, *, entityTypeId: int, useOriginalUfNames: bool | NotGiven = ...
+        self,
+        *,
+        entityTypeId: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = ...,
     ) -> _t.CrmItemFieldsResult: ...
     async def get(
-        self, *, entityTypeId: int, id: int, useOriginalUfNames: bool | NotGiven = ...
+        self,
+        *,
+        entityTypeId: int | str,
+        id: int | str,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = ...,
     ) -> _t.CrmItemGetResult: ...
     async def list(
         self,
         *,
-        entityTypeId: int,
-        select: _builtins.list[Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        order: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
-        useOriginalUfNames: bool | NotGiven = ...,
-    ) -> Page: ...
+        entityTypeId: int | str,
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = ...,
+    ) -> Page[_t.CrmItemListItem]: ...
     async def update(
         self,
         *,
-        entityTypeId: int,
-        id: int,
-        fields: _t.CrmItemUpdateFields,
-        useOriginalUfNames: bool | NotGiven = ...,
+        entityTypeId: int | str,
+        id: int | str,
+        fields: _t.CrmItemUpdateFields | dict[str, _t.FieldValue],
+        useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = ...,
     ) -> _t.CrmItemUpdateResult: ...
 
 class CrmLead:
@@ -409,24 +503,31 @@ class CrmLead:
     @_builtins.property
     def productrows(self) -> CrmLeadProductrows: ...
     def add(
-        self, *, fields: _t.CrmLeadAddFields, params: _t.CrmLeadAddParams | NotGiven = ...
+        self,
+        *,
+        fields: _t.CrmLeadAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmLeadAddParams | NotGiven = ...,
     ) -> int: ...
-    def delete(self, *, id: int) -> bool: ...
-    def fields(self) -> _t.CrmLeadFieldsResult: ...
-    def get(self, *, id: int) -> _t.CrmLeadGetResult: ...
+    def delete(self, *, id: int | str) -> bool: ...
+    def fields(self) -> dict[str, _t.CrmLeadFieldsResult]: ...
+    def get(self, *, id: int | str) -> _t.CrmLeadGetResult: ...
     def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        order: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
-    ) -> Page: ...
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
+    ) -> Page[_t.CrmLeadListItem]: ...
     def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmLeadUpdateFields | NotGiven = ...,
+        id: int | str,
+        fields: _t.CrmLeadUpdateFields | dict[str, _t.FieldValue] | NotGiven = ...,
         params: _t.CrmLeadUpdateParams | NotGiven = ...,
     ) -> bool: ...
 
@@ -439,24 +540,31 @@ class AsyncCrmLead:
     @_builtins.property
     def productrows(self) -> AsyncCrmLeadProductrows: ...
     async def add(
-        self, *, fields: _t.CrmLeadAddFields, params: _t.CrmLeadAddParams | NotGiven = ...
+        self,
+        *,
+        fields: _t.CrmLeadAddFields | dict[str, _t.FieldValue],
+        params: _t.CrmLeadAddParams | NotGiven = ...,
     ) -> int: ...
-    async def delete(self, *, id: int) -> bool: ...
-    async def fields(self) -> _t.CrmLeadFieldsResult: ...
-    async def get(self, *, id: int) -> _t.CrmLeadGetResult: ...
+    async def delete(self, *, id: int | str) -> bool: ...
+    async def fields(self) -> dict[str, _t.CrmLeadFieldsResult]: ...
+    async def get(self, *, id: int | str) -> _t.CrmLeadGetResult: ...
     async def list(
         self,
         *,
-        select: _builtins.list[Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        order: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
-    ) -> Page: ...
+        select: (
+            dict[str, _t.FieldValue]
+            | _builtins.list[str | int | float | dict[str, Any] | None]
+            | NotGiven
+        ) = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
+    ) -> Page[_t.CrmLeadListItem]: ...
     async def update(
         self,
         *,
-        id: int,
-        fields: _t.CrmLeadUpdateFields | NotGiven = ...,
+        id: int | str,
+        fields: _t.CrmLeadUpdateFields | dict[str, _t.FieldValue] | NotGiven = ...,
         params: _t.CrmLeadUpdateParams | NotGiven = ...,
     ) -> bool: ...
 
@@ -466,7 +574,7 @@ class CrmLeadContact:
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None: ...
     @_builtins.property
     def items(self) -> CrmLeadContactItems: ...
-    def add(self, *, id: int, fields: _t.CrmLeadContactAddFields) -> bool: ...
+    def add(self, *, id: int | str, fields: _t.CrmLeadContactAddFields) -> bool: ...
 
 class AsyncCrmLeadContact:
     __slots__ = ("_b24",)
@@ -474,33 +582,33 @@ class AsyncCrmLeadContact:
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
     @_builtins.property
     def items(self) -> AsyncCrmLeadContactItems: ...
-    async def add(self, *, id: int, fields: _t.CrmLeadContactAddFields) -> bool: ...
+    async def add(self, *, id: int | str, fields: _t.CrmLeadContactAddFields) -> bool: ...
 
 class CrmLeadContactItems:
     __slots__ = ("_b24",)
 
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None: ...
-    def delete(self, *, id: int) -> bool: ...
-    def get(self, *, id: int) -> list[_t.CrmLeadContactItemsGetItem]: ...
+    def delete(self, *, id: int | str) -> bool: ...
+    def get(self, *, id: int | str) -> list[_t.CrmLeadContactItemsGetItem]: ...
 
 class AsyncCrmLeadContactItems:
     __slots__ = ("_b24",)
 
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
-    async def delete(self, *, id: int) -> bool: ...
-    async def get(self, *, id: int) -> list[_t.CrmLeadContactItemsGetItem]: ...
+    async def delete(self, *, id: int | str) -> bool: ...
+    async def get(self, *, id: int | str) -> list[_t.CrmLeadContactItemsGetItem]: ...
 
 class CrmLeadProductrows:
     __slots__ = ("_b24",)
 
     def __init__(self, b24: _rt_client.SyncTransportClient) -> None: ...
-    def set(self, *, id: int, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool: ...
+    def set(self, *, id: int | str, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool: ...
 
 class AsyncCrmLeadProductrows:
     __slots__ = ("_b24",)
 
     def __init__(self, b24: _rt_client.AsyncTransportClient) -> None: ...
-    async def set(self, *, id: int, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool: ...
+    async def set(self, *, id: int | str, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool: ...
 
 class CrmType:
     __slots__ = ("_b24",)
@@ -510,9 +618,9 @@ class CrmType:
     def list(
         self,
         *,
-        order: dict[str, Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
     ) -> _t.CrmTypeListResult: ...
 
 class AsyncCrmType:
@@ -523,7 +631,7 @@ class AsyncCrmType:
     async def list(
         self,
         *,
-        order: dict[str, Any] | NotGiven = ...,
-        filter: dict[str, Any] | NotGiven = ...,
-        start: int | NotGiven = ...,
+        order: dict[str, str] | NotGiven = ...,
+        filter: dict[str, _t.FieldValue] | NotGiven = ...,
+        start: int | str | NotGiven = ...,
     ) -> _t.CrmTypeListResult: ...

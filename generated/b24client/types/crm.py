@@ -10,6 +10,11 @@ if sys.version_info >= (3, 11):
     from typing import NotRequired, Required
 else:  # typing_extensions comes with httpx (through anyio) on Python 3.10
     from typing_extensions import NotRequired, Required
+
+# The value of a user-field key (UF_CRM_*, PARENT_ID_*, ufCrm*): a scalar, a list (multiple
+# fields; a file as [name, base64]) or an object (a file as {"fileData": [...]}).
+FieldValue = str | int | float | None | list[str | int | float | dict[str, Any]] | dict[str, Any]
+
 __all__ = [
     "CrmActivityBadgeAddResultBadge",
     "CrmActivityBadgeAddResult",
@@ -17,11 +22,13 @@ __all__ = [
     "CrmActivityBadgeGetResult",
     "CrmActivityBadgeListResultBadges",
     "CrmActivityBadgeListResult",
+    "CrmActivityBindingListItem",
     "CrmCompanyAddFields",
     "CrmCompanyAddParams",
     "CrmCompanyFieldsResult",
     "CrmCompanyGetResultEMAIL",
     "CrmCompanyGetResult",
+    "CrmCompanyListItem",
     "CrmCompanyUpdateFields",
     "CrmCompanyUpdateParams",
     "CrmContactAddFieldsPHONE",
@@ -31,6 +38,7 @@ __all__ = [
     "CrmContactGetResultPHONE",
     "CrmContactGetResultEMAIL",
     "CrmContactGetResult",
+    "CrmContactListItem",
     "CrmContactUpdateFieldsPHONE",
     "CrmContactUpdateFields",
     "CrmContactUpdateParams",
@@ -38,9 +46,12 @@ __all__ = [
     "CrmDealAddParams",
     "CrmDealFieldsResult",
     "CrmDealGetResult",
+    "CrmDealListItem",
     "CrmDealUpdateFields",
     "CrmDealUpdateParams",
     "CrmDealUserfieldAddFields",
+    "CrmDealUserfieldListItemLIST",
+    "CrmDealUserfieldListItem",
     "CrmItemAddFields",
     "CrmItemAddResultItem",
     "CrmItemAddResult",
@@ -49,6 +60,7 @@ __all__ = [
     "CrmItemFieldsResult",
     "CrmItemGetResultItem",
     "CrmItemGetResult",
+    "CrmItemListItem",
     "CrmItemUpdateFields",
     "CrmItemUpdateResultItem",
     "CrmItemUpdateResult",
@@ -60,6 +72,7 @@ __all__ = [
     "CrmLeadGetResultPHONE",
     "CrmLeadGetResultWEB",
     "CrmLeadGetResult",
+    "CrmLeadListItem",
     "CrmLeadProductrowsSetRows",
     "CrmLeadUpdateFields",
     "CrmLeadUpdateParams",
@@ -115,6 +128,11 @@ CrmActivityBadgeListResult = TypedDict(
     {"badges": NotRequired[list[CrmActivityBadgeListResultBadges]]},
 )
 
+CrmActivityBindingListItem = TypedDict(
+    "CrmActivityBindingListItem",
+    {"entityTypeId": NotRequired[int], "entityId": NotRequired[int]},
+)
+
 CrmCompanyAddFields = TypedDict(
     "CrmCompanyAddFields",
     {
@@ -123,22 +141,22 @@ CrmCompanyAddFields = TypedDict(
         "INDUSTRY": NotRequired[str],
         "EMPLOYEES": NotRequired[str],
         "CURRENCY_ID": NotRequired[str],
-        "REVENUE": NotRequired[float],
-        "LOGO": NotRequired[Any],
+        "REVENUE": NotRequired[float | str],
+        "LOGO": NotRequired[list[str] | dict[str, Any] | str],
         "OPENED": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "COMMENTS": NotRequired[str],
-        "PHONE": NotRequired[list[list[dict[str, Any]]]],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
+        "PHONE": NotRequired[list[dict[str, str | int]]],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
         "IS_MY_COMPANY": NotRequired[str],
     },
 )
 
 CrmCompanyAddParams = TypedDict(
     "CrmCompanyAddParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmCompanyFieldsResult = TypedDict(
@@ -173,6 +191,11 @@ CrmCompanyGetResult = TypedDict(
     },
 )
 
+CrmCompanyListItem = TypedDict(
+    "CrmCompanyListItem",
+    {"ID": NotRequired[str], "TITLE": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+)
+
 CrmCompanyUpdateFields = TypedDict(
     "CrmCompanyUpdateFields",
     {
@@ -181,22 +204,22 @@ CrmCompanyUpdateFields = TypedDict(
         "INDUSTRY": NotRequired[str],
         "EMPLOYEES": NotRequired[str],
         "CURRENCY_ID": NotRequired[str],
-        "REVENUE": NotRequired[float],
-        "LOGO": NotRequired[Any],
+        "REVENUE": NotRequired[float | str],
+        "LOGO": NotRequired[list[str] | dict[str, Any] | str],
         "OPENED": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "COMMENTS": NotRequired[str],
-        "PHONE": NotRequired[list[list[dict[str, Any]]]],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
+        "PHONE": NotRequired[list[dict[str, str | int]]],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
         "IS_MY_COMPANY": NotRequired[str],
     },
 )
 
 CrmCompanyUpdateParams = TypedDict(
     "CrmCompanyUpdateParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmContactAddFieldsPHONE = TypedDict(
@@ -204,7 +227,7 @@ CrmContactAddFieldsPHONE = TypedDict(
     {
         "VALUE": Required[str],
         "VALUE_TYPE": NotRequired[str],
-        "ID": NotRequired[int],
+        "ID": NotRequired[int | str],
         "DELETE": NotRequired[str],
     },
 )
@@ -216,27 +239,27 @@ CrmContactAddFields = TypedDict(
         "NAME": NotRequired[str],
         "SECOND_NAME": NotRequired[str],
         "LAST_NAME": NotRequired[str],
-        "PHOTO": NotRequired[Any],
+        "PHOTO": NotRequired[list[str] | dict[str, Any] | str],
         "BIRTHDATE": NotRequired[str],
         "TYPE_ID": NotRequired[str],
         "SOURCE_ID": NotRequired[str],
         "POST": NotRequired[str],
         "COMMENTS": NotRequired[str],
-        "OPENED": NotRequired[bool],
-        "EXPORT": NotRequired[bool],
-        "ASSIGNED_BY_ID": NotRequired[int],
-        "COMPANY_ID": NotRequired[int],
-        "COMPANY_IDS": NotRequired[list[int]],
+        "OPENED": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]],
+        "EXPORT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
+        "COMPANY_ID": NotRequired[int | str],
+        "COMPANY_IDS": NotRequired[list[int | str]],
         "PHONE": NotRequired[CrmContactAddFieldsPHONE],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
     },
 )
 
 CrmContactAddParams = TypedDict(
     "CrmContactAddParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmContactFieldsResult = TypedDict(
@@ -276,12 +299,17 @@ CrmContactGetResult = TypedDict(
     },
 )
 
+CrmContactListItem = TypedDict(
+    "CrmContactListItem",
+    {"ID": NotRequired[str], "NAME": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+)
+
 CrmContactUpdateFieldsPHONE = TypedDict(
     "CrmContactUpdateFieldsPHONE",
     {
         "VALUE": Required[str],
         "VALUE_TYPE": NotRequired[str],
-        "ID": NotRequired[int],
+        "ID": NotRequired[int | str],
         "DELETE": NotRequired[str],
     },
 )
@@ -293,27 +321,27 @@ CrmContactUpdateFields = TypedDict(
         "NAME": NotRequired[str],
         "SECOND_NAME": NotRequired[str],
         "LAST_NAME": NotRequired[str],
-        "PHOTO": NotRequired[Any],
+        "PHOTO": NotRequired[list[str] | dict[str, Any] | str],
         "BIRTHDATE": NotRequired[str],
         "TYPE_ID": NotRequired[str],
         "SOURCE_ID": NotRequired[str],
         "POST": NotRequired[str],
         "COMMENTS": NotRequired[str],
-        "OPENED": NotRequired[bool],
-        "EXPORT": NotRequired[bool],
-        "ASSIGNED_BY_ID": NotRequired[int],
-        "COMPANY_ID": NotRequired[int],
-        "COMPANY_IDS": NotRequired[list[int]],
+        "OPENED": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]],
+        "EXPORT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
+        "COMPANY_ID": NotRequired[int | str],
+        "COMPANY_IDS": NotRequired[list[int | str]],
         "PHONE": NotRequired[CrmContactUpdateFieldsPHONE],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
     },
 )
 
 CrmContactUpdateParams = TypedDict(
     "CrmContactUpdateParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmDealAddFields = TypedDict(
@@ -321,23 +349,23 @@ CrmDealAddFields = TypedDict(
     {
         "TITLE": NotRequired[str],
         "TYPE_ID": NotRequired[str],
-        "CATEGORY_ID": NotRequired[Any],
+        "CATEGORY_ID": NotRequired[int | str],
         "STAGE_ID": NotRequired[str],
         "IS_RECURRING": NotRequired[str],
-        "PROBABILITY": NotRequired[int],
+        "PROBABILITY": NotRequired[int | str],
         "CURRENCY_ID": NotRequired[str],
-        "OPPORTUNITY": NotRequired[float],
+        "OPPORTUNITY": NotRequired[float | str],
         "IS_MANUAL_OPPORTUNITY": NotRequired[str],
-        "TAX_VALUE": NotRequired[float],
-        "COMPANY_ID": NotRequired[int],
-        "CONTACT_ID": NotRequired[int],
-        "CONTACT_IDS": NotRequired[list[int]],
+        "TAX_VALUE": NotRequired[float | str],
+        "COMPANY_ID": NotRequired[int | str],
+        "CONTACT_ID": NotRequired[int | str],
+        "CONTACT_IDS": NotRequired[list[int | str]],
         "BEGINDATE": NotRequired[str],
         "CLOSEDATE": NotRequired[str],
         "OPENED": NotRequired[str],
         "CLOSED": NotRequired[str],
         "COMMENTS": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "SOURCE_ID": NotRequired[str],
         "SOURCE_DESCRIPTION": NotRequired[str],
         "ADDITIONAL_INFO": NotRequired[str],
@@ -347,7 +375,7 @@ CrmDealAddFields = TypedDict(
 
 CrmDealAddParams = TypedDict(
     "CrmDealAddParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmDealFieldsResult = TypedDict(
@@ -379,28 +407,33 @@ CrmDealGetResult = TypedDict(
     },
 )
 
+CrmDealListItem = TypedDict(
+    "CrmDealListItem",
+    {"ID": NotRequired[str], "TITLE": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+)
+
 CrmDealUpdateFields = TypedDict(
     "CrmDealUpdateFields",
     {
         "TITLE": NotRequired[str],
         "TYPE_ID": NotRequired[str],
-        "CATEGORY_ID": NotRequired[Any],
+        "CATEGORY_ID": NotRequired[int | str],
         "STAGE_ID": NotRequired[str],
         "IS_RECURRING": NotRequired[str],
-        "PROBABILITY": NotRequired[int],
+        "PROBABILITY": NotRequired[int | str],
         "CURRENCY_ID": NotRequired[str],
-        "OPPORTUNITY": NotRequired[float],
+        "OPPORTUNITY": NotRequired[float | str],
         "IS_MANUAL_OPPORTUNITY": NotRequired[str],
-        "TAX_VALUE": NotRequired[float],
-        "COMPANY_ID": NotRequired[int],
-        "CONTACT_ID": NotRequired[int],
-        "CONTACT_IDS": NotRequired[list[int]],
+        "TAX_VALUE": NotRequired[float | str],
+        "COMPANY_ID": NotRequired[int | str],
+        "CONTACT_ID": NotRequired[int | str],
+        "CONTACT_IDS": NotRequired[list[int | str]],
         "BEGINDATE": NotRequired[str],
         "CLOSEDATE": NotRequired[str],
         "OPENED": NotRequired[str],
         "CLOSED": NotRequired[str],
         "COMMENTS": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "SOURCE_ID": NotRequired[str],
         "SOURCE_DESCRIPTION": NotRequired[str],
         "ADDITIONAL_INFO": NotRequired[str],
@@ -410,7 +443,7 @@ CrmDealUpdateFields = TypedDict(
 
 CrmDealUpdateParams = TypedDict(
     "CrmDealUpdateParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmDealUserfieldAddFields = TypedDict(
@@ -419,13 +452,40 @@ CrmDealUserfieldAddFields = TypedDict(
         "FIELD_NAME": NotRequired[str],
         "USER_TYPE_ID": Required[str],
         "XML_ID": NotRequired[str],
-        "SORT": NotRequired[int],
+        "SORT": NotRequired[int | str],
         "MULTIPLE": NotRequired[str],
         "MANDATORY": NotRequired[str],
         "EDIT_FORM_LABEL": NotRequired[str],
         "LIST_COLUMN_LABEL": NotRequired[str],
-        "LIST": NotRequired[list[dict[str, Any]]],
-        "SETTINGS": NotRequired[dict[str, Any]],
+        "LIST": NotRequired[list[dict[str, FieldValue]]],
+        "SETTINGS": NotRequired[dict[str, FieldValue]],
+    },
+)
+
+CrmDealUserfieldListItemLIST = TypedDict(
+    "CrmDealUserfieldListItemLIST",
+    {
+        "ID": NotRequired[str],
+        "SORT": NotRequired[str],
+        "VALUE": NotRequired[str],
+        "DEF": NotRequired[str],
+        "XML_ID": NotRequired[str],
+    },
+)
+
+CrmDealUserfieldListItem = TypedDict(
+    "CrmDealUserfieldListItem",
+    {
+        "ID": NotRequired[str],
+        "ENTITY_ID": NotRequired[str],
+        "FIELD_NAME": NotRequired[str],
+        "USER_TYPE_ID": NotRequired[str],
+        "XML_ID": NotRequired[str],
+        "SORT": NotRequired[str],
+        "MULTIPLE": NotRequired[str],
+        "MANDATORY": NotRequired[str],
+        "EDIT_FORM_LABEL": NotRequired[str],
+        "LIST": NotRequired[list[CrmDealUserfieldListItemLIST]],
     },
 )
 
@@ -433,13 +493,13 @@ CrmItemAddFields = TypedDict(
     "CrmItemAddFields",
     {
         "title": NotRequired[str],
-        "assignedById": NotRequired[int],
+        "assignedById": NotRequired[int | str],
         "opened": NotRequired[str],
         "stageId": NotRequired[str],
-        "categoryId": NotRequired[Any],
-        "companyId": NotRequired[int],
-        "contactIds": NotRequired[list[int]],
-        "opportunity": NotRequired[float],
+        "categoryId": NotRequired[int | str],
+        "companyId": NotRequired[int | str],
+        "contactIds": NotRequired[list[int | str]],
+        "opportunity": NotRequired[float | str],
         "currencyId": NotRequired[str],
     },
 )
@@ -496,17 +556,28 @@ CrmItemGetResult = TypedDict(
     {"item": NotRequired[CrmItemGetResultItem]},
 )
 
+CrmItemListItem = TypedDict(
+    "CrmItemListItem",
+    {
+        "id": NotRequired[int],
+        "title": NotRequired[str],
+        "entityTypeId": NotRequired[int],
+        "stageId": NotRequired[str],
+        "assignedById": NotRequired[int],
+    },
+)
+
 CrmItemUpdateFields = TypedDict(
     "CrmItemUpdateFields",
     {
         "title": NotRequired[str],
-        "assignedById": NotRequired[int],
+        "assignedById": NotRequired[int | str],
         "opened": NotRequired[str],
         "stageId": NotRequired[str],
-        "categoryId": NotRequired[Any],
-        "companyId": NotRequired[int],
-        "contactIds": NotRequired[list[int]],
-        "opportunity": NotRequired[float],
+        "categoryId": NotRequired[int | str],
+        "companyId": NotRequired[int | str],
+        "contactIds": NotRequired[list[int | str]],
+        "opportunity": NotRequired[float | str],
         "currencyId": NotRequired[str],
     },
 )
@@ -538,9 +609,9 @@ CrmLeadAddFields = TypedDict(
         "HONORIFIC": NotRequired[str],
         "POST": NotRequired[str],
         "COMPANY_TITLE": NotRequired[str],
-        "COMPANY_ID": NotRequired[int],
-        "CONTACT_ID": NotRequired[int],
-        "CONTACT_IDS": NotRequired[list[int]],
+        "COMPANY_ID": NotRequired[int | str],
+        "CONTACT_ID": NotRequired[int | str],
+        "CONTACT_IDS": NotRequired[list[int | str]],
         "STATUS_ID": NotRequired[Literal["NEW", "IN_PROCESS", "PROCESSED", "JUNK", "CONVERTED"]],
         "STATUS_DESCRIPTION": NotRequired[str],
         "SOURCE_ID": NotRequired[
@@ -561,17 +632,17 @@ CrmLeadAddFields = TypedDict(
         ],
         "SOURCE_DESCRIPTION": NotRequired[str],
         "OPENED": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "CURRENCY_ID": NotRequired[str],
-        "OPPORTUNITY": NotRequired[float],
+        "OPPORTUNITY": NotRequired[float | str],
         "IS_MANUAL_OPPORTUNITY": NotRequired[str],
         "ADDRESS": NotRequired[str],
         "ADDRESS_CITY": NotRequired[str],
         "ADDRESS_COUNTRY": NotRequired[str],
-        "PHONE": NotRequired[list[list[dict[str, Any]]]],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
+        "PHONE": NotRequired[list[dict[str, str | int]]],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
         "COMMENTS": NotRequired[str],
         "UTM_SOURCE": NotRequired[str],
         "UTM_MEDIUM": NotRequired[str],
@@ -581,12 +652,16 @@ CrmLeadAddFields = TypedDict(
 
 CrmLeadAddParams = TypedDict(
     "CrmLeadAddParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmLeadContactAddFields = TypedDict(
     "CrmLeadContactAddFields",
-    {"CONTACT_ID": Required[int], "SORT": NotRequired[int], "IS_PRIMARY": NotRequired[str]},
+    {
+        "CONTACT_ID": Required[int | str],
+        "SORT": NotRequired[int | str],
+        "IS_PRIMARY": NotRequired[str],
+    },
 )
 
 CrmLeadContactItemsGetItem = TypedDict(
@@ -640,18 +715,23 @@ CrmLeadGetResult = TypedDict(
     },
 )
 
+CrmLeadListItem = TypedDict(
+    "CrmLeadListItem",
+    {"ID": NotRequired[str], "TITLE": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+)
+
 CrmLeadProductrowsSetRows = TypedDict(
     "CrmLeadProductrowsSetRows",
     {
-        "PRODUCT_ID": NotRequired[int],
+        "PRODUCT_ID": NotRequired[int | str],
         "PRODUCT_NAME": NotRequired[str],
-        "PRICE": NotRequired[float],
-        "QUANTITY": NotRequired[float],
-        "DISCOUNT_TYPE_ID": NotRequired[int],
-        "DISCOUNT_RATE": NotRequired[float],
-        "TAX_RATE": NotRequired[float],
+        "PRICE": NotRequired[float | str],
+        "QUANTITY": NotRequired[float | str],
+        "DISCOUNT_TYPE_ID": NotRequired[int | str],
+        "DISCOUNT_RATE": NotRequired[float | str],
+        "TAX_RATE": NotRequired[float | str],
         "TAX_INCLUDED": NotRequired[str],
-        "MEASURE_CODE": NotRequired[int],
+        "MEASURE_CODE": NotRequired[int | str],
     },
 )
 
@@ -666,9 +746,9 @@ CrmLeadUpdateFields = TypedDict(
         "HONORIFIC": NotRequired[str],
         "POST": NotRequired[str],
         "COMPANY_TITLE": NotRequired[str],
-        "COMPANY_ID": NotRequired[int],
-        "CONTACT_ID": NotRequired[int],
-        "CONTACT_IDS": NotRequired[list[int]],
+        "COMPANY_ID": NotRequired[int | str],
+        "CONTACT_ID": NotRequired[int | str],
+        "CONTACT_IDS": NotRequired[list[int | str]],
         "STATUS_ID": NotRequired[Literal["NEW", "IN_PROCESS", "PROCESSED", "JUNK", "CONVERTED"]],
         "STATUS_DESCRIPTION": NotRequired[str],
         "SOURCE_ID": NotRequired[
@@ -689,17 +769,17 @@ CrmLeadUpdateFields = TypedDict(
         ],
         "SOURCE_DESCRIPTION": NotRequired[str],
         "OPENED": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
+        "ASSIGNED_BY_ID": NotRequired[int | str],
         "CURRENCY_ID": NotRequired[str],
-        "OPPORTUNITY": NotRequired[float],
+        "OPPORTUNITY": NotRequired[float | str],
         "IS_MANUAL_OPPORTUNITY": NotRequired[str],
         "ADDRESS": NotRequired[str],
         "ADDRESS_CITY": NotRequired[str],
         "ADDRESS_COUNTRY": NotRequired[str],
-        "PHONE": NotRequired[list[list[dict[str, Any]]]],
-        "EMAIL": NotRequired[list[list[dict[str, Any]]]],
-        "WEB": NotRequired[list[list[dict[str, Any]]]],
-        "IM": NotRequired[list[list[dict[str, Any]]]],
+        "PHONE": NotRequired[list[dict[str, str | int]]],
+        "EMAIL": NotRequired[list[dict[str, str | int]]],
+        "WEB": NotRequired[list[dict[str, str | int]]],
+        "IM": NotRequired[list[dict[str, str | int]]],
         "COMMENTS": NotRequired[str],
         "UTM_SOURCE": NotRequired[str],
         "UTM_MEDIUM": NotRequired[str],
@@ -709,7 +789,7 @@ CrmLeadUpdateFields = TypedDict(
 
 CrmLeadUpdateParams = TypedDict(
     "CrmLeadUpdateParams",
-    {"REGISTER_SONET_EVENT": NotRequired[bool]},
+    {"REGISTER_SONET_EVENT": NotRequired[Literal["Y", "N"] | bool | Literal[0, 1]]},
 )
 
 CrmTypeAddFields = TypedDict(
@@ -717,7 +797,7 @@ CrmTypeAddFields = TypedDict(
     {
         "title": Required[str],
         "code": NotRequired[str],
-        "entityTypeId": NotRequired[int],
+        "entityTypeId": NotRequired[int | str],
         "isCategoriesEnabled": NotRequired[str],
         "isStagesEnabled": NotRequired[str],
     },
