@@ -139,3 +139,13 @@ def test_auth_types_and_rights(portal: Any) -> None:
         call(portal, "crm.deal.add", {"fields": {"TITLE": "x"}}, user=restricted)
     assert err.value.status == 403 and "Access denied" in err.value.description
     assert call(portal, "crm.deal.add", {"fields": {"TITLE": "x"}}, user=1) == 1
+
+
+def test_unknown_filter_field_is_refused_where_the_page_says_so(portal: Any) -> None:
+    call(portal, "crm.item.add", {"entityTypeId": 1038, "fields": {"title": "a"}})
+    found = call(portal, "crm.item.list", {"entityTypeId": 1038, "filter": {"title": "a"}})
+    assert [i["id"] for i in found["items"]] == [1]
+    with pytest.raises(ApiError) as err:
+        call(portal, "crm.item.list", {"entityTypeId": 1038, "filter": {"nonsense": 1}})
+    assert err.value.code == "INVALID_ARG_VALUE"
+    assert err.value.description == "Invalid filter: field 'nonsense' is not allowed in filter"
