@@ -309,6 +309,7 @@ class EntityHandler:
         target, tscope = self._place(scope)
         spell = self._name_in(target)
         flt = get_ci(params, "filter") or {}
+        self._check_filter_fields(flt, action)
         try:
             if self.fam.api_version == 3:
                 where, args = listing.where_v3(flt, target.cols, spell)
@@ -342,6 +343,33 @@ class EntityHandler:
             return Outcome(result)
         nxt = offset + limit if count and total is not None and offset + limit < total else None
         return Outcome(result, total=total, next=nxt)
+
+    def _check_filter_fields(self, flt: Any, action: str) -> None:
+        """``INVALID_ARG_VALUE`` for a field the entity does not have, on the pages that
+        document it ("Invalid filter: field 'x' is not allowed in filter")."""
+        refusal = next(
+            (
+                e
+                for e in self.fam.methods[action].errors
+                if "not allowed in filter" in e.description or "unknown field" in e.description
+            ),
+            None,
+        )
+        if refusal is None or not isinstance(flt, dict):
+            return
+        known = {n.lower() for n in (*self.fam.field_types, *self.fam.documented)}
+        known |= {self.fam.id_key.lower(), "id", (self.fam.scope_param or "").lower()}
+        for key in flt:
+            name = listing.split_key(str(key))[1]
+            low = name.lower()
+            if low in known or low.startswith(("uf", "parent_id_")) or low == "logic":
+                continue
+            raise ApiError(
+                refusal.code.strip() or "INVALID_ARG_VALUE",
+                f"Invalid filter: field '{name}' is not allowed in filter",
+                refusal.status if refusal.status and 400 <= refusal.status < 500 else 400,
+                about_params=True,
+            )
 
     def _get_as_filter(self, params: dict[str, Any]) -> Outcome:
         """``department.get``-style: ``get`` answers a list, its arguments filter it."""
