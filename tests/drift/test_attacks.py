@@ -28,7 +28,7 @@ from generator.drift import cache as cache_mod
 from generator.drift.cache import Fingerprinter, RenderCache
 from generator.render.files import MANIFEST_NAME, content_hash, manifest_text, read_manifest
 from generator.render.owned import lock_folder
-from tests.conftest import DOCS_SRC
+from tests.conftest import DOCS_SRC, need_shared
 from tests.drift.conftest import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -639,3 +639,29 @@ def test_shadowing_files_are_reported(project, shadow):
     assert p.verdict() == 1
     path.unlink()
     assert p.verdict() == 0
+
+
+# -- 13. the real corpus ---------------------------------------------------------
+
+
+def test_real_corpus_pages_record_the_fragments_they_splice(tmp_path):
+    """On ru, calendar.event.get's result table lives in a fragment; moved to a singular
+    `_include/` folder (as ru's crm pages use), the page still records it as an input."""
+    from generator.reader import _read_page
+    from generator.yfm.includes import IncludeLoader, file_digest
+    from tests.conftest import ROOT as PROJECT
+
+    ru = need_shared(PROJECT.parent / "shared" / "b24docs" / "ru")
+    docs = tmp_path / "docs"
+    cal = "api-reference/calendar"
+    page = f"{cal}/calendar-event/calendar-event-get.md"
+    (docs / cal / "calendar-event").mkdir(parents=True)
+    (docs / cal / "_include").mkdir()
+    fragment = ru / cal / "_includes" / "calendar_event_fields.md"
+    shutil.copy(fragment, docs / cal / "_include" / fragment.name)
+    text = (ru / page).read_text(encoding="utf-8")
+    assert "_includes/calendar_event_fields.md" in text
+    (docs / page).write_text(text.replace("_includes/calendar_", "_include/calendar_"))
+    res, deps = _read_page(docs, page, IncludeLoader(docs))
+    assert deps[f"{cal}/_include/calendar_event_fields.md"] == file_digest(fragment.read_bytes())
+    assert res.method is not None and res.method.name == "calendar.event.get"
