@@ -584,6 +584,11 @@ def test_symlink_loop_non_utf8_name_and_long_namespace(project):
     loop.symlink_to("loop.md")
     _bad_input_gives_exit_2(p, loop, "symlink loop")
     loop.unlink()
+    # a folder loop and a folder pointing out are never walked into: not an error
+    (p.docs / "api-reference/crm/loopdir").symlink_to("..", target_is_directory=True)
+    (p.docs / "api-reference/outdir").symlink_to(p.root, target_is_directory=True)
+    assert _run(p, "generate", "--no-progress", "--docs", p.docs, "--out", p.out).returncode == 0
+    assert p.verdict() == 0
 
     bad = Path(os.fsdecode(os.fsencode(p.docs / "api-reference/crm") + b"/\xff.md"))
     bad.write_text("# x\n")
