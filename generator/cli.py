@@ -67,7 +67,7 @@ def main() -> None:
     """
 
 
-def _read(docs: Path, *, progress: bool, jobs: int | None = None):  # noqa: ANN202
+def _read(docs: Path, *, progress: bool, jobs: int | None = None):
     from generator.reader import DocsError, read_docs
 
     try:

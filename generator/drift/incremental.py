@@ -24,7 +24,7 @@ class NameTooLong(Exception):
     allows; the message names the page it comes from (CLI exit 2)."""
 
 
-def _too_long(docs: Path, model, exc: OSError) -> str:  # noqa: ANN001
+def _too_long(docs: Path, model, exc: OSError) -> str:
     """Which page's name is too long, from the formatter's failed temporary path."""
     parts = Path(str(exc.filename or "")).parts
     long = max(parts, key=lambda p: len(os.fsencode(p)), default="")

@@ -28,7 +28,7 @@ from generator.drift import cache as cache_mod
 from generator.drift.cache import Fingerprinter, RenderCache
 from generator.render.files import MANIFEST_NAME, content_hash, manifest_text, read_manifest
 from generator.render.owned import lock_folder
-from tests.conftest import DOCS_SRC
+from tests.conftest import DOCS_SRC, need_shared
 from tests.drift.conftest import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -472,7 +472,9 @@ def _run(p: Project, *args: object, timeout: float = 120) -> subprocess.Complete
     """A real b24gen process: a hang is a test failure, not a stuck test run."""
     cmd = [sys.executable, "-m", "generator.cli", *map(str, args)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(cmd, env=env, cwd=p.root, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        cmd, env=env, cwd=p.root, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def _include(p: Project, target: str) -> None:
@@ -562,7 +564,7 @@ def test_read_only_cache_is_one_line(project, monkeypatch):
     page = p.page()
     page.write_text(page.read_text().replace("Number of the deal", "Deal number"))
 
-    def refuse(path, text):  # noqa: ANN001
+    def refuse(path, text):
         raise OSError(errno.EROFS, "Read-only file system", str(path))
 
     monkeypatch.setattr(cache_mod, "write_text_atomic", refuse)
@@ -582,6 +584,11 @@ def test_symlink_loop_non_utf8_name_and_long_namespace(project):
     loop.symlink_to("loop.md")
     _bad_input_gives_exit_2(p, loop, "symlink loop")
     loop.unlink()
+    # a folder loop and a folder pointing out are never walked into: not an error
+    (p.docs / "api-reference/crm/loopdir").symlink_to("..", target_is_directory=True)
+    (p.docs / "api-reference/outdir").symlink_to(p.root, target_is_directory=True)
+    assert _run(p, "generate", "--no-progress", "--docs", p.docs, "--out", p.out).returncode == 0
+    assert p.verdict() == 0
 
     bad = Path(os.fsdecode(os.fsencode(p.docs / "api-reference/crm") + b"/\xff.md"))
     bad.write_text("# x\n")
@@ -639,3 +646,29 @@ def test_shadowing_files_are_reported(project, shadow):
     assert p.verdict() == 1
     path.unlink()
     assert p.verdict() == 0
+
+
+# -- 13. the real corpus ---------------------------------------------------------
+
+
+def test_real_corpus_pages_record_the_fragments_they_splice(tmp_path):
+    """On ru, calendar.event.get's result table lives in a fragment; moved to a singular
+    `_include/` folder (as ru's crm pages use), the page still records it as an input."""
+    from generator.reader import _read_page
+    from generator.yfm.includes import IncludeLoader, file_digest
+    from tests.conftest import ROOT as PROJECT
+
+    ru = need_shared(PROJECT.parent / "shared" / "b24docs" / "ru")
+    docs = tmp_path / "docs"
+    cal = "api-reference/calendar"
+    page = f"{cal}/calendar-event/calendar-event-get.md"
+    (docs / cal / "calendar-event").mkdir(parents=True)
+    (docs / cal / "_include").mkdir()
+    fragment = ru / cal / "_includes" / "calendar_event_fields.md"
+    shutil.copy(fragment, docs / cal / "_include" / fragment.name)
+    text = (ru / page).read_text(encoding="utf-8")
+    assert "_includes/calendar_event_fields.md" in text
+    (docs / page).write_text(text.replace("_includes/calendar_", "_include/calendar_"))
+    res, deps = _read_page(docs, page, IncludeLoader(docs))
+    assert deps[f"{cal}/_include/calendar_event_fields.md"] == file_digest(fragment.read_bytes())
+    assert res.method is not None and res.method.name == "calendar.event.get"
