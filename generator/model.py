@@ -113,6 +113,7 @@ class Method:
     def call_variants(self) -> tuple[ParamSet, ...]:
         """Every way to call the method: the variants, or the one set ``params``."""
         return self.variants or (ParamSet("", self.params),)
+
     # JSON text of the body the page's cURL example sends (``auth`` dropped), and its line
     request_example: str | None = None
     request_line: int = 0

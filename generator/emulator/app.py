@@ -321,8 +321,6 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
     )
 
 
-
-
 def _batch_writes(portal: Portal, params: dict[str, Any]) -> bool:
     cmd = params.get("cmd") or params.get("CMD") or {}
     values = cmd.values() if isinstance(cmd, dict) else cmd if isinstance(cmd, list) else []

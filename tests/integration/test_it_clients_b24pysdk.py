@@ -83,7 +83,9 @@ def test_documented_errors(client: Client, emu: Any) -> None:
     assert err.value.error == "" and err.value.error_description == "ID is not defined or invalid"
     # OAuth applications only: a webhook gets the error each page documents for that
     with pytest.raises(BitrixAPIError) as err:
-        _ = client.placement.bind(placement="CRM_DEAL_DETAIL_TAB", handler="https://x.test/").result  # the SDK calls on .result
+        _ = client.placement.bind(
+            placement="CRM_DEAL_DETAIL_TAB", handler="https://x.test/"
+        ).result  # the SDK calls on .result
     assert err.value.error == "WRONG_AUTH_TYPE"
     with pytest.raises(BitrixAPIError) as err:
         _ = client.app.option.get().result  # the SDK calls on .result

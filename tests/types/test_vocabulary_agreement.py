@@ -26,13 +26,13 @@ pytestmark = [pytest.mark.corpus]
 ANYTHING = frozenset({"anything"})
 
 
-
 def _scalar_annotation(t: str) -> str:
     """What the events module (generator/render/events.py) prints for a docs type."""
     from generator.model import Param
     from generator.render.annotations import form_field_ann
 
     return form_field_ann(Param("x", t)).render(td_prefix="")
+
 
 def _closure(kinds: set[str]) -> frozenset[str]:
     """Kinds implied by others: a str takes numeric text and flags, a float an int."""

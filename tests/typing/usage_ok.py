@@ -32,9 +32,7 @@ def sync_usage() -> None:
     records: list[Any] = page.items
     total: int | None = page.total
     events: list[Any] = client.calendar.event.get(type="user", ownerId=1, from_="2024-01-01")
-    task = client.v3.tasks.task.add(
-        fields={"title": "Report", "creatorId": 1, "responsibleId": 2}
-    )
+    task = client.v3.tasks.task.add(fields={"title": "Report", "creatorId": 1, "responsibleId": 2})
     raw: Any = client.call("crm.lead.get", {"id": lead_id})
     cls: type[Bitrix24Error] = Bitrix24Error.for_code("ACCESS_DENIED")
     try:
