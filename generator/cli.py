@@ -7,13 +7,17 @@ change found), 2 usage errors or unreadable input.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from generator import __version__
+from generator.portal.cli import portal_extender as _portal_extender
+from generator.portal.cli import portal_group
+from generator.portal.cli import portal_option as _portal_option
+from generator.portal.cli import portal_setup as _portal_setup
+from generator.emulator.options import front_options as serve_front_options
+from generator.emulator.options import portal_options as serve_portal_options
 from generator.release.options import release_options
 
 DEFAULT_DOCS = "docs_src"
@@ -35,19 +39,6 @@ def _docs_option(default: str | None = DEFAULT_DOCS) -> click.Option:
         default=default,
         show_default=True,
         help="Folder of YFM Markdown docs (a checkout of b24-rest-docs, or docs_src/).",
-    )
-
-
-def _portal_option(help_text: str | None = None) -> Callable[[Any], Any]:
-    return click.option(
-        "--portal",
-        "portal",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        metavar="SNAPSHOT",
-        help=help_text
-        or "A snapshot from `b24gen portal pull`: add that portal's user fields and smart "
-        "processes to the package (offline).",
     )
 
 
@@ -322,87 +313,10 @@ def check_cmd(
 
 @main.command("serve")
 @_docs_option()
-@click.option(
-    "--model",
-    "model_json",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Serve this model JSON (from `b24gen model --json`) instead of reading --docs.",
-)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=0, type=int, help="Port; 0 picks a free one (printed).")
-@click.option("--token", default=None, help="Webhook secret (default: a random one, printed).")
-@click.option("--db", default=":memory:", show_default=True, help="SQLite file to keep records in.")
-@click.option(
-    "--limits",
-    type=click.Choice(["standard", "enterprise", "none"]),
-    default="standard",
-    show_default=True,
-    help="Leaky bucket as on a portal: standard burst 50, drain 2/s; enterprise 250, 5/s.",
-)
-@click.option(
-    "--faults",
-    default=None,
-    help="Injected faults by rate, e.g. '500=0.05,503=0.05,reset=0.05,slow=0.05,"
-    "lost_write=0.05,slow_seconds=2,seed=1' ('all=0.02' for every kind).",
-)
-@click.option("--event-handler", default=None, help="URL that receives ONCRM…ADD/UPDATE/DELETE.")
-@click.option(
-    "--application-token",
-    default="test-application-token",
-    show_default=True,
-    help="auth[application_token] sent with events.",
-)
-@click.option(
-    "--token-lifetime",
-    default=3600.0,
-    show_default=True,
-    type=float,
-    help="Seconds an OAuth access token lives before calls answer 401 expired_token.",
-)
+@serve_portal_options
 @_portal_option("Behave like the portal of this snapshot: its user fields, list values and "
                 "smart processes.")  # fmt: skip
-@click.option(
-    "--scopes",
-    default=None,
-    metavar="LIST",
-    help="Scopes the webhook has, e.g. 'crm,user'; other methods answer insufficient_scope "
-    "(default: every scope).",
-)
-@click.option(
-    "--certfile",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Serve https with this PEM certificate (chain); clients that demand https connect.",
-)
-@click.option(
-    "--keyfile",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="The PEM private key of --certfile (omit when the certfile holds it).",
-)
-@click.option(
-    "--read-timeout",
-    default=30.0,
-    show_default=True,
-    type=float,
-    help="Seconds a request head may take to arrive, or its body may stall, before the "
-    "connection is closed.",
-)
-@click.option(
-    "--max-body",
-    default=64 * 1024 * 1024,
-    show_default=True,
-    type=int,
-    help="Largest request body in bytes; larger ones get 413 before being read.",
-)
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Reader's page cache (default: in the user's cache folder, as for generate; "
-    "see docs/drift.md).",
-)
-@click.option("--no-cache", is_flag=True, help="Read every page afresh.")
+@serve_front_options
 def serve_cmd(
     docs: Path,
     model_json: Path | None,
@@ -557,117 +471,12 @@ def generate_cmd(
     sys.exit(code)
 
 
-# -- portal: one portal's own user fields and smart processes (docs/portal.md) ----------
-
-
-def _portal_extender(portal: Path | None, package_name: str) -> Any:
-    if portal is None:
-        return None
-    from generator.portal.commands import extender
-
-    return extender(portal, package_name=package_name)
-
-
-def _portal_setup(portal: Path | None, scopes: str | None) -> Any:
-    if portal is None and scopes is None:
-        return None
-    snapshot = None
-    if portal is not None:
-        from generator.portal.commands import load_or_fail
-
-        snapshot = load_or_fail(portal)
-    allowed = None if scopes is None else frozenset(s.strip() for s in scopes.split(",") if s)
-
-    def setup(app: Any) -> None:
-        if snapshot is not None:
-            app.portal.userfields.load(snapshot)
-        app.portal.userfields.scopes = allowed
-
-    return setup
-
-
-@main.group("portal")
-def portal_group() -> None:
-    """One portal's own user fields and smart processes: snapshot and changelog.
-
-    \b
-      b24gen portal pull --webhook URL         write portal-schema.json
-      b24gen generate --portal portal-schema.json
-      b24gen check --portal portal-schema.json exit 1 when the package no longer matches
-      b24gen portal diff OLD.json NEW.json     fields added, removed, changed
-    """
-
-
-@portal_group.command("pull")
-@click.option("--webhook", default=None, metavar="URL", help="Inbound webhook address.")
-@click.option("--domain", default=None, help="Portal address for OAuth (with --access-token).")
-@click.option("--access-token", default=None, help="OAuth access token (never written).")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=True, path_type=Path),
-    default="portal-schema.json",
-    show_default=True,
-    help="Snapshot file to write (atomically).",
-)
-@click.option(
-    "--lang",
-    "langs",
-    multiple=True,
-    default=("en",),
-    show_default=True,
-    help="Language of the labels to read; repeat for several (--lang en --lang ru).",
-)
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per call.")
-def portal_pull_cmd(
-    webhook: str | None,
-    domain: str | None,
-    access_token: str | None,
-    out: Path,
-    langs: tuple[str, ...],
-    timeout: float,
-) -> None:
-    """Read the portal's user fields, list values and smart processes into a snapshot.
-
-    The snapshot is deterministic (sorted, no timestamps) and holds no secret: commit it
-    next to the generated SDK. Exit 2, writing nothing, when the portal cannot be read.
-    """
-    from generator.portal.commands import run_pull
-
-    sys.exit(
-        run_pull(out=out, webhook=webhook, domain=domain, access_token=access_token,
-                 langs=langs, timeout=timeout)  # fmt: skip
-    )
-
-
-@portal_group.command("diff")
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="text, markdown (PR comments) or json (the keys of `b24gen diff`).",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["breaking", "any", "never"]),
-    default="never",
-    show_default=True,
-    help="Exit 1 when any breaking change (or any change at all) is found.",
-)
-def portal_diff_cmd(old: Path, new: Path, fmt: str, fail_on: str) -> None:
-    """Fields added, removed and changed between two snapshots, marked breaking as by
-    `b24gen diff` (removed, made required, retyped, list values removed)."""
-    from generator.portal.commands import run_portal_diff
-
-    sys.exit(run_portal_diff(old, new, fmt=fmt, fail_on=fail_on))
-
-
 def _want_progress(flag: bool | None) -> bool:
     return sys.stderr.isatty() if flag is None else flag
 
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+main.add_command(portal_group)

@@ -17,6 +17,7 @@ from typing import Any
 from generator.model import Method, Param, is_wire_name
 from generator.render import text as tx
 from generator.render.examples import params_from_example, record
+from generator.render.user_keys import family_prefixes, has_user_fields
 from generator.render.naming import NameRegistry, camel
 from generator.render.typemap import ANY, DICT_ANY, LIST_ANY, NONE, QUALIFIED, Ann, union
 from generator.render.views import ModuleView, TypedDictView
@@ -107,27 +108,6 @@ def _undocumented_keys(params: tuple[Param, ...], recs: list[dict[str, Any]]) ->
             if key not in names and not key.startswith(prefixes) and not key.isdigit():
                 extra.setdefault(key, vx.example_type(value))
     return tuple(Param(name=key, type=typ) for key, typ in extra.items())
-
-
-def family_prefixes(params: tuple[Param, ...]) -> tuple[str, ...]:
-    """``("UF_CRM_", "PARENT_ID_")`` for rows named ``UF_CRM_...``, ``PARENT_ID_...``."""
-    out = []
-    for p in params:
-        if not is_wire_name(p.name) and _family_key(p.name):
-            head = re.split(r"[.…<{\[ ]|\*", p.name, maxsplit=1)[0]
-            if len(head) >= 2:
-                out.append(head)
-    return tuple(out)
-
-
-def has_user_fields(params: tuple[Param, ...]) -> bool:
-    """The docs document a family of keys (``UF_CRM_...``, ``PARENT_ID_...``, ``ufCrm...``)."""
-    return any(not is_wire_name(p.name) and _family_key(p.name) for p in params)
-
-
-def _family_key(name: str) -> bool:
-    head = re.split(r"[.…<{\[ ]", name, maxsplit=1)[0]
-    return bool(head) and bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", head))
 
 
 # -- parameters ---------------------------------------------------------------
