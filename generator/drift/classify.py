@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from generator.drift.change import Change
 from generator.drift.compat import accepts, differences, reads, render, shallow
 from generator.drift.surface import MethodSurface, Shape
 
@@ -181,7 +182,7 @@ def _text(shape: Shape) -> str:
 
 def _unexplained(kept: list, old: MethodSurface, new: MethodSurface, change_cls) -> list:
     if change_cls is None:
-        from generator.drift.diff import Change as change_cls  # noqa: N813 - a class
+        change_cls = Change
     out = []
     hard = [c.param or "" for c in kept if c.breaking and c.kind.startswith("param_")]
     if old.py_path != new.py_path and not any(c.kind == "name_case" for c in kept):

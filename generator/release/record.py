@@ -94,8 +94,11 @@ def read_record(out: Path) -> ReleaseRecord | None:
 
 # -- the compact model -------------------------------------------------------------------
 
-_DROP_METHOD = ("title", "summary", "access", "scope")
-_DROP_PARAM = ("description", "line", "default")
+# Nothing the renderer reads may be dropped: descriptions, lines, examples and errors all
+# shape the generated signatures (generator.vocabulary), and the next release diffs against
+# those. Only empty values are left out.
+_DROP_METHOD: tuple[str, ...] = ()
+_DROP_PARAM: tuple[str, ...] = ()
 
 
 def _compact(value: Any, drop: tuple[str, ...]) -> Any:
@@ -115,13 +118,13 @@ def model_record_text(model: ApiModel) -> str:
     doc = model.to_dict()
     lines = [json.dumps({"format": RECORD_FORMAT, "kind": "b24gen-release-model"})]
     for m in sorted(doc["methods"], key=lambda m: (m["name"], m["api_version"], m["source"])):
-        codes = [{"code": e["code"]} for e in m["errors"]]  # a blank code is a code
+        errors = m["errors"]  # a blank code is a code: kept whole, not compacted
         m = _compact({k: v for k, v in m.items() if k != "errors"}, _DROP_METHOD)
-        if codes:
-            m["errors"] = codes
+        if errors:
+            m["errors"] = errors
         lines.append(json.dumps({"method": m}, ensure_ascii=False, sort_keys=True))
     for e in sorted(doc["events"], key=lambda e: (e["name"], e["source"])):
-        e = _compact(e, _DROP_METHOD + ("example",))
+        e = _compact(e, _DROP_METHOD)
         lines.append(json.dumps({"event": e}, ensure_ascii=False, sort_keys=True))
     return "\n".join(lines) + "\n"
 

@@ -92,5 +92,9 @@ def test_the_noise_of_the_year_is_gone(year):
         kinds = {(c.kind, c.param) for c in item.changes}
         if ("result_type", None) in kinds:
             assert ("result_field_type", "result") not in kinds, item.name
+    # object -> object|boolean: reported only where the generated annotation moved (it did
+    # for access.name, whose ru example now shows a map keyed by id), never for the spelling
     access = next(i for i in year.changed if i.name == "access.name")
-    assert not [c for c in access.changes if c.new == "object|boolean"], "same annotation"
+    for c in access.changes:
+        if c.new == "object|boolean":
+            assert c.old_annotation != c.new_annotation, c
