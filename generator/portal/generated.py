@@ -96,8 +96,34 @@ def root_classes(files: dict[str, str], package: str, namespace: str) -> tuple[s
     return found[0], found[1]
 
 
+# Names every docs types module defines that are not TypedDicts: ``FieldValue``, the value of
+# a user-field key. They are never re-declared by the portal (and would clash per module).
+SHARED_ALIASES = frozenset({"FieldValue"})
+
+
+def _is_open_map(node: ast.expr) -> bool:
+    """``dict[str, _t.FieldValue]``: the docs' way of accepting user-field keys."""
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "dict"
+        and isinstance(node.slice, ast.Tuple)
+        and len(node.slice.elts) == 2
+        and isinstance(node.slice.elts[1], ast.Attribute)
+        and node.slice.elts[1].attr in SHARED_ALIASES
+    )
+
+
+def _union_members(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _union_members(node.left) + _union_members(node.right)
+    return [node]
+
+
 class _Retarget(ast.NodeTransformer):
-    """``_t.CrmDealAddFields`` -> ``_pt.CrmDealAddFields`` for the names in ``wanted``."""
+    """``_t.CrmDealAddFields`` -> ``_pt.CrmDealAddFields`` for the names in ``wanted``; a
+    union of a retargeted TypedDict with ``dict[str, FieldValue]`` loses that alternative:
+    the portal's TypedDict names the user fields, so other keys are misspellings."""
 
     def __init__(self, wanted: set[str]) -> None:
         self.wanted = wanted
@@ -110,6 +136,21 @@ class _Retarget(ast.NodeTransformer):
                                  ctx=ast.Load())  # fmt: skip
         return node
 
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        new = self.generic_visit(node)
+        if not isinstance(new, ast.BinOp) or not isinstance(new.op, ast.BitOr):
+            return new
+        members = _union_members(new)
+        retargeted = any(isinstance(m, ast.Attribute) and isinstance(m.value, ast.Name)
+                         and m.value.id == "_pt" for m in members)  # fmt: skip
+        if not retargeted:
+            return new
+        kept = [m for m in members if not _is_open_map(m)]
+        out = kept[0]
+        for m in kept[1:]:
+            out = ast.BinOp(left=out, op=ast.BitOr(), right=m)
+        return out
+
 
 def _typed_names(node: ast.AST | None) -> set[str]:
     """The docs' TypedDicts (``_t.<Name>``) an annotation mentions."""
@@ -118,7 +159,10 @@ def _typed_names(node: ast.AST | None) -> set[str]:
     return {
         n.attr
         for n in ast.walk(node)
-        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "_t"
+        if isinstance(n, ast.Attribute)
+        and isinstance(n.value, ast.Name)
+        and n.value.id == "_t"
+        and n.attr not in SHARED_ALIASES
     }
 
 

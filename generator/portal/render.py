@@ -186,7 +186,8 @@ def extend_files(
         smart.append(
             {"name": sp.name, "cls": f"Crm{stem}", "doc": title, "etid": sp.entity_type_id,
              "add_fields": f"{stem}AddFields", "update_fields": f"{stem}UpdateFields",
-             "result": f"{stem}ItemResult", "count": len(sp.fields)}  # fmt: skip
+             "item": f"{stem}Item", "result": f"{stem}ItemResult",
+             "count": len(sp.fields)}  # fmt: skip
         )
     names = [td.name for td in typeddicts]
     dup = next((n for n in names if names.count(n) > 1), None)
