@@ -64,15 +64,22 @@ class ReleaseRecord:
         return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def read_record(out: Path) -> ReleaseRecord | None:
-    """The record in ``out``, ``None`` when there is none (no release yet)."""
-    path = Path(out) / RECORD_NAME
+def _read_text(path: Path) -> str | None:
+    """The file's text, ``None`` when it does not exist (no release yet)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise ReleaseError(f"{path}: unreadable ({exc})") from exc
+
+
+def read_record(out: Path) -> ReleaseRecord | None:
+    """The record in ``out``, ``None`` when there is none (no release yet)."""
+    path = Path(out) / RECORD_NAME
+    text = _read_text(path)
+    if text is None:
+        return None
     try:
         doc = json.loads(text)
         if doc.get("format") != RECORD_FORMAT:
@@ -94,22 +101,15 @@ def read_record(out: Path) -> ReleaseRecord | None:
 
 # -- the compact model -------------------------------------------------------------------
 
-# Nothing the renderer reads may be dropped: descriptions, lines, examples and errors all
-# shape the generated signatures (generator.vocabulary), and the next release diffs against
-# those. Only empty values are left out.
-_DROP_METHOD: tuple[str, ...] = ()
-_DROP_PARAM: tuple[str, ...] = ()
 
-
-def _compact(value: Any, drop: tuple[str, ...]) -> Any:
+def _compact(value: Any) -> Any:
+    """``value`` without its empty members. Nothing the renderer reads is dropped:
+    descriptions, lines, examples and errors all shape the generated signatures
+    (generator.vocabulary), and the next release diffs against those."""
     if isinstance(value, dict):
-        return {
-            k: _compact(v, _DROP_PARAM)
-            for k, v in value.items()
-            if k not in drop and v not in ("", [], None, False, {})
-        }
+        return {k: _compact(v) for k, v in value.items() if v not in ("", [], None, False, {})}
     if isinstance(value, list):
-        return [_compact(v, _DROP_PARAM) for v in value]
+        return [_compact(v) for v in value]
     return value
 
 
@@ -119,24 +119,21 @@ def model_record_text(model: ApiModel) -> str:
     lines = [json.dumps({"format": RECORD_FORMAT, "kind": "b24gen-release-model"})]
     for m in sorted(doc["methods"], key=lambda m: (m["name"], m["api_version"], m["source"])):
         errors = m["errors"]  # a blank code is a code: kept whole, not compacted
-        m = _compact({k: v for k, v in m.items() if k != "errors"}, _DROP_METHOD)
+        m = _compact({k: v for k, v in m.items() if k != "errors"})
         if errors:
             m["errors"] = errors
         lines.append(json.dumps({"method": m}, ensure_ascii=False, sort_keys=True))
     for e in sorted(doc["events"], key=lambda e: (e["name"], e["source"])):
-        e = _compact(e, _DROP_METHOD)
+        e = _compact(e)
         lines.append(json.dumps({"event": e}, ensure_ascii=False, sort_keys=True))
     return "\n".join(lines) + "\n"
 
 
 def read_model_record(out: Path) -> ApiModel | None:
     path = Path(out) / MODEL_NAME
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = _read_text(path)
+    if text is None:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReleaseError(f"{path}: unreadable ({exc})") from exc
     methods, events = [], []
     for number, line in enumerate(text.splitlines(), 1):
         try:
