@@ -58,7 +58,7 @@ class DocsError(Exception):
 def _read_page(root: Path, rel: str, loader: IncludeLoader) -> tuple[PageResult, dict[str, str]]:
     """One page's result and the files it depended on (path -> digest, the page too; see
     ``IncludeLoader``)."""
-    real, why = resolve_inside(root, rel)
+    real, why = loader.resolve(rel)
     if real is None:
         res = PageResult(source=rel, kind="skipped")
         res.diagnostics.append(Diagnostic(rel, 0, f"page is {why}: skipped", "page-outside"))

@@ -3,15 +3,16 @@
 Pages show the call as ``curl -X POST ... -d '{...}' https://portal/rest/.../method``, in
 a "Code examples" section the block parser never sees (it blanks that section for speed),
 so the example is read from the page text here. The body is a shell word: the docs splice
-shell substitutions into it (``'"$(date --iso-8601=seconds)"'``), which ``shlex`` resolves
-into a plain JSON string, so the example stays what the docs send.
+shell substitutions into it (``'"$(date --iso-8601=seconds)"'``), which the shell's word
+rules (``shell_words``, as ``shlex.split``) resolve into a plain JSON string, so the example
+stays what the docs send.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,14 @@ _FENCE = re.compile(
 _CURL_LINE = re.compile(r"^\s*curl\s", re.M)  # pages tag the fence bash, http, curl or nothing
 _DATA_FLAGS = ("-d", "--data", "--data-raw", "--data-binary", "--data-urlencode")
 _METHOD_IN_URL = re.compile(r"/([A-Za-z][\w]*(?:\.[\w]+)+)(?:\.json)?/?(?:\?.*)?$")
+_CONTINUATION = re.compile(r"\\[ \t]*\r?\n")
+_SLASH_TYPO = re.compile(r"[ \t]/[ \t]*\r?\n")
+# One piece of a POSIX shell word at a time: blanks, plain run, \x, '...', "...", or a
+# character that starts nothing (an unclosed quote, a final backslash).
+_SHELL_PIECE = re.compile(
+    r"""([ \t\r\n]+)|([^ \t\r\n'"\\]+)|\\(.)|'([^']*)'|"((?:[^"\\]|\\.)*)"|(.)""", re.S
+)
+_DQ_ESCAPE = re.compile(r'\\([\\"])')
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,10 @@ class RequestExample:
 
 def request_examples(text: str) -> list[RequestExample]:
     """Every cURL example of the page whose ``-d`` body is JSON, in page order."""
-    found: list[RequestExample] = []
+    return list(_iter_request_examples(text))
+
+
+def _iter_request_examples(text: str) -> Iterator[RequestExample]:
     for m in _FENCE.finditer(text):
         lang = m.group(3).lower()
         code = m.group(4)
@@ -43,13 +55,12 @@ def request_examples(text: str) -> list[RequestExample]:
         example = _read_curl(code)
         if example is not None:
             method, body = example
-            found.append(RequestExample(text.count("\n", 0, m.start()) + 1, method, body))
-    return found
+            yield RequestExample(text.count("\n", 0, m.start()) + 1, method, body)
 
 
 def request_example(text: str, method_name: str) -> RequestExample | None:
     """The first cURL example calling ``method_name`` (or naming no method), else None."""
-    for ex in request_examples(text):
+    for ex in _iter_request_examples(text):  # lazily: most pages match on the first
         if not ex.method or ex.method.lower() == method_name.lower():
             return ex
     return None
@@ -66,12 +77,11 @@ def example_text(ex: RequestExample | None) -> str | None:
 
 
 def _read_curl(code: str) -> tuple[str, Any] | None:
-    joined = re.sub(r"\\[ \t]*\r?\n", " ", code)
+    joined = _CONTINUATION.sub(" ", code)
     # "curl -X POST /" is a typo of the continuation backslash on a few pages
-    joined = re.sub(r"[ \t]/[ \t]*\r?\n", " ", joined)
-    try:
-        words = shlex.split(joined, comments=False, posix=True)
-    except ValueError:
+    joined = _SLASH_TYPO.sub(" ", joined)
+    words = shell_words(joined)
+    if words is None:
         return None
     body: str | None = None
     method = ""
@@ -88,3 +98,33 @@ def _read_curl(code: str) -> tuple[str, Any] | None:
     if not is_json(value):
         return None
     return method, value
+
+
+def shell_words(text: str) -> list[str] | None:
+    """``shlex.split(text, posix=True)`` (None where it raises), a piece at a time rather
+    than shlex's character at a time: this runs on every cURL example of the docs."""
+    words: list[str] = []
+    parts: list[str] = []
+    quoted = False
+    for m in _SHELL_PIECE.finditer(text):
+        blank, run, escaped, single, double, stray = m.groups()
+        if blank is not None:
+            if parts or quoted:
+                words.append("".join(parts))
+                parts, quoted = [], False
+        elif run is not None:
+            parts.append(run)
+        elif escaped is not None:
+            parts.append(escaped)
+        elif single is not None:
+            parts.append(single)
+            quoted = True
+        elif double is not None:
+            # inside double quotes only \" and \\ are escapes; \x stays as written
+            parts.append(_DQ_ESCAPE.sub(r"\1", double))
+            quoted = True
+        else:  # ``stray``: an unclosed quote or a backslash at the end
+            return None
+    if parts or quoted:
+        words.append("".join(parts))
+    return words

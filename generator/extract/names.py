@@ -37,6 +37,7 @@ _BODY_NAME = re.compile(
     r"(?:\b(?:метод|method)\s+`([A-Za-z][\w.]*)`|`([A-Za-z][\w.]*)`\s+method\b)", re.I
 )
 # the method a request example calls: https://…/rest/**user**/**webhook**/NAME or /rest/NAME
+_PLACEMENT_CALL = re.compile(r"placement\.call\(\s*['\"]")
 _CALLED = re.compile(r"/rest/(?:\*\*[^*\s]+\*\*/\*\*[^*\s]+\*\*/)?([A-Za-z][\w]*(?:\.\w+)*)\b")
 
 
@@ -45,7 +46,9 @@ class PageName:
     name: str
     title: str
     dotted: bool  # the name is a dotted method name
-    confirmed: bool = False  # the body or the page's request examples use this name
+    # the body or the page's request examples use this name (for a dotted H1 name: the page
+    # names it again anywhere); decides only for names that are not dotted
+    confirmed: bool = False
     note: str = ""  # why the name is not the H1's, for a diagnostic
     event: bool = False  # named like an event (onX, OnX, ONX, CATALOG.PRODUCT.ON.ADD)
 
@@ -101,9 +104,15 @@ def is_js_command(blocks: list[Block], text: str, name: str) -> bool:
     (``BX24.placement.call('getStatus', …)``, older pages that do not say so)."""
     if any(_NOT_REST.search(p.text) for p in _intro_paras(blocks)):
         return True
-    return bool(name) and bool(
-        re.search(r"placement\.call\(\s*['\"]" + re.escape(name) + r"['\"]", text)
-    )
+    if not name or "placement.call(" not in text:
+        return False
+    # one compiled pattern for every page (a per-name pattern is a regex compile per page)
+    after = len(name)
+    for m in _PLACEMENT_CALL.finditer(text):
+        end = m.end()
+        if text.startswith(name, end) and text[end + after : end + after + 1] in ("'", '"'):
+            return True
+    return False
 
 
 def is_template(name: str) -> bool:
@@ -123,6 +132,10 @@ def page_name(h1: Heading, blocks: list[Block], text: str) -> PageName:
     if EVENT_NAME.match(name) and (not dotted or ".ON." in name):
         return PageName(name, title, dotted, event=True)
     said = body_name(blocks)
+    if dotted and at_end and text.count(name) > 1:
+        # the page uses its H1's name again: it stands, and the examples need no scan (a
+        # pass over every quote of the page, the costliest step of naming a page)
+        return PageName(name, title, True, True)
     called = called_names(text)
     if dotted and at_end:
         if text.count(name) == 1 and called:

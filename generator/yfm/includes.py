@@ -139,6 +139,10 @@ class IncludeLoader:
     def begin(self, rel: str) -> None:
         self._page = _PageDeps()
 
+    def resolve(self, lexical: str) -> tuple[str | None, str]:
+        """``resolve_inside`` under this loader's root, each folder resolved once."""
+        return resolve_inside(self.root, lexical, self._folders)
+
     def finish(self) -> tuple[dict[str, str], list[Diagnostic], InputError | None]:
         page, self._page = self._page, _PageDeps()
         return page.files, page.diagnostics, page.fatal
@@ -152,7 +156,7 @@ class IncludeLoader:
         else:
             joined = os.path.join(os.path.dirname(rel), target)
         lexical = Path(os.path.normpath(joined)).as_posix()
-        real, why = resolve_inside(self.root, lexical, self._folders)
+        real, why = self.resolve(lexical)
         if real is None:
             self._page.files[lexical] = OUTSIDE
             self._page.diagnostics.append(

@@ -33,7 +33,9 @@ _SKIP_H2 = re.compile(
     r"Продолжите изучение|Continue [Ll]earning|Продолжите|Continue exploring)[ \t]*(?:\{#[^}]*\})?[ \t]*$",
     re.M,
 )
-_H2 = re.compile(r"^##[ \t]", re.M)
+# "\n##" is a literal prefix the regex engine scans for at C speed; "^##" under re.M would
+# be tried at every character of the page
+_H2_AFTER_NEWLINE = re.compile(r"\n##[ \t]")
 
 
 @dataclass
@@ -116,7 +118,15 @@ def _blank(match: re.Match[str]) -> str:
     return "\n" * match.group().count("\n")
 
 
-_SUBHEADING = re.compile(r"^#{3,6}[ \t]+(.+?)[ \t]*$", re.M)
+_SUBHEADING_AFTER_NEWLINE = re.compile(r"\n#{3,6}[ \t]+(.+?)[ \t]*$", re.M)
+
+
+def _h2_starts(text: str) -> list[int]:
+    """Offsets of the lines that open an H2 ("## ..."), in order."""
+    starts = [m.start() + 1 for m in _H2_AFTER_NEWLINE.finditer(text)]
+    if text.startswith(("## ", "##\t")):
+        starts.insert(0, 0)
+    return starts
 
 
 def blank_unused_sections(text: str, keep_heading: Callable[[str], bool] | None = None) -> str:
@@ -127,18 +137,20 @@ def blank_unused_sections(text: str, keep_heading: Callable[[str], bool] | None 
     """
     if '{% note tip "" %}' in text:
         text = _AI_TIP.sub(_blank, text, count=1)
-    if _SKIP_H2.search(text) is None:
+    h2 = _h2_starts(text)
+    skipped = [m for m in (_SKIP_H2.match(text, p) for p in h2) if m is not None]
+    if not skipped:
         return text
-    h2 = [m.start() for m in _H2.finditer(text)] + [len(text)]
+    h2.append(len(text))
     out: list[str] = []
     last = 0
-    for m in _SKIP_H2.finditer(text):
+    for m in skipped:
         start = m.end()
         end = next((p for p in h2 if p > m.start()), len(text))
         if keep_heading is not None:
-            for sh in _SUBHEADING.finditer(text, start, end):
+            for sh in _SUBHEADING_AFTER_NEWLINE.finditer(text, start, end):
                 if keep_heading(sh.group(1)):
-                    end = sh.start()
+                    end = sh.start() + 1
                     break
         if start < last:
             continue

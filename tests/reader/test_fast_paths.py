@@ -1,0 +1,93 @@
+"""The reader's fast paths give what the slow, obvious code gives.
+
+``shell_words`` stands in for ``shlex.split`` on every cURL example, ``blank_unused_sections``
+finds H2 lines by a literal scan instead of ``^##`` under re.M: both are checked against
+the straightforward version on tricky inputs and on seeded random ones.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shlex
+
+import pytest
+
+from generator.extract.examples import shell_words
+from generator.extract.sections import is_response_heading
+from generator.yfm.parser import blank_unused_sections
+
+
+def _shlex(text: str) -> list[str] | None:
+    try:
+        return shlex.split(text, comments=False, posix=True)
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "curl -d '{\"a\": 1}' https://x/rest/crm.deal.add",
+        'a\'b\'c "d\\"e" f\\ g',
+        "'' \"\" x",
+        '"unclosed',
+        "'unclosed",
+        "trailing\\",
+        '"in \\x double \\\\ and \\" "',
+        "a\\\nb",
+        "tab\tsep\r\nline",
+        "'\"$(date --iso-8601=seconds)\"'",
+    ],
+)
+def test_shell_words_is_shlex_split(text: str) -> None:
+    assert shell_words(text) == _shlex(text)
+
+
+def test_shell_words_agrees_with_shlex_on_random_words() -> None:
+    rng = random.Random(10)
+    alphabet = [" ", "\t", "\n", "'", '"', "\\", "a", "b", "$", "(", "x y", "\\\n", '\\"', "''"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert shell_words(text) == _shlex(text), text
+
+
+_SKIP = re.compile(
+    r"^##[ \t]+(?:Примеры кода|Примеры|Пример вызова|Code [Ee]xamples|Examples|"
+    r"Продолжите изучение|Continue [Ll]earning|Продолжите|Continue exploring)[ \t]*"
+    r"(?:\{#[^}]*\})?[ \t]*$"
+)
+
+
+def _blank_slowly(text: str, keep=None) -> str:
+    """Line by line: blank from a skipped H2 to the next H2 (or a kept sub-heading)."""
+    out, skipping = [], False
+    for line in text.split("\n"):
+        if re.match(r"##[ \t]", line):
+            skipping = False
+        if skipping and keep is not None:
+            m = re.match(r"#{3,6}[ \t]+(.+?)[ \t]*$", line)
+            if m and keep(m.group(1)):
+                skipping = False
+        out.append("" if skipping else line)
+        if _SKIP.match(line):
+            skipping = True
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("keep", [None, is_response_heading])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Examples\ncode\n## Parameters\nrow\n",
+        "# T\n\n## Примеры кода {#examples}\n\n```\nx\n```\n\n### Обработка ответа\n\nkept\n",
+        "##\tExamples\nskipped\n## Errors\nkept",
+        "# T\n## Continue learning\n- a\n- b",
+        "# T\n### Examples\nnot an H2\n",
+        "text ## Examples\nnot a heading\n",
+    ],
+)
+def test_blank_unused_sections_matches_line_by_line(text: str, keep) -> None:
+    assert blank_unused_sections(text, keep) == _blank_slowly(text, keep)
