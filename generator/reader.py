@@ -49,6 +49,7 @@ from generator.yfm.includes import (
 from generator.yfm.parser import Heading, Table, parse_blocks
 
 PARALLEL_THRESHOLD = 200  # below this many pages, worker start-up costs more than it saves
+CHUNK_PAGES = 16  # pages per worker task
 
 
 class DocsError(Exception):
@@ -188,9 +189,11 @@ def _results(
         return
     import multiprocessing as mp
 
-    # A few chunks per worker: each has its own include loader, and the order of the
-    # results is the order of the pages whatever the scheduling.
-    size = max(16, len(pages) // (jobs * 4) + 1)
+    # Small chunks, each with its own include loader: a few big ones leave a worker idle
+    # while the last one runs and hand the parent their results in bursts, and re-parsing
+    # a chunk's fragments costs next to nothing. Results come in page order whatever the
+    # scheduling.
+    size = CHUNK_PAGES
     chunks = [(str(root), pages[i : i + size]) for i in range(0, len(pages), size)]
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     with ctx.Pool(jobs) as pool:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from itertools import accumulate
+from typing import Any, Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.fence import fence
+from markdown_it.token import Token
 
 from generator.yfm.directives import yfm_directive_plugin
 from generator.yfm.tables import Cell, yfm_table_plugin
@@ -94,6 +96,54 @@ def indented_fence(state: StateBlock, startLine: int, endLine: int, silent: bool
         state.blkIndent = saved
 
 
+class _LineMarkedState(StateBlock):
+    """markdown-it's block state with its line markers computed by whole-list operations.
+
+    ``StateBlock.__init__`` walks the page line by line in Python; the markers (begin, end,
+    indent offsets, tab-expanded indent) are the same numbers, computed here by ``split``
+    and list comprehensions at a fraction of the cost (checked against markdown-it's own
+    on every page of the corpora by tests/reader/test_fast_paths.py).
+    """
+
+    def __init__(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> None:
+        super().__init__("", md, env, tokens)  # every field but the markers, for no cost
+        self.src = src
+        lines = src.split("\n")
+        last = lines[-1]
+        if not last.strip(" \t"):
+            # the text after the last newline: no line when empty or only blanks
+            lines.pop()
+        begins = [0]
+        begins.extend(accumulate(len(line) + 1 for line in lines))
+        begins.pop()
+        shifts = [len(line) - len(line.lstrip(" \t")) for line in lines]
+        counts = shifts[:]
+        if "\t" in src:
+            for i, line in enumerate(lines):
+                if "\t" in line[: shifts[i]]:
+                    offset = 0
+                    for ch in line[: shifts[i]]:
+                        offset += 4 - offset % 4 if ch == "\t" else 1
+                    counts[i] = offset
+        length = len(src)
+        self.bMarks = [*begins, length]
+        self.eMarks = [b + len(line) for b, line in zip(begins, lines)]
+        self.eMarks.append(length)
+        self.tShift = [*shifts, 0]
+        self.sCount = [*counts, 0]
+        self.bsCount = [0] * (len(lines) + 1)
+        self.lineMax = len(lines)
+
+
+def _parse_block_level(src: str, md: MarkdownIt, env: Any, out_tokens: list[Token]) -> Any:
+    """``ParserBlock.parse`` with ``_LineMarkedState`` (for our instance only)."""
+    if not src:
+        return None
+    state = _LineMarkedState(src, md, env, out_tokens)
+    md.block.tokenize(state, state.line, state.lineMax)
+    return state.tokens
+
+
 @lru_cache(maxsize=1)
 def make_markdown() -> MarkdownIt:
     """The markdown-it instance with YFM plugins and only the block rules we use."""
@@ -104,6 +154,7 @@ def make_markdown() -> MarkdownIt:
     md.use(yfm_table_plugin).use(yfm_directive_plugin)
     md.block.ruler.before("fence", "indented_fence", indented_fence, {"alt": ["paragraph"]})
     md.disable(["inline", "text_join"], ignoreInvalid=True)
+    md.block.parse = _parse_block_level  # type: ignore[method-assign]
     return md
 
 

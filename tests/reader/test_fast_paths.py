@@ -1,8 +1,9 @@
 """The reader's fast paths give what the slow, obvious code gives.
 
 ``shell_words`` stands in for ``shlex.split`` on every cURL example, ``blank_unused_sections``
-finds H2 lines by a literal scan instead of ``^##`` under re.M: both are checked against
-the straightforward version on tricky inputs and on seeded random ones.
+finds H2 lines by a literal scan instead of ``^##`` under re.M, ``_LineMarkedState`` computes
+markdown-it's line markers by list operations: each is checked against the straightforward
+version on tricky inputs, on seeded random ones and on every page of the ``ru`` corpus.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import re
 import shlex
 
 import pytest
+from markdown_it.rules_block import StateBlock
 
-from generator.extract.examples import shell_words
+from generator.extract.examples import _CONTINUATION, _FENCE, _SLASH_TYPO, shell_words
 from generator.extract.sections import is_response_heading
-from generator.yfm.parser import blank_unused_sections
+from generator.reader import discover
+from generator.yfm.parser import _LineMarkedState, blank_unused_sections, make_markdown
+from tests.conftest import CORPORA, need_shared
 
 
 def _shlex(text: str) -> list[str] | None:
@@ -91,3 +95,38 @@ def _blank_slowly(text: str, keep=None) -> str:
 )
 def test_blank_unused_sections_matches_line_by_line(text: str, keep) -> None:
     assert blank_unused_sections(text, keep) == _blank_slowly(text, keep)
+
+
+_MARKERS = ("bMarks", "eMarks", "tShift", "sCount", "bsCount", "lineMax", "src", "line")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n", "a", "a\n", "  ", "  \n", " \t x\n\t\ty", "a\n  ", "a\n\t", "\t \tq\n  \t r\n"],
+)
+def test_line_markers_are_markdown_its(text: str) -> None:
+    md = make_markdown()
+    ours, theirs = _LineMarkedState(text, md, {}, []), StateBlock(text, md, {}, [])
+    assert [getattr(ours, k) for k in _MARKERS] == [getattr(theirs, k) for k in _MARKERS]
+
+
+def test_fast_paths_agree_on_every_ru_page() -> None:
+    root = need_shared(CORPORA / "ru")
+    md = make_markdown()
+    pages = discover(root)
+    assert len(pages) > 2000
+    examples = 0
+    for rel in pages:
+        text = (root / rel).read_text(encoding="utf-8", errors="replace")
+        for src in (text, blank_unused_sections(text, is_response_heading)):
+            src = src.replace("\r\n", "\n")
+            ours, theirs = _LineMarkedState(src, md, {}, []), StateBlock(src, md, {}, [])
+            assert [getattr(ours, k) for k in _MARKERS] == [
+                getattr(theirs, k) for k in _MARKERS
+            ], rel
+        for m in _FENCE.finditer(text):
+            code = _SLASH_TYPO.sub(" ", _CONTINUATION.sub(" ", m.group(4)))
+            if "curl" in code:
+                examples += 1
+                assert shell_words(code) == _shlex(code), (rel, code[:80])
+    assert examples > 1000
