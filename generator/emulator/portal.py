@@ -18,9 +18,10 @@ from generator.emulator.errors import EMPTY_CODES as _EMPTY_CODES
 from generator.emulator.errors import NOT_ARGUMENT_CODES as _NOT_ARGUMENT_CODES
 from generator.emulator.errors import ApiError, portal_message
 from generator.emulator.events import EventSender
-from generator.emulator.families import Family, discover
+from generator.emulator.families import Family, discover, sample_record
 from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.keyed import KeyedHandler, discover_keyed
+from generator.emulator.lists import ListsHandler
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
 from generator.emulator.required import missing_required, required_error, spell_params
 from generator.emulator.store import Store
@@ -80,6 +81,7 @@ class Portal:
         self.keyed: dict[str, tuple[KeyedHandler, str]] = discover_keyed(
             list(model.methods), self.store
         )
+        self.lists = ListsHandler.discover(list(model.methods), self.store)
         self._link_crm()
         self.system = SystemMethods(self)
         self.without_rights: set[int] = set()
@@ -187,6 +189,8 @@ class Portal:
         try:
             if self.system.handles(low):
                 outcome = self.system.call(low, user)
+            elif self.lists is not None and self.lists.handles(low):
+                outcome = self.lists.handle(low, params)
             elif low in self.keyed:
                 handler, action = self.keyed[low]
                 outcome = handler.handle(action, params)
@@ -263,6 +267,26 @@ class Portal:
                 data.setdefault(target.fam.scope_param, scope)
             rows.append(data)
         return self.store.insert_many(target.fam.key, tscope, rows)
+
+    def put_named(self, name: str, params: dict[str, Any], version: int = 2) -> None:
+        """Make the records a call names exist before it is made, each built from its
+        family's example record: the docs' examples name records of their author's portal
+        (``crm.deal.get {"id": 410}``, ``crm.currency.get {"id": "RUB"}``, a list by
+        IBLOCK_CODE). For measuring the pages' own requests and for fixtures."""
+        low = name.lower()
+        if version == 2 and self.lists is not None and self.lists.handles(low):
+            self.lists.put_named(low, params)
+            return
+        route = self.entity_routes.get((version, low))
+        if route is None or route[1] not in ("get", "update", "delete"):
+            return
+        handler, action = route
+        sample = {k: v for k, v in sample_record(handler.fam.methods).items()}
+        sample.pop(handler.fam.id_key, None)
+        try:
+            handler.put_named(params, action, sample)
+        except ApiError:
+            return  # the call names no record this portal could hold (an id of 0)
 
     def count(self, family: str, *, entity_type_id: int | None = None, version: int = 2) -> int:
         fam = self.family(family, version)

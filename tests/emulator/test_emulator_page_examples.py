@@ -35,35 +35,13 @@ def outcomes(ru_model: Any) -> dict[str, Any]:
         if ex is None:
             continue
         params = {k: v for k, v in copy.deepcopy(ex.params).items() if k != "auth"}
-        _put_named_record(portal, m, params)
+        portal.put_named(m.name, params, m.api_version)
         try:
             out = portal.call(m.name, params, m.api_version, "oauth")
             rows[m.name] = ("ok", out.result, m)
         except ApiError as err:
             rows[m.name] = ("param" if err.about_params else "other", err, m)
     return rows
-
-
-def _put_named_record(portal: Any, m: Any, params: dict[str, Any]) -> None:
-    route = portal.entity_routes.get((m.api_version, m.name.lower()))
-    if route is None or route[1] not in ("get", "update", "delete"):
-        return
-    handler, _ = route
-    fam = handler.fam
-    try:
-        rec_id = handler._id(params)
-        scope = handler._scope(params, route[1])
-    except ApiError:
-        return
-    from generator.emulator.families import _sample_record
-
-    target, tscope = handler._place(scope)
-    sample = {k: v for k, v in _sample_record(fam.methods).items() if k != fam.id_key}
-    wrapped = {fam.fields_param: sample} if fam.fields_param else sample
-    data = handler._fields(wrapped, target)
-    if target.fam.scope_param:
-        data.setdefault(target.fam.scope_param, scope)
-    portal.store.put(target.fam.key, tscope, rec_id, data)
 
 
 def test_docs_requests_answer_without_parameter_errors(outcomes: dict[str, Any]) -> None:
