@@ -22,6 +22,7 @@ from generator.emulator.families import Family, discover, sample_record
 from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.keyed import KeyedHandler, discover_keyed
 from generator.emulator.lists import ListsHandler
+from generator.emulator.product_rows import ProductRows
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
 from generator.emulator.required import missing_required, required_error, spell_params
 from generator.emulator.store import Store
@@ -82,6 +83,7 @@ class Portal:
             list(model.methods), self.store
         )
         self.lists = ListsHandler.discover(list(model.methods), self.store)
+        self.product_rows = ProductRows.discover(list(model.methods), self.handlers)
         self._link_crm()
         self.system = SystemMethods(self)
         self.without_rights: set[int] = set()
@@ -189,6 +191,8 @@ class Portal:
         try:
             if self.system.handles(low):
                 outcome = self.system.call(low, user)
+            elif self.product_rows is not None and self.product_rows.handles(low):
+                outcome = self.product_rows.handle(low, params)
             elif self.lists is not None and self.lists.handles(low):
                 outcome = self.lists.handle(low, params)
             elif low in self.keyed:
@@ -276,6 +280,9 @@ class Portal:
         low = name.lower()
         if version == 2 and self.lists is not None and self.lists.handles(low):
             self.lists.put_named(low, params)
+            return
+        if version == 2 and self.product_rows is not None and self.product_rows.handles(low):
+            self.product_rows.put_named(low, params)
             return
         route = self.entity_routes.get((version, low))
         if route is None or route[1] not in ("get", "update", "delete"):
