@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from generator.emulator import listing
+from generator.emulator.bindings import RecordBinding
 from generator.emulator.crm_types import (
     CLASSIC_BY_TYPE,
-    CONTACT_LIST_FIELDS,
     DYNAMIC_DEFAULTS,
     NUMBERED_BY_PORTAL,
     TYPE_BY_CLASSIC,
@@ -73,10 +73,10 @@ class EntityHandler:
         # The portal stamps these itself; we do where the family's pages list them.
         self.created = [n for n in _CREATED if n in known]
         self.modified = [n for n in _MODIFIED if n in known]
-        # Set by the portal: classic handlers crm.item reaches by entityTypeId, and the
-        # (kind, item key) of this family's contact bindings.
+        # Set by the portal: classic handlers crm.item reaches by entityTypeId, and this
+        # family's list fields kept as bindings (CONTACT_IDS).
         self.classic: dict[int, EntityHandler] = {}
-        self.contact_binding: tuple[str, str] | None = None
+        self.bindings: list[RecordBinding] = []
 
     def _stamp(self, data: dict[str, Any], names: list[str]) -> None:
         if names:
@@ -234,33 +234,14 @@ class EntityHandler:
                     return ApiError(e.code.strip(), portal_message(e.description), status)
         return ApiError("ERROR_ARGUMENT", message, 400)
 
-    def _take_contacts(self, data: dict[str, Any]) -> list[Any] | None:
-        """``CONTACT_IDS`` of a classic record are bindings, not a stored field."""
-        if self.contact_binding is None:
-            return None
-        for name in CONTACT_LIST_FIELDS[:1]:
-            if name in data:
-                ids = data.pop(name)
-                ids = ids if isinstance(ids, list) else [ids] if ids not in (None, "") else []
-                if ids:
-                    data["CONTACT_ID"] = coerce("integer", ids[0])
-                return ids
-        return None
+    def _take_bound(self, data: dict[str, Any]) -> list[tuple[RecordBinding, list[Any]]]:
+        """The ids sent in the list fields kept as bindings (``CONTACT_IDS``)."""
+        taken = [(b, b.take(data)) for b in self.bindings]
+        return [(b, ids) for b, ids in taken if ids is not None]
 
-    def _bind_contacts(self, rec_id: int, ids: list[Any] | None) -> None:
-        if ids is None or self.contact_binding is None:
-            return
-        kind, key = self.contact_binding
-        self.store.unbind(kind, str(rec_id))
-        for i, raw in enumerate(ids):
-            cid = coerce("integer", raw)
-            item = {
-                key: cid,
-                "SORT": (i + 1) * 10,
-                "ROLE_ID": 0,
-                "IS_PRIMARY": "Y" if i == 0 else "N",
-            }
-            self.store.bind(kind, str(rec_id), str(cid), item)
+    def _bind(self, rec_id: int, taken: list[tuple[RecordBinding, list[Any]]]) -> None:
+        for binding, ids in taken:
+            binding.write(rec_id, ids)
 
     def present(
         self,
@@ -276,13 +257,18 @@ class EntityHandler:
         rec: dict[str, Any] = {}
         if tfam.id_in_record:
             rec[tfam.id_key] = str(rec_id) if tfam.id_as_string else rec_id
+        write_only = {b.ids_field for b in target.bindings}  # CONTACT_IDS
         for name in tfam.documented:
-            if target.contact_binding is None or name not in CONTACT_LIST_FIELDS[:1]:
-                rec[tfam.wire.stored_name(name)] = None  # (CONTACT_IDS is write-only)
+            if name not in write_only:
+                rec[tfam.wire.stored_name(name)] = None
         rec.update(data)
         if target is not self and self.fam.scope_param:
-            # crm.item reading a classic record: the record says which entity type it is
+            # crm.item reading a classic record: the record says which entity type it is,
+            # and carries its bindings as a list (contactIds)
             rec[self.fam.scope_param] = TYPE_BY_CLASSIC.get(tfam.name, 0)
+            for b in target.bindings:
+                if self.fam.wire.stored_name(b.ids_field) in self.fam.field_types:
+                    rec[b.ids_field] = b.bound(rec_id)
         if pick is not None:
             rec = pick(rec)
         return self.fam.wires.get(action, self.fam.wire).record(rec)
@@ -316,11 +302,11 @@ class EntityHandler:
         data = self._fields(params, target)
         if target.fam.scope_param:
             data.setdefault(target.fam.scope_param, scope)
-        contacts = target._take_contacts(data)
+        bound = target._take_bound(data)
         target._complete_new(data, scope)
         target._check_new_code(data, tscope)
         new_id = self.store.insert(target.fam.key, tscope, data)
-        target._bind_contacts(new_id, contacts)
+        target._bind(new_id, bound)
         record = self.present(new_id, data, target, action="add")
         return Outcome(
             self._wrap("add", new_id, record),
@@ -346,11 +332,11 @@ class EntityHandler:
         changes = self._fields(params, target)
         if target.fam.code_key is not None:
             changes.pop(target.fam.code_key, None)  # a record keeps the code it was added with
-        contacts = target._take_contacts(changes)
+        bound = target._take_bound(changes)
         target._stamp(changes, target.modified)
         if not self.store.update(target.fam.key, tscope, rec_id, changes):
             raise self._missing(f"{self.fam.name} {rec_id}")
-        target._bind_contacts(rec_id, contacts)
+        target._bind(rec_id, bound)
         data = self.store.get(target.fam.key, tscope, rec_id) or {}
         return Outcome(
             self._wrap("update", rec_id, self.present(rec_id, data, target, action="update")),
@@ -364,8 +350,8 @@ class EntityHandler:
         rec_id = self._locate(params, target, tscope)
         if not self.store.delete(target.fam.key, tscope, rec_id):
             raise self._missing(f"{self.fam.name} {rec_id}")
-        if target.contact_binding is not None:
-            self.store.unbind(target.contact_binding[0], str(rec_id))
+        for binding in target.bindings:
+            binding.drop(rec_id)
         return Outcome(
             self._wrap("delete", rec_id, None),
             events=[self._event("delete", scope, rec_id)],

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from generator.emulator.crm_types import CLASSIC_BY_TYPE
+from generator.emulator.bindings import RecordBinding
+from generator.emulator.crm_types import CLASSIC_BY_TYPE, TWO_WAY_BINDINGS
 from generator.emulator.entities import EntityHandler, Outcome
 from generator.emulator.errors import EMPTY_CODES as _EMPTY_CODES
 from generator.emulator.errors import NOT_ARGUMENT_CODES as _NOT_ARGUMENT_CODES
@@ -114,9 +115,25 @@ class Portal:
             if item is not None and classic is not None:
                 item.classic[etid] = classic
         for handler in self.handlers.values():
-            keyed = self.keyed.get(f"{handler.fam.name}.contact.items.get")
-            if keyed is not None and handler.fam.api_version == 2:
-                handler.contact_binding = (keyed[0].kind, keyed[0].item_key)
+            if handler.fam.api_version != 2:
+                continue
+            for other in ("contact", "company"):
+                keyed = self.keyed.get(f"{handler.fam.name}.{other}.items.get")
+                ids_field, id_field = f"{other.upper()}_IDS", f"{other.upper()}_ID"
+                if keyed is None or ids_field not in handler.fam.field_types:
+                    continue
+                single = id_field if id_field in handler.fam.field_types else None
+                writer = keyed[0]
+                binding = RecordBinding(
+                    self.store, writer, handler.fam.key, writer.kind, writer.item_key, ids_field,
+                    single,
+                )  # fmt: skip
+                handler.bindings.append(binding)
+                keyed[0].on_change.append(binding.sync)
+        pair = [self.keyed.get(f"crm.{a}.{b}.items.get") for a, b in TWO_WAY_BINDINGS]
+        if all(pair):
+            one, two = pair[0][0], pair[1][0]  # type: ignore[index]
+            one.mirror, two.mirror = two, one
 
     # -- users ------------------------------------------------------------------
 
