@@ -23,6 +23,7 @@ from generator.emulator.families import Family, discover, sample_record
 from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.keyed import KeyedHandler, discover_keyed
 from generator.emulator.lists import ListsHandler
+from generator.emulator.named import put_metadata
 from generator.emulator.product_rows import ProductRows
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
 from generator.emulator.required import missing_required, required_error, spell_params
@@ -295,6 +296,8 @@ class Portal:
         (``crm.deal.get {"id": 410}``, ``crm.currency.get {"id": "RUB"}``, a list by
         IBLOCK_CODE). For measuring the pages' own requests and for fixtures."""
         low = name.lower()
+        if version == 2 and put_metadata(self.userfields, low, params, self.model_index):
+            return
         if version == 2 and self.lists is not None and self.lists.handles(low):
             self.lists.put_named(low, params)
             return
