@@ -145,3 +145,26 @@ def test_list_elements_and_sections_by_their_codes(portal: Any) -> None:
     assert call(portal, "lists.field.get", {**LIST, "FIELD_ID": field})["N"]["NAME"] == "Year"
     assert call(portal, "lists.field.delete", {**LIST, "FIELD_ID": field}) is True
     assert call(portal, "lists.field.get", LIST) == {}
+
+
+def test_put_named_makes_the_records_a_call_names(portal: Any) -> None:
+    for name, params in [
+        ("crm.currency.get", {"id": "RUB"}),
+        ("crm.deal.userfield.get", {"id": 399}),
+        ("crm.contact.userfield.get", {"id": 399}),  # the same id on another entity's page
+        ("crm.type.get", {"id": 16}),
+        ("lists.element.get", {"IBLOCK_TYPE_ID": "lists", "IBLOCK_CODE": "x", "ELEMENT_ID": 7}),
+        ("crm.deal.productrows.get", {"id": 5}),
+    ]:
+        refused(portal, name, params)
+        portal.put_named(name, params)
+        assert call(portal, name, params) is not None
+    assert call(portal, "crm.currency.get", {"id": "RUB"})["CURRENCY"] == "RUB"
+    assert call(portal, "crm.contact.userfield.get", {"id": 399})["ENTITY_ID"] == "CRM_CONTACT"
+    assert call(portal, "crm.type.get", {"id": 16})["type"]["id"] == 16
+    (element,) = call(
+        portal,
+        "lists.element.get",
+        {"IBLOCK_TYPE_ID": "lists", "IBLOCK_CODE": "x", "ELEMENT_ID": 7},
+    )
+    assert element["ID"] == "7"

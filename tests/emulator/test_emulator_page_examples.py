@@ -5,7 +5,8 @@
 - of those whose page also has a response example: the answer has the example's shape and
   wire types, strings staying strings (target >= 95%).
 
-A get/update/delete example names a record (id 410): the record is put there first, made
+A get/update/delete example names a record (id 410, a currency "RUB", a user field 399, a
+list by IBLOCK_CODE): ``Portal.put_named`` puts it there first, made
 of the family's own example record, as it would exist on the portal the page was written on.
 """
 
@@ -76,7 +77,7 @@ def test_answers_have_the_examples_shape_and_wire_types(outcomes: dict[str, Any]
     share = 1 - len(differ) / compared
     print(f"\nresponse examples: {compared} methods; same shape and wire types {share:.1%}")
     print(f"  left out: {len(absent)} answering that the record the example names is absent")
-    assert len(absent) < 40, absent
+    assert len(absent) <= 10, absent  # put_named makes the records the examples name
     for name, why in differ[:200]:
         print("  differs:", name, why[:150])
     assert compared > 1000
