@@ -10,9 +10,12 @@ from typing import Any
 CLASSIC_BY_TYPE = {1: "crm.lead", 2: "crm.deal", 3: "crm.contact", 4: "crm.company", 7: "crm.quote"}
 TYPE_BY_CLASSIC = {name: etid for etid, name in CLASSIC_BY_TYPE.items()}
 
-# Bindings a classic record carries as a field and also answers through
-# ``<family>.contact.items.get`` (crm.deal.add with CONTACT_IDS, then items.get).
-CONTACT_LIST_FIELDS = ("CONTACT_IDS", "CONTACT_ID")
+# crm.item.productrow's ownerType of the classic entities with product rows
+# (crm-item-productrow-add.md); smart invoices are "SI", smart processes "T<hex type id>".
+OWNER_TYPE_BY_CLASSIC = {"crm.deal": "D", "crm.lead": "L", "crm.quote": "Q"}
+
+# A contact's companies are the companies' contacts: crm.contact.company.add binds both ways.
+TWO_WAY_BINDINGS = (("contact", "company"), ("company", "contact"))
 
 
 # crm.item's add page lists every entity type's defaults together; a smart process gets these.

@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from generator.emulator import listing
+from generator.emulator.bindings import RecordBinding
 from generator.emulator.crm_types import (
     CLASSIC_BY_TYPE,
-    CONTACT_LIST_FIELDS,
     DYNAMIC_DEFAULTS,
     NUMBERED_BY_PORTAL,
     TYPE_BY_CLASSIC,
@@ -19,7 +19,7 @@ from generator.emulator.crm_types import (
     first_stage,
     new_entity_type_id,
 )
-from generator.emulator.errors import V3_NOT_FOUND, V3_VALIDATION, ApiError
+from generator.emulator.errors import V3_NOT_FOUND, V3_VALIDATION, ApiError, portal_message
 from generator.emulator.families import (
     BARE,
     CODE,
@@ -73,10 +73,10 @@ class EntityHandler:
         # The portal stamps these itself; we do where the family's pages list them.
         self.created = [n for n in _CREATED if n in known]
         self.modified = [n for n in _MODIFIED if n in known]
-        # Set by the portal: classic handlers crm.item reaches by entityTypeId, and the
-        # (kind, item key) of this family's contact bindings.
+        # Set by the portal: classic handlers crm.item reaches by entityTypeId, and this
+        # family's list fields kept as bindings (CONTACT_IDS).
         self.classic: dict[int, EntityHandler] = {}
-        self.contact_binding: tuple[str, str] | None = None
+        self.bindings: list[RecordBinding] = []
 
     def _stamp(self, data: dict[str, Any], names: list[str]) -> None:
         if names:
@@ -120,6 +120,47 @@ class EntityHandler:
             )
         return value
 
+    def _locate(self, params: dict[str, Any], target: EntityHandler, tscope: int) -> int:
+        """The stored id of the record a get/update/delete names: its number, or its code
+        for families named by codes (crm.currency.get {"id": "RUB"})."""
+        code_key = target.fam.code_key
+        if code_key is None:
+            return self._id(params)
+        raw = get_ci(params, self.fam.id_param or "id")
+        if raw in (None, "") or isinstance(raw, (dict, list)):
+            raise ApiError(
+                "ERROR_ARGUMENT", "ID is not defined or invalid.", 400, about_params=True
+            )
+        found = self.store.find_by(target.fam.key, tscope, code_key, str(raw))
+        if found is None:
+            raise self._missing(f"{self.fam.name} {raw}")
+        return found
+
+    def put_named(self, params: dict[str, Any], action: str, record: dict[str, Any]) -> None:
+        """Store ``record`` where a ``get``/``update``/``delete`` called with ``params`` finds
+        it: fixtures mirroring the docs' examples, whose calls name a record of the author's
+        portal (``{"id": 410}``, ``{"id": "RUB"}``)."""
+        scope = self._scope(params, action)
+        target, tscope = self._place(scope)
+        data = self._fields(
+            {self.fam.fields_param: record} if self.fam.fields_param else record, target
+        )
+        if target.fam.scope_param:
+            data.setdefault(target.fam.scope_param, scope)
+        code_key = target.fam.code_key
+        if code_key is None:
+            self.store.put(target.fam.key, tscope, self._id(params), data)
+            return
+        code = get_ci(params, self.fam.id_param or "id")
+        if code in (None, "") or isinstance(code, (dict, list)):
+            return
+        data[code_key] = str(code)
+        found = self.store.find_by(target.fam.key, tscope, code_key, str(code))
+        if found is None:
+            self.store.insert(target.fam.key, tscope, data)
+        else:
+            self.store.put(target.fam.key, tscope, found, data)
+
     def _place(self, scope: int) -> tuple[EntityHandler, int]:
         """Whose records these are: ``crm.item`` with entityTypeId=2 *is* crm.deal."""
         target = self.classic.get(scope)
@@ -144,8 +185,8 @@ class EntityHandler:
         out = {}
         for k, v in raw.items():
             k = spell(str(k))
-            if k.lower() == target.fam.id_key.lower():
-                continue  # the id is the portal's to assign
+            if k.lower() == target.fam.id_key.lower() and target.fam.code_key != k:
+                continue  # the id is the portal's to assign (a code is the caller's)
             out[k] = coerce(target.fam.field_types.get(k, ""), v)
         return out
 
@@ -171,33 +212,36 @@ class EntityHandler:
             data[numbered] = new_entity_type_id(self.store.count(fam.key))
         self._stamp(data, self.created + self.modified)
 
-    def _take_contacts(self, data: dict[str, Any]) -> list[Any] | None:
-        """``CONTACT_IDS`` of a classic record are bindings, not a stored field."""
-        if self.contact_binding is None:
-            return None
-        for name in CONTACT_LIST_FIELDS[:1]:
-            if name in data:
-                ids = data.pop(name)
-                ids = ids if isinstance(ids, list) else [ids] if ids not in (None, "") else []
-                if ids:
-                    data["CONTACT_ID"] = coerce("integer", ids[0])
-                return ids
-        return None
-
-    def _bind_contacts(self, rec_id: int, ids: list[Any] | None) -> None:
-        if ids is None or self.contact_binding is None:
+    def _check_new_code(self, data: dict[str, Any], scope: int) -> None:
+        """A record named by a code needs one, and one not taken (crm.currency.add "CNY")."""
+        key = self.fam.code_key
+        if key is None:
             return
-        kind, key = self.contact_binding
-        self.store.unbind(kind, str(rec_id))
-        for i, raw in enumerate(ids):
-            cid = coerce("integer", raw)
-            item = {
-                key: cid,
-                "SORT": (i + 1) * 10,
-                "ROLE_ID": 0,
-                "IS_PRIMARY": "Y" if i == 0 else "N",
-            }
-            self.store.bind(kind, str(rec_id), str(cid), item)
+        code = data.get(key)
+        if code in (None, "") or isinstance(code, (dict, list)):
+            raise ApiError("ERROR_ARGUMENT", f"Field {key} is required.", 400, about_params=True)
+        data[key] = str(code)
+        if self.store.find_by(self.fam.key, scope, key, str(code)) is not None:
+            raise self._taken(f"{key} {code} already exists.")
+
+    def _taken(self, message: str) -> ApiError:
+        """The add page's error for a code already in use, else its catch-all error."""
+        errors = self.fam.methods["add"].errors
+        for words in (("уже существует", "already exist"), ("другие ошибки", "other error")):
+            for e in errors:
+                if any(w in e.description.lower() for w in words) and e.code.isascii():
+                    status = e.status if e.status and 400 <= e.status < 500 else 400
+                    return ApiError(e.code.strip(), portal_message(e.description), status)
+        return ApiError("ERROR_ARGUMENT", message, 400)
+
+    def _take_bound(self, data: dict[str, Any]) -> list[tuple[RecordBinding, list[Any]]]:
+        """The ids sent in the list fields kept as bindings (``CONTACT_IDS``)."""
+        taken = [(b, b.take(data)) for b in self.bindings]
+        return [(b, ids) for b, ids in taken if ids is not None]
+
+    def _bind(self, rec_id: int, taken: list[tuple[RecordBinding, list[Any]]]) -> None:
+        for binding, ids in taken:
+            binding.write(rec_id, ids)
 
     def present(
         self,
@@ -210,14 +254,21 @@ class EntityHandler:
         """A stored record as the portal sends it: documented fields, wire types and case."""
         target = target or self
         tfam = target.fam
-        rec: dict[str, Any] = {tfam.id_key: str(rec_id) if tfam.id_as_string else rec_id}
+        rec: dict[str, Any] = {}
+        if tfam.id_in_record:
+            rec[tfam.id_key] = str(rec_id) if tfam.id_as_string else rec_id
+        write_only = {b.ids_field for b in target.bindings}  # CONTACT_IDS
         for name in tfam.documented:
-            if target.contact_binding is None or name not in CONTACT_LIST_FIELDS[:1]:
-                rec[tfam.wire.stored_name(name)] = None  # (CONTACT_IDS is write-only)
+            if name not in write_only:
+                rec[tfam.wire.stored_name(name)] = None
         rec.update(data)
         if target is not self and self.fam.scope_param:
-            # crm.item reading a classic record: the record says which entity type it is
+            # crm.item reading a classic record: the record says which entity type it is,
+            # and carries its bindings as a list (contactIds)
             rec[self.fam.scope_param] = TYPE_BY_CLASSIC.get(tfam.name, 0)
+            for b in target.bindings:
+                if self.fam.wire.stored_name(b.ids_field) in self.fam.field_types:
+                    rec[b.ids_field] = b.bound(rec_id)
         if pick is not None:
             rec = pick(rec)
         return self.fam.wires.get(action, self.fam.wire).record(rec)
@@ -251,10 +302,11 @@ class EntityHandler:
         data = self._fields(params, target)
         if target.fam.scope_param:
             data.setdefault(target.fam.scope_param, scope)
-        contacts = target._take_contacts(data)
+        bound = target._take_bound(data)
         target._complete_new(data, scope)
+        target._check_new_code(data, tscope)
         new_id = self.store.insert(target.fam.key, tscope, data)
-        target._bind_contacts(new_id, contacts)
+        target._bind(new_id, bound)
         record = self.present(new_id, data, target, action="add")
         return Outcome(
             self._wrap("add", new_id, record),
@@ -267,7 +319,7 @@ class EntityHandler:
             return self._get_as_filter(params)
         scope = self._scope(params, "get")
         target, tscope = self._place(scope)
-        rec_id = self._id(params)
+        rec_id = self._locate(params, target, tscope)
         data = self.store.get(target.fam.key, tscope, rec_id)
         if data is None:
             raise self._missing(f"{self.fam.name} {rec_id}")
@@ -276,13 +328,15 @@ class EntityHandler:
     def do_update(self, params: dict[str, Any]) -> Outcome:
         scope = self._scope(params, "update")
         target, tscope = self._place(scope)
-        rec_id = self._id(params)
+        rec_id = self._locate(params, target, tscope)
         changes = self._fields(params, target)
-        contacts = target._take_contacts(changes)
+        if target.fam.code_key is not None:
+            changes.pop(target.fam.code_key, None)  # a record keeps the code it was added with
+        bound = target._take_bound(changes)
         target._stamp(changes, target.modified)
         if not self.store.update(target.fam.key, tscope, rec_id, changes):
             raise self._missing(f"{self.fam.name} {rec_id}")
-        target._bind_contacts(rec_id, contacts)
+        target._bind(rec_id, bound)
         data = self.store.get(target.fam.key, tscope, rec_id) or {}
         return Outcome(
             self._wrap("update", rec_id, self.present(rec_id, data, target, action="update")),
@@ -293,11 +347,11 @@ class EntityHandler:
     def do_delete(self, params: dict[str, Any]) -> Outcome:
         scope = self._scope(params, "delete")
         target, tscope = self._place(scope)
-        rec_id = self._id(params)
+        rec_id = self._locate(params, target, tscope)
         if not self.store.delete(target.fam.key, tscope, rec_id):
             raise self._missing(f"{self.fam.name} {rec_id}")
-        if target.contact_binding is not None:
-            self.store.unbind(target.contact_binding[0], str(rec_id))
+        for binding in target.bindings:
+            binding.drop(rec_id)
         return Outcome(
             self._wrap("delete", rec_id, None),
             events=[self._event("delete", scope, rec_id)],

@@ -50,6 +50,10 @@ class Family:
     wire: WireFormat = field(default_factory=WireFormat)
     wires: dict[str, WireFormat] = field(default_factory=dict)  # per action, its own example
     defaults: dict[str, Any] = field(default_factory=dict)  # documented defaults on add
+    # Records named by a code rather than a number (crm.currency "RUB", sale.status "N"):
+    # the record field holding it; get/update/delete find the record by it.
+    code_key: str | None = None
+    id_in_record: bool = True  # crm.currency records carry CURRENCY and no ID
 
     @property
     def key(self) -> str:
@@ -112,7 +116,7 @@ def _build(ns: str, version: int, methods: dict[str, Method]) -> Family:
             for p in _record_fields(m.returns.fields):
                 types.setdefault(p.name, p.type)
 
-    sample = _sample_record(methods)
+    sample = sample_record(methods)
     id_key = _id_key(sample, documented)
     id_param = _id_param(methods, scope_param)
     shapes = {
@@ -122,6 +126,7 @@ def _build(ns: str, version: int, methods: dict[str, Method]) -> Family:
         "get": _get_shape(methods.get("get")),
         "list": _list_shape(methods.get("list")),
     }
+    code_key = _code_key(methods, sample, id_key, shapes["add"]) if id_param else None
     documented = [n for n in documented if n != id_key]
     return Family(
         name=ns,
@@ -138,7 +143,32 @@ def _build(ns: str, version: int, methods: dict[str, Method]) -> Family:
         wire=WireFormat.from_sample(sample, types),
         wires=_action_wires(methods, sample, types),
         defaults=_documented_defaults(methods.get("add"), fields_param, scope_param),
+        code_key=code_key,
+        id_in_record=not sample or id_key in sample or code_key == id_key,
     )
+
+
+def _is_code(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and not value.lstrip("-").isdigit()
+
+
+def _code_key(
+    methods: dict[str, Method], sample: dict[str, Any], id_key: str, add: Shape
+) -> str | None:
+    """The field naming a record when the pages name records by a code: the record's own id
+    written as a code ("id": "N"), the field the id parameter's type points at
+    (``crm_currency.CURRENCY``), or the code ``add`` answers ("CNY")."""
+    if _is_code(sample.get(id_key)):
+        return id_key
+    for action in ("get", "update", "delete"):
+        m = methods.get(action)
+        for p in m.params if m is not None else ():
+            head, _, named = p.type.partition(".")
+            if p.name.lower() == "id" and head and named and _is_code(sample.get(named)):
+                return named
+    if add.kind == CODE and _is_code(sample.get(add.key)):
+        return add.key
+    return None
 
 
 def _action_wires(
@@ -207,27 +237,30 @@ def _is_placeholder(name: str) -> bool:
     return any(c in name for c in ".<>{} ") or name.endswith(("...", "_"))
 
 
-def _sample_record(methods: dict[str, Method]) -> dict[str, Any]:
-    for action in ("get", "list", "add", "update"):
-        m = methods.get(action)
-        if m is None:
-            continue
-        value = _example(m)
-        rec = _unwrap_record(value)
-        if rec:
-            return rec
+def sample_record(methods: dict[str, Method]) -> dict[str, Any]:
+    # A record with an id first; else one without (crm.currency: CURRENCY names it).
+    for loose in (False, True):
+        for action in ("get", "list", "add", "update"):
+            m = methods.get(action)
+            if m is None:
+                continue
+            rec = _unwrap_record(_example(m), loose)
+            if rec:
+                return rec
     return {}
 
 
-def _unwrap_record(value: Any) -> dict[str, Any] | None:
+def _unwrap_record(value: Any, loose: bool = False) -> dict[str, Any] | None:
     if isinstance(value, list):
-        return _unwrap_record(value[0]) if value else None
+        return _unwrap_record(value[0], loose) if value else None
     if isinstance(value, dict):
         if len(value) == 1:
             inner = next(iter(value.values()))
             if isinstance(inner, (dict, list)):
-                return _unwrap_record(inner)
+                return _unwrap_record(inner, loose)
         if "ID" in value or "id" in value:
+            return value
+        if loose and len(value) > 1 and any(_is_code(v) for v in value.values()):
             return value
     return None
 

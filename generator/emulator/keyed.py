@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from generator.emulator.entities import Outcome
@@ -27,6 +28,12 @@ class KeyedHandler:
         self.style = style
         self.methods = methods
         self.item_key = self._item_key()
+        # Set by the portal: called with the owner after its bindings change (the owner
+        # record's primary field follows), and the other side of a two-way binding
+        # (crm.company.contact <-> crm.contact.company).
+        self.on_change: list[Callable[[str], None]] = []
+        self.mirror: KeyedHandler | None = None
+        self.owner_key = ""  # the owner's key in the mirror's bindings: "COMPANY_ID"
 
     def _item_key(self) -> str:
         if self.style != "contact":
@@ -57,6 +64,8 @@ class KeyedHandler:
     def _contact(self, action: str, params: dict[str, Any]) -> Outcome:
         owner = self._owner(params)
         key = self.item_key
+        if action == "items.get":
+            return Outcome(self.store.bindings(self.kind, owner))
         if action == "add":
             fields = _mapping(get_ci(params, "fields"))
             item = {
@@ -72,22 +81,17 @@ class KeyedHandler:
                     400,
                     about_params=True,
                 )
-            self._set_primary(owner, item)
-            self.store.bind(self.kind, owner, str(item[key]), item)
-            return Outcome(True, wrote=True)
-        if action == "delete":
+            self._put(owner, item)
+        elif action == "delete":
             fields = _mapping(get_ci(params, "fields"))
-            self.store.unbind(self.kind, owner, str(get_ci(fields, key)))
-            return Outcome(True, wrote=True)
-        if action == "items.get":
-            return Outcome(self.store.bindings(self.kind, owner))
-        if action == "items.set":
-            self.store.unbind(self.kind, owner)
+            self._drop(owner, str(get_ci(fields, key)))
+        elif action == "items.set":
             items = get_ci(params, "items") or []
             if isinstance(items, dict):
                 items = list(items.values())
             if not isinstance(items, list):
                 raise ApiError("ERROR_ARGUMENT", "items must be an array", 400, about_params=True)
+            self._drop(owner, None)
             for i, raw in enumerate(items):
                 raw = _mapping(raw)
                 item = {
@@ -96,12 +100,45 @@ class KeyedHandler:
                     "ROLE_ID": 0,
                     "IS_PRIMARY": get_ci(raw, "IS_PRIMARY", "N"),
                 }
-                self.store.bind(self.kind, owner, str(item[key]), item)
-            return Outcome(True, wrote=True)
-        if action == "items.delete":
-            self.store.unbind(self.kind, owner)
-            return Outcome(True, wrote=True)
-        raise KeyError(action)
+                self._put(owner, item)
+        elif action == "items.delete":
+            self._drop(owner, None)
+        else:
+            raise KeyError(action)
+        return Outcome(True, wrote=True)
+
+    def _put(self, owner: str, item: dict[str, Any], mirrored: bool = False) -> None:
+        self._set_primary(owner, item)
+        self.store.bind(self.kind, owner, str(item[self.item_key]), item)
+        if self.mirror is not None and not mirrored:
+            other = {
+                self.mirror.item_key: coerce("integer", owner),
+                "SORT": item.get("SORT", 10),
+                "ROLE_ID": item.get("ROLE_ID", 0),
+                "IS_PRIMARY": "N",
+            }
+            self.mirror._put(str(item[self.item_key]), other, mirrored=True)
+        self._changed(owner)
+
+    def _drop(self, owner: str, key: str | None, mirrored: bool = False) -> None:
+        keys = [key] if key is not None else [
+            str(b.get(self.item_key)) for b in self.store.bindings(self.kind, owner)
+        ]  # fmt: skip
+        for k in keys:
+            self.store.unbind(self.kind, owner, k)
+            if self.mirror is not None and not mirrored:
+                self.mirror._drop(k, owner, mirrored=True)
+        self._changed(owner)
+
+    def replace(self, owner: str, items: list[dict[str, Any]]) -> None:
+        """The owner's bindings become ``items`` (an add/update sending CONTACT_IDS)."""
+        self._drop(owner, None)
+        for item in items:
+            self._put(owner, item)
+
+    def _changed(self, owner: str) -> None:
+        for callback in self.on_change:
+            callback(owner)
 
     def _set_primary(self, owner: str, item: dict[str, Any]) -> None:
         existing = self.store.bindings(self.kind, owner)

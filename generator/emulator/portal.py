@@ -12,15 +12,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from generator.emulator.crm_types import CLASSIC_BY_TYPE
+from generator.emulator.bindings import RecordBinding
+from generator.emulator.crm_types import CLASSIC_BY_TYPE, TWO_WAY_BINDINGS
 from generator.emulator.entities import EntityHandler, Outcome
 from generator.emulator.errors import EMPTY_CODES as _EMPTY_CODES
 from generator.emulator.errors import NOT_ARGUMENT_CODES as _NOT_ARGUMENT_CODES
 from generator.emulator.errors import ApiError, portal_message
 from generator.emulator.events import EventSender
-from generator.emulator.families import Family, discover
+from generator.emulator.families import Family, discover, sample_record
 from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.keyed import KeyedHandler, discover_keyed
+from generator.emulator.lists import ListsHandler
+from generator.emulator.named import put_metadata
+from generator.emulator.product_rows import ProductRows
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
 from generator.emulator.required import missing_required, required_error, spell_params
 from generator.emulator.store import Store
@@ -80,6 +84,8 @@ class Portal:
         self.keyed: dict[str, tuple[KeyedHandler, str]] = discover_keyed(
             list(model.methods), self.store
         )
+        self.lists = ListsHandler.discover(list(model.methods), self.store)
+        self.product_rows = ProductRows.discover(list(model.methods), self.handlers)
         self._link_crm()
         self.system = SystemMethods(self)
         self.without_rights: set[int] = set()
@@ -110,9 +116,25 @@ class Portal:
             if item is not None and classic is not None:
                 item.classic[etid] = classic
         for handler in self.handlers.values():
-            keyed = self.keyed.get(f"{handler.fam.name}.contact.items.get")
-            if keyed is not None and handler.fam.api_version == 2:
-                handler.contact_binding = (keyed[0].kind, keyed[0].item_key)
+            if handler.fam.api_version != 2:
+                continue
+            for other in ("contact", "company"):
+                keyed = self.keyed.get(f"{handler.fam.name}.{other}.items.get")
+                ids_field, id_field = f"{other.upper()}_IDS", f"{other.upper()}_ID"
+                if keyed is None or ids_field not in handler.fam.field_types:
+                    continue
+                single = id_field if id_field in handler.fam.field_types else None
+                writer = keyed[0]
+                binding = RecordBinding(
+                    self.store, writer, handler.fam.key, writer.kind, writer.item_key, ids_field,
+                    single,
+                )  # fmt: skip
+                handler.bindings.append(binding)
+                keyed[0].on_change.append(binding.sync)
+        pair = [self.keyed.get(f"crm.{a}.{b}.items.get") for a, b in TWO_WAY_BINDINGS]
+        if all(pair):
+            one, two = pair[0][0], pair[1][0]  # type: ignore[index]
+            one.mirror, two.mirror = two, one
 
     # -- users ------------------------------------------------------------------
 
@@ -187,6 +209,10 @@ class Portal:
         try:
             if self.system.handles(low):
                 outcome = self.system.call(low, user)
+            elif self.product_rows is not None and self.product_rows.handles(low):
+                outcome = self.product_rows.handle(low, params)
+            elif self.lists is not None and self.lists.handles(low):
+                outcome = self.lists.handle(low, params)
             elif low in self.keyed:
                 handler, action = self.keyed[low]
                 outcome = handler.handle(action, params)
@@ -263,6 +289,31 @@ class Portal:
                 data.setdefault(target.fam.scope_param, scope)
             rows.append(data)
         return self.store.insert_many(target.fam.key, tscope, rows)
+
+    def put_named(self, name: str, params: dict[str, Any], version: int = 2) -> None:
+        """Make the records a call names exist before it is made, each built from its
+        family's example record: the docs' examples name records of their author's portal
+        (``crm.deal.get {"id": 410}``, ``crm.currency.get {"id": "RUB"}``, a list by
+        IBLOCK_CODE). For measuring the pages' own requests and for fixtures."""
+        low = name.lower()
+        if version == 2 and put_metadata(self.userfields, low, params, self.model_index):
+            return
+        if version == 2 and self.lists is not None and self.lists.handles(low):
+            self.lists.put_named(low, params)
+            return
+        if version == 2 and self.product_rows is not None and self.product_rows.handles(low):
+            self.product_rows.put_named(low, params)
+            return
+        route = self.entity_routes.get((version, low))
+        if route is None or route[1] not in ("get", "update", "delete"):
+            return
+        handler, action = route
+        sample = {k: v for k, v in sample_record(handler.fam.methods).items()}
+        sample.pop(handler.fam.id_key, None)
+        try:
+            handler.put_named(params, action, sample)
+        except ApiError:
+            return  # the call names no record this portal could hold (an id of 0)
 
     def count(self, family: str, *, entity_type_id: int | None = None, version: int = 2) -> int:
         fam = self.family(family, version)

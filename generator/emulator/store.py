@@ -162,6 +162,17 @@ class Store:
             )
         return [(r[0], json.loads(r[1])) for r in rows], total
 
+    def find_by(self, family: str, scope: int, name: str, value: str) -> int | None:
+        """The id of the record whose field ``name`` holds ``value`` (records named by a code)."""
+        path = '$."' + name.replace('"', '""') + '"'
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT id FROM records WHERE family=? AND scope=? AND "
+                "CAST(json_extract(data, ?) AS TEXT)=? ORDER BY id LIMIT 1",
+                (family, scope, path, value),
+            ).fetchone()
+        return None if row is None else int(row[0])
+
     def count(self, family: str, scope: int | None = None) -> int:
         q = "SELECT COUNT(*) FROM records WHERE family=?"
         a: list[Any] = [family]

@@ -18,7 +18,7 @@ UPPER, CAMEL = "upper", "camel"
 
 _UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 _CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$|^[a-z][a-z0-9]+$")
-_MONEY = re.compile(r"^-?\d+\.\d{2}$")
+_MONEY = re.compile(r"^-?\d+\.(\d{2,8})$")
 _INT_TEXT = re.compile(r"^-?\d+$")
 _NUM_TEXT = re.compile(r"^-?\d+(?:\.\d+)?$")
 
@@ -54,7 +54,8 @@ def key_case(keys: list[str]) -> str:
 @dataclass(frozen=True)
 class WireFormat:
     kinds: dict[str, str] = field(default_factory=dict)  # field -> STR / NUM (from examples)
-    money: frozenset[str] = frozenset()  # fields the example writes with two decimals
+    money: frozenset[str] = frozenset()  # fields the example writes with fixed decimals
+    decimals: tuple[tuple[str, int], ...] = ()  # of those, where the example has not two
     default: str = KEEP  # kind of the fields no example shows
     case: str = KEEP  # key case of the records on the wire
 
@@ -62,6 +63,7 @@ class WireFormat:
     def from_sample(cls, sample: dict[str, Any], types: dict[str, str]) -> WireFormat:
         kinds: dict[str, str] = {}
         money: set[str] = set()
+        decimals: dict[str, int] = {}
         for name, value in sample.items():
             probe = value[0] if isinstance(value, list) and value else value
             if isinstance(probe, bool):
@@ -71,8 +73,11 @@ class WireFormat:
                 continue
             if isinstance(probe, str):
                 kinds[name] = STR
-                if _MONEY.match(probe):
+                fixed = _MONEY.match(probe)
+                if fixed:
                     money.add(name)
+                    if len(fixed.group(1)) != 2:  # "PRICE_ACCOUNT": "10.00000000"
+                        decimals[name] = len(fixed.group(1))
             elif isinstance(probe, (int, float)):
                 kinds[name] = NUM
         scalars = [v for v in sample.values() if v is not None and not isinstance(v, (dict, list))]
@@ -81,7 +86,8 @@ class WireFormat:
         for name, typ in types.items():  # money fields the example does not show
             if default == STR and typ.lower() in ("double", "money") and name not in kinds:
                 money.add(name)
-        return cls(kinds, frozenset(money), default, key_case(list(sample)))
+        fixed = tuple(sorted(decimals.items()))
+        return cls(kinds, frozenset(money), fixed, default, key_case(list(sample)))
 
     def name(self, stored: str) -> str:
         """The key a stored field is sent under."""
@@ -106,12 +112,13 @@ class WireFormat:
         if kind == STR:
             if isinstance(value, bool):
                 return value if name not in self.kinds else ("Y" if value else "N")
+            places = dict(self.decimals).get(name, 2)
             if isinstance(value, float) or (name in self.money and isinstance(value, int)):
-                return f"{value:.2f}" if name in self.money else _plain(value)
+                return f"{value:.{places}f}" if name in self.money else _plain(value)
             if isinstance(value, int):
                 return str(value)
             if name in self.money and isinstance(value, str) and _NUM_TEXT.match(value):
-                return f"{float(value):.2f}"
+                return f"{float(value):.{places}f}"
             return value
         if kind == NUM and isinstance(value, str):
             if _INT_TEXT.match(value):

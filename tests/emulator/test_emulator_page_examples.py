@@ -5,7 +5,8 @@
 - of those whose page also has a response example: the answer has the example's shape and
   wire types, strings staying strings (target >= 95%).
 
-A get/update/delete example names a record (id 410): the record is put there first, made
+A get/update/delete example names a record (id 410, a currency "RUB", a user field 399, a
+list by IBLOCK_CODE): ``Portal.put_named`` puts it there first, made
 of the family's own example record, as it would exist on the portal the page was written on.
 """
 
@@ -35,35 +36,13 @@ def outcomes(ru_model: Any) -> dict[str, Any]:
         if ex is None:
             continue
         params = {k: v for k, v in copy.deepcopy(ex.params).items() if k != "auth"}
-        _put_named_record(portal, m, params)
+        portal.put_named(m.name, params, m.api_version)
         try:
             out = portal.call(m.name, params, m.api_version, "oauth")
             rows[m.name] = ("ok", out.result, m)
         except ApiError as err:
             rows[m.name] = ("param" if err.about_params else "other", err, m)
     return rows
-
-
-def _put_named_record(portal: Any, m: Any, params: dict[str, Any]) -> None:
-    route = portal.entity_routes.get((m.api_version, m.name.lower()))
-    if route is None or route[1] not in ("get", "update", "delete"):
-        return
-    handler, _ = route
-    fam = handler.fam
-    try:
-        rec_id = handler._id(params)
-        scope = handler._scope(params, route[1])
-    except ApiError:
-        return
-    from generator.emulator.families import _sample_record
-
-    target, tscope = handler._place(scope)
-    sample = {k: v for k, v in _sample_record(fam.methods).items() if k != fam.id_key}
-    wrapped = {fam.fields_param: sample} if fam.fields_param else sample
-    data = handler._fields(wrapped, target)
-    if target.fam.scope_param:
-        data.setdefault(target.fam.scope_param, scope)
-    portal.store.put(target.fam.key, tscope, rec_id, data)
 
 
 def test_docs_requests_answer_without_parameter_errors(outcomes: dict[str, Any]) -> None:
@@ -98,7 +77,7 @@ def test_answers_have_the_examples_shape_and_wire_types(outcomes: dict[str, Any]
     share = 1 - len(differ) / compared
     print(f"\nresponse examples: {compared} methods; same shape and wire types {share:.1%}")
     print(f"  left out: {len(absent)} answering that the record the example names is absent")
-    assert len(absent) < 40, absent
+    assert len(absent) <= 10, absent  # put_named makes the records the examples name
     for name, why in differ[:200]:
         print("  differs:", name, why[:150])
     assert compared > 1000
