@@ -47,6 +47,8 @@ def environment() -> jinja2.Environment:
         clean=tx.clean,
         md_cell=tx.md_cell,
         md_text=tx.md_text,
+        md_cell_lists=tx.md_cell_lists,
+        md_lists=tx.md_lists,
         md_link=_md_link,
         call_path=call_path,
         param_decl=param_decl,

@@ -241,3 +241,23 @@ def md_cell(text: str) -> str:
 def md_text(text: str) -> str:
     """Text for a Markdown paragraph: raw HTML neutralised."""
     return clean(text).replace("<", "&lt;")
+
+
+def md_cell_lists(text: str) -> str:
+    """``md_cell`` with the lists ``blocks`` recovers, one item a line (``<br>``, ours)."""
+    parts = blocks(text)
+    if len(parts) < 2:
+        return md_cell(text)
+    return "<br>".join(md_cell(f"- {b}" if item else b) for item, b in parts)
+
+
+def md_lists(text: str) -> str:
+    """``md_text`` with the recovered lists as Markdown lists (a blank line around each)."""
+    out: list[str] = []
+    previous_item = False
+    for item, block in blocks(text):
+        if out and item != previous_item:
+            out.append("")
+        out.append(md_text(f"- {block}" if item else block))
+        previous_item = item
+    return "\n".join(out)
