@@ -47,7 +47,7 @@ def environment() -> jinja2.Environment:
         clean=tx.clean,
         md_cell=tx.md_cell,
         md_text=tx.md_text,
-        md_cell_lists=tx.md_cell_lists,
+        md_cell_lists=functools.lru_cache(maxsize=16384)(tx.md_cell_lists),
         md_lists=tx.md_lists,
         md_link=_md_link,
         call_path=call_path,

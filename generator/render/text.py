@@ -26,6 +26,8 @@ def clean(text: str) -> str:
     """
     if not text.isprintable():
         text = "".join(ch if ch.isprintable() else " " for ch in text)
+    elif "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already clean (text is cleaned again at each step of a layout)
     return " ".join(text.split())
 
 
@@ -101,7 +103,7 @@ def _wrap_clean(text: str, width: int, indent: str, nxt: str) -> list[str]:
 
 
 def _numbered(word: str) -> bool:
-    return word[-1] in ".)" and word[:-1].isdigit()
+    return len(word) < 5 and word[-1] in ".)" and word[:-1].isdigit()
 
 
 # Docs text reaches the model flattened ("Возможные значения: - Y — да - N — нет По умолчанию

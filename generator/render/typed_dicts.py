@@ -34,12 +34,14 @@ def _class_key(key: str, used: set[str]) -> bool:
 def layout(td: TypedDictView) -> TypedDictLayout:
     """Which keys of ``td`` go in the class body (with their docstrings), which in a base."""
     name, keys = td.name, td.keys
-    docs = td.docs or [""] * len(keys)
-    used = {n for _, ann in keys for n in _ANN_NAME.findall(_STRING.sub("", ann))}
+    if not any(td.docs):
+        # nothing to show on hover: the call form, as compact as before
+        return TypedDictLayout(name, "", tuple(KeyView(lit, ann, "") for lit, ann in keys), ())
+    used = set(_ANN_NAME.findall(_STRING.sub("", " ".join(ann for _, ann in keys))))
     used |= {name, "TypedDict"}
     in_class: list[KeyView] = []
     in_call: list[KeyView] = []
-    for (lit, ann), doc in zip(keys, docs):
+    for (lit, ann), doc in zip(keys, td.docs):
         # an identifier's literal is the plain quoted text (``text.py_str``): no escapes
         key = lit[1:-1] if "\\" not in lit else ""
         if _class_key(key, used):
@@ -47,7 +49,6 @@ def layout(td: TypedDictView) -> TypedDictLayout:
         else:
             in_call.append(KeyView(lit, ann, doc))
     if not any(k.doc for k in in_class):
-        # nothing to show on hover: the call form, as compact as before
         return TypedDictLayout(name, "", tuple(KeyView(lit, ann, "") for lit, ann in keys), ())
     base = f"_{name}Keys" if in_call else ""
     return TypedDictLayout(name, base, tuple(in_call), tuple(in_class))
