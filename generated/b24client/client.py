@@ -22,7 +22,9 @@ __all__ = ["Client", "AsyncClient"]
 
 
 class Client(_rt_client.SyncTransportClient):
-    """Methods under the portal."""
+    """Methods under the portal.
+
+    Any method may also raise a system error, one whose code errors.SYSTEM_ERRORS lists."""
 
     @_builtins.property
     def v3(self) -> _api_v3.V3:
@@ -44,7 +46,9 @@ class Client(_rt_client.SyncTransportClient):
 
 
 class AsyncClient(_rt_client.AsyncTransportClient):
-    """Methods under the portal."""
+    """Methods under the portal.
+
+    Any method may also raise a system error, one whose code errors.SYSTEM_ERRORS lists."""
 
     @_builtins.property
     def v3(self) -> _api_v3.AsyncV3:

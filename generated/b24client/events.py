@@ -49,33 +49,33 @@ class EventAuth(TypedDict, total=False):
     Check application_token before trusting anything else: parse_event and EventRouter do.
     """
 
-    # string: OAuth 2.0 token the handler may use to call back
     access_token: str
-    # integer: Seconds left before the token lapses
+    """OAuth 2.0 token the handler may use to call back"""
     expires_in: str
-    # string: Scope the event belongs to
+    """Seconds left before the token lapses"""
     scope: str
-    # string: Host name of the portal that sent the event
+    """Scope the event belongs to"""
     domain: str
-    # string: OAuth server address used for refreshing tokens
+    """Host name of the portal that sent the event"""
     server_endpoint: str
-    # string: Kind of application: L local, F free, D demo, T trial, P paid
+    """OAuth server address used for refreshing tokens"""
     status: str
-    # string: Base address for REST calls to that portal
+    """Kind of application: L local, F free, D demo, T trial, P paid"""
     client_endpoint: str
-    # string: Stable identifier of the portal
+    """Base address for REST calls to that portal"""
     member_id: str
-    # string: Token for getting a new access_token
+    """Stable identifier of the portal"""
     refresh_token: str
-    # string: Secret that proves the event came from the portal
+    """Token for getting a new access_token"""
     application_token: str
+    """Secret that proves the event came from the portal"""
 
 
 class OnCrmLeadAddDataFields(TypedDict, total=False):
     """FIELDS: Identifies the new lead; see below"""
 
-    # integer: Number of the lead that was added; read it with crm.lead.get
     ID: str
+    """Number of the lead that was added; read it with crm.lead.get"""
 
 
 class OnCrmLeadAddData(TypedDict, total=False):
@@ -88,8 +88,8 @@ class OnCrmLeadAddData(TypedDict, total=False):
     api-reference/crm/leads/events/on-crm-lead-add.md:1
     """
 
-    # object: Identifies the new lead; see below
     FIELDS: OnCrmLeadAddDataFields
+    """Identifies the new lead; see below"""
 
 
 # -- one alias per event: annotate handlers with these --

@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.model import Method, Param, is_wire_name
 from generator.render import text as tx
+from generator.render.docstrings import key_docstring
 from generator.render.examples import params_from_example, record
 from generator.render.user_keys import family_prefixes, has_user_fields
 from generator.render.naming import NameRegistry, camel
@@ -73,6 +74,7 @@ class TypesCollector:
         the keys the docs give as a placeholder there (``UF_CRM_...``, Param.patterns)."""
         name = self.registry.claim(wanted)
         keys: list[tuple[str, str]] = []
+        docs: list[str] = []
         seen: set[str] = set()
         recs = [r for v in shown for r in ([v] if isinstance(v, dict) else _records(v))]
         if recs:
@@ -92,7 +94,8 @@ class TypesCollector:
                 required = p.required and not any(p.name not in rec for rec in recs)
                 wrapper = "Required" if required else "NotRequired"
             keys.append((tx.py_str(p.name), f"{wrapper}[{ann.render(td_prefix='')}]"))
-        self.module.typeddicts.append(TypedDictView(name, keys))
+            docs.append(key_docstring(p))
+        self.module.typeddicts.append(TypedDictView(name, keys, docs))
         return name
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Protocol
 
+from generator.render import runtime_contract as contract
 from generator.render.errors import BASE_CLASS
 from generator.render.plan import PackagePlan
 from generator.render.tree import Node
@@ -54,4 +55,7 @@ def module_inputs(plan: PackagePlan, name: str) -> str:
         parts.append(f"v3 {node is plan.v3_root}")
         walk(node)
     parts.append(repr(sorted((c, plan.error_classes.get(c, BASE_CLASS)) for c in codes)))
+    # an empty-code message named like a runtime class has that class only where some
+    # documented code (on any page) is raised as it (docstrings.message_class)
+    parts.append(repr(sorted(set(contract.ERRORS_ALL) & set(plan.error_classes.values()))))
     return "\n".join(parts)

@@ -15,6 +15,7 @@ import jinja2
 from generator.model import Param, walk_params
 from generator.paths import templates_dir
 from generator.render import text as tx
+from generator.render import typed_dicts
 from generator.render.fmt import LINE_LENGTH
 from generator.render.typemap import ANY, QUALIFIED, Ann
 from generator.render.views import ArgView, MethodView
@@ -38,15 +39,22 @@ def environment() -> jinja2.Environment:
         pystr=tx.py_str,
         doc=_doc,
         doc_lines=_doc_lines,
+        doc_text=_doc_text,
+        doc_row=_doc_row,
+        first_sentences=tx.first_sentences,
+        gist=functools.lru_cache(maxsize=16384)(tx.gist),
         shorten=tx.shorten,
         clean=tx.clean,
         md_cell=tx.md_cell,
         md_text=tx.md_text,
+        md_cell_lists=functools.lru_cache(maxsize=16384)(tx.md_cell_lists),
+        md_lists=tx.md_lists,
         md_link=_md_link,
         call_path=call_path,
         param_decl=param_decl,
         arg_params=arg_params,
         walk=_walk,
+        td_layout=typed_dicts.layout,
     )
     return env
 
@@ -71,9 +79,35 @@ def _doc(text: str) -> str:
     return tx.docstring([tx.clean(text)])
 
 
+# Docs texts repeat across methods (an error's text, "Идентификатор задачи"), and these are
+# pure functions of their arguments: laid out once each.
+@functools.lru_cache(maxsize=16384)
 def _doc_lines(text: str, indent: str = "", subsequent: str | None = None) -> str:
     """``text`` wrapped to the docstring width, each line ended by a newline ("" if empty)."""
     return "".join(line + "\n" for line in tx.wrap(text, tx.DOC_WIDTH, indent, subsequent))
+
+
+@functools.lru_cache(maxsize=16384)
+def _doc_text(text: str, indent: str = "", subsequent: str | None = None, gap: bool = False) -> str:
+    """As ``doc_lines``, with the lists the docs text had recovered, one item a line."""
+    return "".join(
+        line + "\n" for line in tx.block_lines(text, tx.DOC_WIDTH, indent, subsequent, gap=gap)
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def _doc_row(name: str, text: str, indent: str) -> str:
+    """One row of a sub-table as a list item ("- name — what it is"), its own list of values
+    nested under it; the opening of ``text`` only (``text.gist``)."""
+    head = f"- {tx.clean(name)}"
+    lines: list[str] = []
+    for is_item, block in tx.blocks(tx.gist(text, 100, 6, 60)):
+        if is_item:
+            lines += [indent + head] if not lines else []
+            lines += tx.wrap("- " + block, tx.DOC_WIDTH, indent + "  ", indent + "    ")
+        elif not lines:
+            lines += tx.wrap(f"{head} — {block}", tx.DOC_WIDTH, indent, indent + "  ")
+    return "".join(line + "\n" for line in (lines or [indent + head]))
 
 
 def _md_link(path: str) -> str:

@@ -19,7 +19,13 @@ from generator.model import ApiModel
 from generator.render import text as tx
 from generator.render.naming import camel
 
-__all__ = ["MessageClass", "MessageRegistration", "message_errors"]
+__all__ = [
+    "MessageClass",
+    "MessageRegistration",
+    "is_blank_code",
+    "message_class",
+    "message_errors",
+]
 
 BLANK_CODES = frozenset({"", "пустое значение", "пустая строка", "empty value", "empty string"})
 _DASHES = frozenset({"—", "-", "–"})
@@ -48,9 +54,15 @@ class MessageClass:
     registrations: tuple[MessageRegistration, ...]
 
 
+def is_blank_code(code: str) -> bool:
+    """The docs' way of writing that the portal answers with an empty code."""
+    stripped = code.strip()
+    return stripped.lower() in BLANK_CODES or stripped in _DASHES
+
+
 def _message_of(code: str, description: str) -> str | None:
     stripped = code.strip()
-    if stripped.lower() in BLANK_CODES or stripped in _DASHES:
+    if is_blank_code(code):
         text = description.split(" — ", 1)[0].strip()
     elif " " in stripped:
         text = stripped  # the message itself written in the code column
@@ -69,6 +81,19 @@ def _class_name(message: str) -> str | None:
     return camel(*(w.lower() for w in words)) + "Error"
 
 
+def message_class(
+    code: str, description: str, code_classes: Iterable[str], runtime_names: Iterable[str]
+) -> str | None:
+    """The class ``errors.py`` registers for an empty-code answer documented as (``code``,
+    ``description``); None when the text gets none (it stays on its code's class): no
+    message, or the name of a runtime class that no documented code's class is."""
+    message = _message_of(code, description)
+    cls = None if message is None else _class_name(message)
+    if cls is None or (cls in runtime_names and cls not in code_classes):
+        return None
+    return cls
+
+
 def message_errors(
     model: ApiModel, code_classes: Iterable[str], runtime_names: Iterable[str]
 ) -> tuple[list[MessageClass], dict[str, list[MessageRegistration]]]:
@@ -81,12 +106,10 @@ def message_errors(
     grouped: dict[tuple[str, int | None, str], set[str]] = {}
     for m in model.methods:
         for e in m.errors:
-            message = _message_of(e.code, e.description)
-            if message is None:
+            cls = message_class(e.code, e.description, code_names, runtime)
+            if cls is None:
                 continue
-            cls = _class_name(message)
-            if cls is None or cls in runtime:
-                continue
+            message = _message_of(e.code, e.description) or ""
             first_text.setdefault(cls, message)
             grouped.setdefault((message, e.status, cls), set()).add(m.name)
     by_class: dict[str, list[MessageRegistration]] = {}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from generator.model import ApiModel, Event, Param
 from generator.render import text as tx
 from generator.render.annotations import form_field_ann
-from generator.render.docstrings import paragraphs_docstring
+from generator.render.docstrings import key_docstring, paragraphs_docstring
 from generator.render.environment import environment
 from generator.render.naming import NameRegistry, class_name, is_plain
 
@@ -60,7 +60,8 @@ class FieldRow:
     key: str  # the wire key (an identifier when the block is a class)
     key_lit: str  # the wire key as a Python literal
     ann: str
-    note: str  # one cleaned line for the comment above the key, "" for none
+    note: str  # one cleaned line for the comment above the key, "" for none (the call form)
+    doc: str  # the key's docstring, shown on hover, "" for none (the class form)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ class _Blocks:
             if not key or key in seen:
                 continue
             seen.add(key)
-            rows.append(FieldRow(key, tx.py_str(key), self._annotation(cls, key, p), _note(p)))
+            ann = self._annotation(cls, key, p)
+            rows.append(FieldRow(key, tx.py_str(key), ann, _note(p), key_docstring(p)))
         self.blocks.append(
             TypedDictBlock(
                 name=cls,

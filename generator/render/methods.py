@@ -94,7 +94,9 @@ def method_view(
         msg = f"{m.name} is deprecated"
         msg += f"; use {m.replacement} instead" if m.replacement else ""
         deprecation = tx.py_str(tx.clean(msg))
-    data = method_doc(m, [a.py for a in args], params, error_classes, doc_base_url, package)
+    data = method_doc(
+        m, [a.py for a in args], params, error_classes, doc_base_url, package, [a.ann for a in args]
+    )
     return MethodView(
         attr=attr,
         name=m.name,

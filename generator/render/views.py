@@ -16,6 +16,27 @@ from generator.render.typemap import Ann
 class TypedDictView:
     name: str
     keys: list[tuple[str, str]]  # (python literal of the wire key, annotation text)
+    # escaped docstring body of each key ("" when the docs say nothing), parallel to ``keys``
+    docs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class KeyView:
+    name: str  # the identifier (class form) or the literal (call form)
+    ann: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class TypedDictLayout:
+    """A TypedDict as printed: documented identifier keys in a class body with a docstring
+    after each (what editors show on hover); keys the class form cannot spell in a base
+    made with the call form (``base`` is its name, "" when there is none)."""
+
+    name: str
+    base: str
+    call_keys: tuple[KeyView, ...]
+    class_keys: tuple[KeyView, ...]
 
 
 @dataclass

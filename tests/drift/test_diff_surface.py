@@ -38,6 +38,17 @@ def _typeddicts(files: dict[str, str], package: str) -> dict[str, dict[str, str]
                 and getattr(node.value.func, "id", "") == "TypedDict"
             ):
                 tds[node.targets[0].id] = ast.unparse(node.value.args[1])
+            elif isinstance(node, ast.ClassDef):
+                # the class form (keys with their docstrings), its base holding the keys
+                # that are not identifiers
+                base = ast.unparse(node.bases[0]) if node.bases else ""
+                keys = [tds[base][1:-1]] if base in tds and tds[base] != "{}" else []
+                keys += [
+                    f"{stmt.target.id!r}: {ast.unparse(stmt.annotation)}"
+                    for stmt in node.body
+                    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                ]
+                tds[node.name] = "{" + ", ".join(keys) + "}"
     return found
 
 

@@ -168,6 +168,9 @@ def check_class(rel: str, cls: ast.ClassDef) -> None:
             assert isinstance(node.value, ast.Constant), rel
         elif isinstance(node, ast.Assign):
             assert ast.unparse(node.targets[0]) == "__slots__", rel
+        elif isinstance(node, ast.AnnAssign):
+            # a TypedDict key in the class form: a plain name, no value
+            assert isinstance(node.target, ast.Name) and node.value is None, rel
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             check_function(rel, node)
         else:

@@ -70,29 +70,25 @@ class CalendarEvent:
         Access: any user
 
         Args:
-            type (string, required): Kind of calendar: - user — a person's calendar - group — a
-                workgroup calendar - company_calendar — the shared company calendar
-            ownerId (integer, required): Whose calendar it is; use 0 for the company calendar
-            from_ (sent as 'from') (date: date as text, e.g. 2024-01-31, optional): First day of the
-                range; a month back from today when omitted
-            to (date: date as text, e.g. 2024-01-31, optional): Last day of the range; three months
-                ahead when omitted
-            section (array: a PHP array: a list or a map, optional): Numbers of the calendar
-                sections to read
+            type: Kind of calendar:
+                - user — a person's calendar
+                - group — a workgroup calendar
+                - company_calendar — the shared company calendar
+            ownerId: Whose calendar it is; use 0 for the company calendar
+            from_ (sent as 'from'): First day of the range; a month back from today when omitted
+            to: Last day of the range; three months ahead when omitted
+            section: Numbers of the calendar sections to read
 
         Returns:
             array
 
         Raises:
-            Bitrix24Error: Empty value The required parameter "type" for the method
-                "calendar.event.get" is not set — Send type
-            Bitrix24Error: Empty value Access denied — The caller may not see this calendar
+            Bitrix24Error: The required parameter "type" for the method "calendar.event.get" is not
+                set — Send type
+            AccessDeniedError: Access denied — The caller may not see this calendar
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/calendar/calendar-event/calendar-event-get.md:1
-            https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html
         """
         return _cast(
             list[_t.CalendarEventGetItem],
@@ -132,29 +128,25 @@ class AsyncCalendarEvent:
         Access: any user
 
         Args:
-            type (string, required): Kind of calendar: - user — a person's calendar - group — a
-                workgroup calendar - company_calendar — the shared company calendar
-            ownerId (integer, required): Whose calendar it is; use 0 for the company calendar
-            from_ (sent as 'from') (date: date as text, e.g. 2024-01-31, optional): First day of the
-                range; a month back from today when omitted
-            to (date: date as text, e.g. 2024-01-31, optional): Last day of the range; three months
-                ahead when omitted
-            section (array: a PHP array: a list or a map, optional): Numbers of the calendar
-                sections to read
+            type: Kind of calendar:
+                - user — a person's calendar
+                - group — a workgroup calendar
+                - company_calendar — the shared company calendar
+            ownerId: Whose calendar it is; use 0 for the company calendar
+            from_ (sent as 'from'): First day of the range; a month back from today when omitted
+            to: Last day of the range; three months ahead when omitted
+            section: Numbers of the calendar sections to read
 
         Returns:
             array
 
         Raises:
-            Bitrix24Error: Empty value The required parameter "type" for the method
-                "calendar.event.get" is not set — Send type
-            Bitrix24Error: Empty value Access denied — The caller may not see this calendar
+            Bitrix24Error: The required parameter "type" for the method "calendar.event.get" is not
+                set — Send type
+            AccessDeniedError: Access denied — The caller may not see this calendar
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/calendar/calendar-event/calendar-event-get.md:1
-            https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html
         """
         return _cast(
             list[_t.CalendarEventGetItem],

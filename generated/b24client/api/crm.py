@@ -188,26 +188,25 @@ class CrmActivityBadge:
         Access: CRM administrators
 
         Args:
-            code (string, required): Your own key for the badge, e.g. lateDelivery
-            title (string|array: a PHP array: a list or a map, required): Caption of the badge: one
-                string, or an object mapping language codes to captions
-            value (string|array: a PHP array: a list or a map, required): Text of the badge: one
-                string, or an object mapping language codes to texts
-            type (string, required): Colour scheme of the badge: - success — green - failure — red -
-                warning — yellow - primary — blue - secondary — grey
+            code: Your own key for the badge, e.g. lateDelivery
+            title: Caption of the badge: one string, or an object mapping language codes to captions
+            value: Text of the badge: one string, or an object mapping language codes to texts
+            type: Colour scheme of the badge:
+                - success — green
+                - failure — red
+                - warning — yellow
+                - primary — blue
+                - secondary — grey
 
         Returns:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Only CRM administrators may register badges
-            RequiredArgMissingError: REQUIRED_ARG_MISSING One of code, title, value, type is empty
+            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may register badges
+            RequiredArgMissingError: REQUIRED_ARG_MISSING — One of code, title, value, type is empty
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
         """
         return _cast(
             _t.CrmActivityBadgeAddResult,
@@ -226,20 +225,17 @@ class CrmActivityBadge:
         Access: CRM administrators
 
         Args:
-            code (string, required): Key of the badge to remove
+            code: Key of the badge to remove
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Only CRM administrators may remove badges
-            NotFoundError: NOT_FOUND No badge is registered under this code
+            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may remove badges
+            NotFoundError: NOT_FOUND — No badge is registered under this code
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html
         """
         return _cast(
             bool, self._b24._invoke("crm.activity.badge.delete", _drop({"code": code}), write=True)
@@ -253,20 +249,17 @@ class CrmActivityBadge:
         Access: any user
 
         Args:
-            code (string, required): Key the badge was registered under
+            code: Key the badge was registered under
 
         Returns:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller has no access to the CRM
-            NotFoundError: NOT_FOUND No badge is registered under this code
+            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
+            NotFoundError: NOT_FOUND — No badge is registered under this code
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
         """
         return _cast(
             _t.CrmActivityBadgeGetResult,
@@ -284,13 +277,10 @@ class CrmActivityBadge:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller has no access to the CRM
+            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
         """
         return _cast(
             _t.CrmActivityBadgeListResult,
@@ -329,26 +319,25 @@ class AsyncCrmActivityBadge:
         Access: CRM administrators
 
         Args:
-            code (string, required): Your own key for the badge, e.g. lateDelivery
-            title (string|array: a PHP array: a list or a map, required): Caption of the badge: one
-                string, or an object mapping language codes to captions
-            value (string|array: a PHP array: a list or a map, required): Text of the badge: one
-                string, or an object mapping language codes to texts
-            type (string, required): Colour scheme of the badge: - success — green - failure — red -
-                warning — yellow - primary — blue - secondary — grey
+            code: Your own key for the badge, e.g. lateDelivery
+            title: Caption of the badge: one string, or an object mapping language codes to captions
+            value: Text of the badge: one string, or an object mapping language codes to texts
+            type: Colour scheme of the badge:
+                - success — green
+                - failure — red
+                - warning — yellow
+                - primary — blue
+                - secondary — grey
 
         Returns:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Only CRM administrators may register badges
-            RequiredArgMissingError: REQUIRED_ARG_MISSING One of code, title, value, type is empty
+            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may register badges
+            RequiredArgMissingError: REQUIRED_ARG_MISSING — One of code, title, value, type is empty
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
         """
         return _cast(
             _t.CrmActivityBadgeAddResult,
@@ -367,20 +356,17 @@ class AsyncCrmActivityBadge:
         Access: CRM administrators
 
         Args:
-            code (string, required): Key of the badge to remove
+            code: Key of the badge to remove
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Only CRM administrators may remove badges
-            NotFoundError: NOT_FOUND No badge is registered under this code
+            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may remove badges
+            NotFoundError: NOT_FOUND — No badge is registered under this code
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html
         """
         return _cast(
             bool,
@@ -395,20 +381,17 @@ class AsyncCrmActivityBadge:
         Access: any user
 
         Args:
-            code (string, required): Key the badge was registered under
+            code: Key the badge was registered under
 
         Returns:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller has no access to the CRM
-            NotFoundError: NOT_FOUND No badge is registered under this code
+            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
+            NotFoundError: NOT_FOUND — No badge is registered under this code
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
         """
         return _cast(
             _t.CrmActivityBadgeGetResult,
@@ -426,13 +409,10 @@ class AsyncCrmActivityBadge:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller has no access to the CRM
+            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
         """
         return _cast(
             _t.CrmActivityBadgeListResult,
@@ -457,27 +437,24 @@ class CrmActivityBinding:
         Access: users allowed to edit the records involved
 
         Args:
-            activityId (integer, required): Number of the activity in the timeline, e.g. 731
-            entityTypeId (integer, required): Type of the CRM record: 1 lead, 2 deal, 3 contact, 4
-                company, or a smart process type
-            entityId (integer, required): Number of the record of that type
+            activityId: Number of the activity in the timeline, e.g. 731
+            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
+                process type
+            entityId: Number of the record of that type
 
         Returns:
             boolean
 
         Raises:
-            Error100: 100 A mandatory argument was not sent
-            NotFoundError: NOT_FOUND The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND The target record does not exist
-            AccessDeniedError: ACCESS_DENIED The caller may not change these records
-            ActivityIsAlreadyBoundError: ACTIVITY_IS_ALREADY_BOUND The activity is linked to this
+            Error100: 100 — A mandatory argument was not sent
+            NotFoundError: NOT_FOUND — The activity does not exist
+            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
+            ActivityIsAlreadyBoundError: ACTIVITY_IS_ALREADY_BOUND — The activity is linked to this
                 record already
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-add.html
         """
         return _cast(
             bool,
@@ -500,28 +477,25 @@ class CrmActivityBinding:
         Access: users allowed to edit the records involved
 
         Args:
-            activityId (integer, required): Number of the activity in the timeline, e.g. 731
-            entityTypeId (integer, required): Type of the CRM record: 1 lead, 2 deal, 3 contact, 4
-                company, or a smart process type
-            entityId (integer, required): Number of the record of that type
+            activityId: Number of the activity in the timeline, e.g. 731
+            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
+                process type
+            entityId: Number of the record of that type
 
         Returns:
             boolean
 
         Raises:
-            Error100: 100 A mandatory argument was not sent
-            NotFoundError: NOT_FOUND The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND The target record does not exist
-            AccessDeniedError: ACCESS_DENIED The caller may not change these records
-            BindingNotFoundError: BINDING_NOT_FOUND The activity is not linked to this record
-            LastBindingCannotBeDeletedError: LAST_BINDING_CANNOT_BE_DELETED An activity must stay
+            Error100: 100 — A mandatory argument was not sent
+            NotFoundError: NOT_FOUND — The activity does not exist
+            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
+            BindingNotFoundError: BINDING_NOT_FOUND — The activity is not linked to this record
+            LastBindingCannotBeDeletedError: LAST_BINDING_CANNOT_BE_DELETED — An activity must stay
                 linked to at least one record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.html
         """
         return _cast(
             bool,
@@ -542,20 +516,17 @@ class CrmActivityBinding:
         Access: users who may view the activity
 
         Args:
-            activityId (integer, required): Number of the activity
+            activityId: Number of the activity
 
         Returns:
             array (paged)
 
         Raises:
-            Error100: 100 activityId was not sent
-            AccessDeniedError: ACCESS_DENIED The caller may not view the activity
+            Error100: 100 — activityId was not sent
+            AccessDeniedError: ACCESS_DENIED — The caller may not view the activity
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html
         """
         return self._b24._invoke_page(
             "crm.activity.binding.list", _drop({"activityId": activityId})
@@ -581,27 +552,24 @@ class AsyncCrmActivityBinding:
         Access: users allowed to edit the records involved
 
         Args:
-            activityId (integer, required): Number of the activity in the timeline, e.g. 731
-            entityTypeId (integer, required): Type of the CRM record: 1 lead, 2 deal, 3 contact, 4
-                company, or a smart process type
-            entityId (integer, required): Number of the record of that type
+            activityId: Number of the activity in the timeline, e.g. 731
+            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
+                process type
+            entityId: Number of the record of that type
 
         Returns:
             boolean
 
         Raises:
-            Error100: 100 A mandatory argument was not sent
-            NotFoundError: NOT_FOUND The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND The target record does not exist
-            AccessDeniedError: ACCESS_DENIED The caller may not change these records
-            ActivityIsAlreadyBoundError: ACTIVITY_IS_ALREADY_BOUND The activity is linked to this
+            Error100: 100 — A mandatory argument was not sent
+            NotFoundError: NOT_FOUND — The activity does not exist
+            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
+            ActivityIsAlreadyBoundError: ACTIVITY_IS_ALREADY_BOUND — The activity is linked to this
                 record already
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-add.html
         """
         return _cast(
             bool,
@@ -624,28 +592,25 @@ class AsyncCrmActivityBinding:
         Access: users allowed to edit the records involved
 
         Args:
-            activityId (integer, required): Number of the activity in the timeline, e.g. 731
-            entityTypeId (integer, required): Type of the CRM record: 1 lead, 2 deal, 3 contact, 4
-                company, or a smart process type
-            entityId (integer, required): Number of the record of that type
+            activityId: Number of the activity in the timeline, e.g. 731
+            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
+                process type
+            entityId: Number of the record of that type
 
         Returns:
             boolean
 
         Raises:
-            Error100: 100 A mandatory argument was not sent
-            NotFoundError: NOT_FOUND The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND The target record does not exist
-            AccessDeniedError: ACCESS_DENIED The caller may not change these records
-            BindingNotFoundError: BINDING_NOT_FOUND The activity is not linked to this record
-            LastBindingCannotBeDeletedError: LAST_BINDING_CANNOT_BE_DELETED An activity must stay
+            Error100: 100 — A mandatory argument was not sent
+            NotFoundError: NOT_FOUND — The activity does not exist
+            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
+            BindingNotFoundError: BINDING_NOT_FOUND — The activity is not linked to this record
+            LastBindingCannotBeDeletedError: LAST_BINDING_CANNOT_BE_DELETED — An activity must stay
                 linked to at least one record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.html
         """
         return _cast(
             bool,
@@ -666,20 +631,17 @@ class AsyncCrmActivityBinding:
         Access: users who may view the activity
 
         Args:
-            activityId (integer, required): Number of the activity
+            activityId: Number of the activity
 
         Returns:
             array (paged)
 
         Raises:
-            Error100: 100 activityId was not sent
-            AccessDeniedError: ACCESS_DENIED The caller may not view the activity
+            Error100: 100 — activityId was not sent
+            AccessDeniedError: ACCESS_DENIED — The caller may not view the activity
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html
         """
         return await self._b24._invoke_page(
             "crm.activity.binding.list", _drop({"activityId": activityId})
@@ -707,52 +669,21 @@ class CrmCompany:
         Access: users allowed to create companies
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
-                    or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
-                CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
-                REVENUE (double): Yearly revenue
-                LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
-                    logo
-                OPENED (char: one character, usually a Y/N flag): Whether everyone may see the
-                    company. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMMENTS (string): Notes about the company
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
-                    entities. Send Y for yes or N for no
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmCompanyAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmCompanyAddParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED Access denied — Creating companies is not allowed for
+            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
+            AccessDeniedError: ACCESS_DENIED — Access denied — Creating companies is not allowed for
                 this user
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html
         """
         return _cast(
             int,
@@ -769,22 +700,19 @@ class CrmCompany:
         Access: users allowed to delete companies
 
         Args:
-            id (integer, required): Number of the company to erase
+            id: Number of the company to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting company records is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting company records is not
+                allowed for the caller
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html
         """
         return _cast(bool, self._b24._invoke("crm.company.delete", _drop({"id": id}), write=True))
 
@@ -800,13 +728,9 @@ class CrmCompany:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
         """
         return _cast(
             dict[str, _t.CrmCompanyFieldsResult],
@@ -821,21 +745,18 @@ class CrmCompany:
         Access: users who may view the company
 
         Args:
-            id (integer, required): Number of the company; crm.company.list finds it
+            id: Number of the company; crm.company.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this company
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this company
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
         """
         return _cast(
             _t.CrmCompanyGetResult,
@@ -861,28 +782,21 @@ class CrmCompany:
         Access: users who may view companies
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html
         """
         return self._b24._invoke_page(
             "crm.company.list",
@@ -904,53 +818,23 @@ class CrmCompany:
         Access: users allowed to edit the company
 
         Args:
-            id (integer, required): Number of the company to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
-                    or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
-                CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
-                REVENUE (double): Yearly revenue
-                LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
-                    logo
-                OPENED (char: one character, usually a Y/N flag): Whether everyone may see the
-                    company. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMMENTS (string): Notes about the company
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
-                    entities. Send Y for yes or N for no
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the company to change
+            fields (keys on ``CrmCompanyUpdateFields``): Only the keys you want to change. The keys
+                are listed below
+            params (keys on ``CrmCompanyUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this company is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this company is not allowed
+                for the caller
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html
         """
         return _cast(
             bool,
@@ -983,52 +867,21 @@ class AsyncCrmCompany:
         Access: users allowed to create companies
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
-                    or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
-                CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
-                REVENUE (double): Yearly revenue
-                LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
-                    logo
-                OPENED (char: one character, usually a Y/N flag): Whether everyone may see the
-                    company. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMMENTS (string): Notes about the company
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
-                    entities. Send Y for yes or N for no
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmCompanyAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmCompanyAddParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED Access denied — Creating companies is not allowed for
+            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
+            AccessDeniedError: ACCESS_DENIED — Access denied — Creating companies is not allowed for
                 this user
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html
         """
         return _cast(
             int,
@@ -1045,22 +898,19 @@ class AsyncCrmCompany:
         Access: users allowed to delete companies
 
         Args:
-            id (integer, required): Number of the company to erase
+            id: Number of the company to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting company records is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting company records is not
+                allowed for the caller
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html
         """
         return _cast(
             bool, await self._b24._invoke("crm.company.delete", _drop({"id": id}), write=True)
@@ -1078,13 +928,9 @@ class AsyncCrmCompany:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
         """
         return _cast(
             dict[str, _t.CrmCompanyFieldsResult],
@@ -1099,21 +945,18 @@ class AsyncCrmCompany:
         Access: users who may view the company
 
         Args:
-            id (integer, required): Number of the company; crm.company.list finds it
+            id: Number of the company; crm.company.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this company
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this company
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
         """
         return _cast(
             _t.CrmCompanyGetResult,
@@ -1139,28 +982,21 @@ class AsyncCrmCompany:
         Access: users who may view companies
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html
         """
         return await self._b24._invoke_page(
             "crm.company.list",
@@ -1182,53 +1018,23 @@ class AsyncCrmCompany:
         Access: users allowed to edit the company
 
         Args:
-            id (integer, required): Number of the company to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
-                    or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
-                CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
-                REVENUE (double): Yearly revenue
-                LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
-                    logo
-                OPENED (char: one character, usually a Y/N flag): Whether everyone may see the
-                    company. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMMENTS (string): Notes about the company
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
-                    entities. Send Y for yes or N for no
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the company to change
+            fields (keys on ``CrmCompanyUpdateFields``): Only the keys you want to change. The keys
+                are listed below
+            params (keys on ``CrmCompanyUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this company is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this company is not allowed
+                for the caller
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html
         """
         return _cast(
             bool,
@@ -1261,52 +1067,21 @@ class CrmContact:
         Access: users allowed to create contacts
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
-                NAME (string): Given name
-                SECOND_NAME (string): Middle name
-                LAST_NAME (string): Family name
-                PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
-                    of the person, sent as a file object
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
-                    SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
-                POST (string): Job title
-                COMMENTS (string): Notes about the person
-                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
-                    Send Y for yes or N for no
-                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
-                    yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMPANY_ID (crm_company: company id): Company the person works for
-                COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. The keys are listed below
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses, built like the PHONE elements
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages, built like the PHONE elements
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts, built like the PHONE elements
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmContactAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmContactAddParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED Access denied — Creating contacts is not allowed for
+            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
+            AccessDeniedError: ACCESS_DENIED — Access denied — Creating contacts is not allowed for
                 this user
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html
         """
         return _cast(
             int,
@@ -1323,20 +1098,16 @@ class CrmContact:
         Access: users allowed to delete contacts
 
         Args:
-            id (integer, required): Number of the contact to erase
+            id: Number of the contact to erase
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Deleting contacts is not allowed for the caller
-            NotFoundError: NOT_FOUND No contact has this number
+            AccessDeniedError: ACCESS_DENIED — Deleting contacts is not allowed for the caller
+            NotFoundError: NOT_FOUND — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html
         """
         return _cast(bool, self._b24._invoke("crm.contact.delete", _drop({"id": id}), write=True))
 
@@ -1352,13 +1123,9 @@ class CrmContact:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
         """
         return _cast(
             dict[str, _t.CrmContactFieldsResult],
@@ -1373,21 +1140,18 @@ class CrmContact:
         Access: users who may view the contact
 
         Args:
-            id (integer, required): Number of the contact; crm.contact.list finds it
+            id: Number of the contact; crm.contact.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this contact
-            NotFoundError: NOT_FOUND Not found — No contact has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this contact
+            NotFoundError: NOT_FOUND — Not found — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
         """
         return _cast(
             _t.CrmContactGetResult,
@@ -1413,28 +1177,22 @@ class CrmContact:
         Access: users who may view contacts
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read contact records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read contact
+                records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html
         """
         return self._b24._invoke_page(
             "crm.contact.list",
@@ -1456,53 +1214,23 @@ class CrmContact:
         Access: users allowed to edit the contact
 
         Args:
-            id (integer, required): Number of the contact to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
-                NAME (string): Given name
-                SECOND_NAME (string): Middle name
-                LAST_NAME (string): Family name
-                PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
-                    of the person, sent as a file object
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
-                    SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
-                POST (string): Job title
-                COMMENTS (string): Notes about the person
-                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
-                    Send Y for yes or N for no
-                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
-                    yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMPANY_ID (crm_company: company id): Company the person works for
-                COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. The keys are listed below
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses, built like the PHONE elements
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages, built like the PHONE elements
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts, built like the PHONE elements
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the contact to change
+            fields (keys on ``CrmContactUpdateFields``): Only the keys you want to change. The keys
+                are listed below
+            params (keys on ``CrmContactUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this contact is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND Not found — No contact has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this contact is not allowed
+                for the caller
+            NotFoundError: NOT_FOUND — Not found — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html
         """
         return _cast(
             bool,
@@ -1535,52 +1263,21 @@ class AsyncCrmContact:
         Access: users allowed to create contacts
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
-                NAME (string): Given name
-                SECOND_NAME (string): Middle name
-                LAST_NAME (string): Family name
-                PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
-                    of the person, sent as a file object
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
-                    SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
-                POST (string): Job title
-                COMMENTS (string): Notes about the person
-                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
-                    Send Y for yes or N for no
-                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
-                    yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMPANY_ID (crm_company: company id): Company the person works for
-                COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. The keys are listed below
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses, built like the PHONE elements
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages, built like the PHONE elements
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts, built like the PHONE elements
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmContactAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmContactAddParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED Access denied — Creating contacts is not allowed for
+            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
+            AccessDeniedError: ACCESS_DENIED — Access denied — Creating contacts is not allowed for
                 this user
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html
         """
         return _cast(
             int,
@@ -1597,20 +1294,16 @@ class AsyncCrmContact:
         Access: users allowed to delete contacts
 
         Args:
-            id (integer, required): Number of the contact to erase
+            id: Number of the contact to erase
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Deleting contacts is not allowed for the caller
-            NotFoundError: NOT_FOUND No contact has this number
+            AccessDeniedError: ACCESS_DENIED — Deleting contacts is not allowed for the caller
+            NotFoundError: NOT_FOUND — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html
         """
         return _cast(
             bool, await self._b24._invoke("crm.contact.delete", _drop({"id": id}), write=True)
@@ -1628,13 +1321,9 @@ class AsyncCrmContact:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
         """
         return _cast(
             dict[str, _t.CrmContactFieldsResult],
@@ -1649,21 +1338,18 @@ class AsyncCrmContact:
         Access: users who may view the contact
 
         Args:
-            id (integer, required): Number of the contact; crm.contact.list finds it
+            id: Number of the contact; crm.contact.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this contact
-            NotFoundError: NOT_FOUND Not found — No contact has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this contact
+            NotFoundError: NOT_FOUND — Not found — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
         """
         return _cast(
             _t.CrmContactGetResult,
@@ -1689,28 +1375,22 @@ class AsyncCrmContact:
         Access: users who may view contacts
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read contact records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read contact
+                records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html
         """
         return await self._b24._invoke_page(
             "crm.contact.list",
@@ -1732,53 +1412,23 @@ class AsyncCrmContact:
         Access: users allowed to edit the contact
 
         Args:
-            id (integer, required): Number of the contact to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
-                NAME (string): Given name
-                SECOND_NAME (string): Middle name
-                LAST_NAME (string): Family name
-                PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
-                    of the person, sent as a file object
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
-                    SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
-                POST (string): Job title
-                COMMENTS (string): Notes about the person
-                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
-                    Send Y for yes or N for no
-                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
-                    yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMPANY_ID (crm_company: company id): Company the person works for
-                COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. The keys are listed below
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses, built like the PHONE elements
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages, built like the PHONE elements
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts, built like the PHONE elements
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the contact to change
+            fields (keys on ``CrmContactUpdateFields``): Only the keys you want to change. The keys
+                are listed below
+            params (keys on ``CrmContactUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this contact is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND Not found — No contact has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this contact is not allowed
+                for the caller
+            NotFoundError: NOT_FOUND — Not found — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html
         """
         return _cast(
             bool,
@@ -1815,54 +1465,21 @@ class CrmDeal:
         Access: users allowed to create deals
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
-                    to; 0 is the default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
-                    WON
-                IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
-                    recurring template. Send Y for yes or N for no
-                PROBABILITY (integer): Chance of success, in percent
-                CURRENCY_ID (crm_currency: currency code): Currency of the amount
-                OPPORTUNITY (double): Amount of the deal
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    is entered by hand instead of summed from products. Send Y for yes or N for no
-                TAX_VALUE (double): Tax included in the amount
-                COMPANY_ID (crm_company: company id): Customer company
-                CONTACT_ID (crm_contact: contact id): Main customer contact
-                CONTACT_IDS (crm_contact[]: contact id): All contacts taking part in the deal
-                BEGINDATE (date: date as text, e.g. 2024-01-31): Day the deal starts
-                CLOSEDATE (date: date as text, e.g. 2024-01-31): Day the deal is expected to close
-                OPENED (char: one character, usually a Y/N flag): Whether all employees may see it.
-                    Send Y for yes or N for no
-                CLOSED (char: one character, usually a Y/N flag): Whether the deal is finished. Send
-                    Y for yes or N for no
-                COMMENTS (string): Notes about the deal
-                ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
-                SOURCE_DESCRIPTION (string): Extra words about the source
-                ADDITIONAL_INFO (string): Any further information
-                UTM_SOURCE (string): Ad network that brought the visitor
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmDealAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmDealAddParams``): Extra switches for the call. The keys are listed
+                below
 
         Returns:
             integer
 
         Raises:
-            Bitrix24Error: Empty value Parameter 'fields' must be array — fields arrived as
+            ParameterFieldsMustBeArrayError: Parameter 'fields' must be array — fields arrived as
                 something other than an object
-            Bitrix24Error: Empty value Access denied — The caller lacks the right to create deals
+            AccessDeniedError: Access denied — The caller lacks the right to create deals
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html
         """
         return _cast(
             int,
@@ -1879,22 +1496,19 @@ class CrmDeal:
         Access: users allowed to delete deals
 
         Args:
-            id (integer, required): Number of the deal to erase
+            id: Number of the deal to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting deal records is not allowed
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting deal records is not allowed
                 for the caller
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            NotFoundError: NOT_FOUND — Not found — No deal has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html
         """
         return _cast(bool, self._b24._invoke("crm.deal.delete", _drop({"id": id}), write=True))
 
@@ -1910,13 +1524,9 @@ class CrmDeal:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
         """
         return _cast(
             dict[str, _t.CrmDealFieldsResult],
@@ -1931,22 +1541,19 @@ class CrmDeal:
         Access: users who may view the deal
 
         Args:
-            id (integer, required): Number of the deal; crm.deal.list finds it
+            id: Number of the deal; crm.deal.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this deal
-            Bitrix24Error: Empty value Not found — No deal has this number: the portal sends an
-                empty code with this text
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this deal
+            NotFoundError: Not found — No deal has this number: the portal sends an empty code with
+                this text
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
         """
         return _cast(
             _t.CrmDealGetResult, self._b24._invoke("crm.deal.get", _drop({"id": id}), write=False)
@@ -1971,28 +1578,21 @@ class CrmDeal:
         Access: users who may view deals
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read deal records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read deal records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html
         """
         return self._b24._invoke_page(
             "crm.deal.list",
@@ -2014,55 +1614,23 @@ class CrmDeal:
         Access: users allowed to edit the deal
 
         Args:
-            id (integer, required): Number of the deal to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
-                    to; 0 is the default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
-                    WON
-                IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
-                    recurring template. Send Y for yes or N for no
-                PROBABILITY (integer): Chance of success, in percent
-                CURRENCY_ID (crm_currency: currency code): Currency of the amount
-                OPPORTUNITY (double): Amount of the deal
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    is entered by hand instead of summed from products. Send Y for yes or N for no
-                TAX_VALUE (double): Tax included in the amount
-                COMPANY_ID (crm_company: company id): Customer company
-                CONTACT_ID (crm_contact: contact id): Main customer contact
-                CONTACT_IDS (crm_contact[]: contact id): All contacts taking part in the deal
-                BEGINDATE (date: date as text, e.g. 2024-01-31): Day the deal starts
-                CLOSEDATE (date: date as text, e.g. 2024-01-31): Day the deal is expected to close
-                OPENED (char: one character, usually a Y/N flag): Whether all employees may see it.
-                    Send Y for yes or N for no
-                CLOSED (char: one character, usually a Y/N flag): Whether the deal is finished. Send
-                    Y for yes or N for no
-                COMMENTS (string): Notes about the deal
-                ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
-                SOURCE_DESCRIPTION (string): Extra words about the source
-                ADDITIONAL_INFO (string): Any further information
-                UTM_SOURCE (string): Ad network that brought the visitor
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the deal to change
+            fields (keys on ``CrmDealUpdateFields``): Only the keys you want to change. The keys are
+                listed below
+            params (keys on ``CrmDealUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this deal is not allowed for
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this deal is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            NotFoundError: NOT_FOUND — Not found — No deal has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html
         """
         return _cast(
             bool,
@@ -2097,54 +1665,21 @@ class AsyncCrmDeal:
         Access: users allowed to create deals
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
-                    to; 0 is the default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
-                    WON
-                IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
-                    recurring template. Send Y for yes or N for no
-                PROBABILITY (integer): Chance of success, in percent
-                CURRENCY_ID (crm_currency: currency code): Currency of the amount
-                OPPORTUNITY (double): Amount of the deal
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    is entered by hand instead of summed from products. Send Y for yes or N for no
-                TAX_VALUE (double): Tax included in the amount
-                COMPANY_ID (crm_company: company id): Customer company
-                CONTACT_ID (crm_contact: contact id): Main customer contact
-                CONTACT_IDS (crm_contact[]: contact id): All contacts taking part in the deal
-                BEGINDATE (date: date as text, e.g. 2024-01-31): Day the deal starts
-                CLOSEDATE (date: date as text, e.g. 2024-01-31): Day the deal is expected to close
-                OPENED (char: one character, usually a Y/N flag): Whether all employees may see it.
-                    Send Y for yes or N for no
-                CLOSED (char: one character, usually a Y/N flag): Whether the deal is finished. Send
-                    Y for yes or N for no
-                COMMENTS (string): Notes about the deal
-                ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
-                SOURCE_DESCRIPTION (string): Extra words about the source
-                ADDITIONAL_INFO (string): Any further information
-                UTM_SOURCE (string): Ad network that brought the visitor
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmDealAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmDealAddParams``): Extra switches for the call. The keys are listed
+                below
 
         Returns:
             integer
 
         Raises:
-            Bitrix24Error: Empty value Parameter 'fields' must be array — fields arrived as
+            ParameterFieldsMustBeArrayError: Parameter 'fields' must be array — fields arrived as
                 something other than an object
-            Bitrix24Error: Empty value Access denied — The caller lacks the right to create deals
+            AccessDeniedError: Access denied — The caller lacks the right to create deals
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html
         """
         return _cast(
             int,
@@ -2161,22 +1696,19 @@ class AsyncCrmDeal:
         Access: users allowed to delete deals
 
         Args:
-            id (integer, required): Number of the deal to erase
+            id: Number of the deal to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting deal records is not allowed
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting deal records is not allowed
                 for the caller
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            NotFoundError: NOT_FOUND — Not found — No deal has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html
         """
         return _cast(
             bool, await self._b24._invoke("crm.deal.delete", _drop({"id": id}), write=True)
@@ -2194,13 +1726,9 @@ class AsyncCrmDeal:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
         """
         return _cast(
             dict[str, _t.CrmDealFieldsResult],
@@ -2215,22 +1743,19 @@ class AsyncCrmDeal:
         Access: users who may view the deal
 
         Args:
-            id (integer, required): Number of the deal; crm.deal.list finds it
+            id: Number of the deal; crm.deal.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this deal
-            Bitrix24Error: Empty value Not found — No deal has this number: the portal sends an
-                empty code with this text
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this deal
+            NotFoundError: Not found — No deal has this number: the portal sends an empty code with
+                this text
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
         """
         return _cast(
             _t.CrmDealGetResult,
@@ -2256,28 +1781,21 @@ class AsyncCrmDeal:
         Access: users who may view deals
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read deal records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read deal records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html
         """
         return await self._b24._invoke_page(
             "crm.deal.list",
@@ -2299,55 +1817,23 @@ class AsyncCrmDeal:
         Access: users allowed to edit the deal
 
         Args:
-            id (integer, required): Number of the deal to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
-                    to; 0 is the default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
-                    WON
-                IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
-                    recurring template. Send Y for yes or N for no
-                PROBABILITY (integer): Chance of success, in percent
-                CURRENCY_ID (crm_currency: currency code): Currency of the amount
-                OPPORTUNITY (double): Amount of the deal
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    is entered by hand instead of summed from products. Send Y for yes or N for no
-                TAX_VALUE (double): Tax included in the amount
-                COMPANY_ID (crm_company: company id): Customer company
-                CONTACT_ID (crm_contact: contact id): Main customer contact
-                CONTACT_IDS (crm_contact[]: contact id): All contacts taking part in the deal
-                BEGINDATE (date: date as text, e.g. 2024-01-31): Day the deal starts
-                CLOSEDATE (date: date as text, e.g. 2024-01-31): Day the deal is expected to close
-                OPENED (char: one character, usually a Y/N flag): Whether all employees may see it.
-                    Send Y for yes or N for no
-                CLOSED (char: one character, usually a Y/N flag): Whether the deal is finished. Send
-                    Y for yes or N for no
-                COMMENTS (string): Notes about the deal
-                ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
-                SOURCE_DESCRIPTION (string): Extra words about the source
-                ADDITIONAL_INFO (string): Any further information
-                UTM_SOURCE (string): Ad network that brought the visitor
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the deal to change
+            fields (keys on ``CrmDealUpdateFields``): Only the keys you want to change. The keys are
+                listed below
+            params (keys on ``CrmDealUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this deal is not allowed for
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this deal is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            NotFoundError: NOT_FOUND — Not found — No deal has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html
         """
         return _cast(
             bool,
@@ -2375,36 +1861,18 @@ class CrmDealUserfield:
         Access: CRM administrators
 
         Args:
-            fields (object, required): What the new field is. The keys are listed below
-                FIELD_NAME (string): Code of the field, e.g. COLOUR becomes UF_CRM_COLOUR; the
-                    portal picks one when it is left out
-                USER_TYPE_ID (string, required): Kind of value: string, integer, double, boolean,
-                    date, datetime, enumeration, money, url, file, employee, crm
-                XML_ID (string): Your own external key for the field
-                SORT (integer): Position among the custom fields
-                MULTIPLE (char: one character, usually a Y/N flag): Y when the field holds a list of
-                    values
-                MANDATORY (char: one character, usually a Y/N flag): Y when a deal cannot be saved
-                    without it
-                EDIT_FORM_LABEL (string): Caption in the edit form: one string, or an object from
-                    language code to caption
-                LIST_COLUMN_LABEL (string): Caption of the column in the deal list
-                LIST (object[]): For enumeration: the choices, each {"VALUE": "Red", "SORT": 10,
-                    "DEF": "N", "XML_ID": "red"}
-                SETTINGS (object): Settings of the chosen kind, e.g. a default value
+            fields (keys on ``CrmDealUserfieldAddFields``): What the new field is. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            ErrorCoreError: ERROR_CORE A field with this name exists already
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            ErrorCoreError: ERROR_CORE — A field with this name exists already
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
         """
         return _cast(
             int, self._b24._invoke("crm.deal.userfield.add", _drop({"fields": fields}), write=True)
@@ -2424,22 +1892,19 @@ class CrmDealUserfield:
         Access: CRM administrators
 
         Args:
-            order (object, optional): Sorting, e.g. {"SORT": "ASC"}
-            filter (object, optional): Conditions on the keys of a field, e.g. {"USER_TYPE_ID":
-                "enumeration", "LANG": "en"}
+            order: Sorting, e.g. {"SORT": "ASC"}
+            filter: Conditions on the keys of a field, e.g. {"USER_TYPE_ID": "enumeration", "LANG":
+                "en"}
 
         Returns:
             object[] (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            AccessDeniedError: ACCESS_DENIED — Access denied
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
         """
         return self._b24._invoke_page(
             "crm.deal.userfield.list", _drop({"order": order, "filter": filter})
@@ -2464,36 +1929,18 @@ class AsyncCrmDealUserfield:
         Access: CRM administrators
 
         Args:
-            fields (object, required): What the new field is. The keys are listed below
-                FIELD_NAME (string): Code of the field, e.g. COLOUR becomes UF_CRM_COLOUR; the
-                    portal picks one when it is left out
-                USER_TYPE_ID (string, required): Kind of value: string, integer, double, boolean,
-                    date, datetime, enumeration, money, url, file, employee, crm
-                XML_ID (string): Your own external key for the field
-                SORT (integer): Position among the custom fields
-                MULTIPLE (char: one character, usually a Y/N flag): Y when the field holds a list of
-                    values
-                MANDATORY (char: one character, usually a Y/N flag): Y when a deal cannot be saved
-                    without it
-                EDIT_FORM_LABEL (string): Caption in the edit form: one string, or an object from
-                    language code to caption
-                LIST_COLUMN_LABEL (string): Caption of the column in the deal list
-                LIST (object[]): For enumeration: the choices, each {"VALUE": "Red", "SORT": 10,
-                    "DEF": "N", "XML_ID": "red"}
-                SETTINGS (object): Settings of the chosen kind, e.g. a default value
+            fields (keys on ``CrmDealUserfieldAddFields``): What the new field is. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            ErrorCoreError: ERROR_CORE A field with this name exists already
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            ErrorCoreError: ERROR_CORE — A field with this name exists already
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
         """
         return _cast(
             int,
@@ -2516,22 +1963,19 @@ class AsyncCrmDealUserfield:
         Access: CRM administrators
 
         Args:
-            order (object, optional): Sorting, e.g. {"SORT": "ASC"}
-            filter (object, optional): Conditions on the keys of a field, e.g. {"USER_TYPE_ID":
-                "enumeration", "LANG": "en"}
+            order: Sorting, e.g. {"SORT": "ASC"}
+            filter: Conditions on the keys of a field, e.g. {"USER_TYPE_ID": "enumeration", "LANG":
+                "en"}
 
         Returns:
             object[] (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            AccessDeniedError: ACCESS_DENIED — Access denied
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
         """
         return await self._b24._invoke_page(
             "crm.deal.userfield.list", _drop({"order": order, "filter": filter})
@@ -2560,40 +2004,26 @@ class CrmItem:
         Access: users allowed to create records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. Unknown keys are ignored.
-                The keys are listed below
-                title (string): Name of the record; generated from a template when empty
-                assignedById (user: user id): Employee in charge
-                opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
-                    for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
-                categoryId (crm_category: CRM funnel id): Funnel of the record
-                companyId (crm_company: company id): Linked company
-                contactIds (crm_contact[]: contact id): Linked contacts
-                opportunity (double): Amount
-                currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            fields (keys on ``CrmItemAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. Unknown keys are
+                ignored.
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
-            CrmFieldErrorValueNotValidError: CRM_FIELD_ERROR_VALUE_NOT_VALID A field got a value it
-                cannot hold
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
+            CrmFieldErrorValueNotValidError: CRM_FIELD_ERROR_VALUE_NOT_VALID — A field got a value
+                it cannot hold
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
         """
         return _cast(
             _t.CrmItemAddResult,
@@ -2618,24 +2048,20 @@ class CrmItem:
         Access: users allowed to delete the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
 
         Returns:
             array
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html
         """
         return _cast(
             list[Any],
@@ -2657,25 +2083,21 @@ class CrmItem:
         Access: users who may view records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
         """
         return _cast(
             _t.CrmItemFieldsResult,
@@ -2700,26 +2122,22 @@ class CrmItem:
         Access: users who may view the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
         """
         return _cast(
             _t.CrmItemGetResult,
@@ -2757,33 +2175,27 @@ class CrmItem:
         Access: users who may view records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            select (array: a PHP array: a list or a map, optional): Field names to return; * for
-                all, uf_* for custom ones
-            filter (object, optional): Conditions with optional operator prefixes, e.g. {"@stageId":
-                ["NEW"]}
-            order (object, optional): Field name to ASC or DESC
-            start (integer, optional): Offset of the first record; pages hold 50
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            select: Field names to return; * for all, uf_* for custom ones
+            filter: Conditions with optional operator prefixes, e.g. {"@stageId": ["NEW"]}
+            order: Field name to ASC or DESC
+            start: Offset of the first record; pages hold 50
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object (paged)
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
-            InvalidArgValueError: INVALID_ARG_VALUE The filter or order names a field that cannot be
-                used
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
+            InvalidArgValueError: INVALID_ARG_VALUE — The filter or order names a field that cannot
+                be used
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html
         """
         return self._b24._invoke_page(
             "crm.item.list",
@@ -2814,37 +2226,24 @@ class CrmItem:
         Access: users allowed to edit the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
-            fields (object, required): Only the keys to change. The keys are listed below
-                title (string): Name of the record; generated from a template when empty
-                assignedById (user: user id): Employee in charge
-                opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
-                    for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
-                categoryId (crm_category: CRM funnel id): Funnel of the record
-                companyId (crm_company: company id): Linked company
-                contactIds (crm_contact[]: contact id): Linked contacts
-                opportunity (double): Amount
-                currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
+            fields (keys on ``CrmItemUpdateFields``): Only the keys to change. The keys are listed
+                below
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
         """
         return _cast(
             _t.CrmItemUpdateResult,
@@ -2885,40 +2284,26 @@ class AsyncCrmItem:
         Access: users allowed to create records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. Unknown keys are ignored.
-                The keys are listed below
-                title (string): Name of the record; generated from a template when empty
-                assignedById (user: user id): Employee in charge
-                opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
-                    for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
-                categoryId (crm_category: CRM funnel id): Funnel of the record
-                companyId (crm_company: company id): Linked company
-                contactIds (crm_contact[]: contact id): Linked contacts
-                opportunity (double): Amount
-                currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            fields (keys on ``CrmItemAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. Unknown keys are
+                ignored.
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
-            CrmFieldErrorValueNotValidError: CRM_FIELD_ERROR_VALUE_NOT_VALID A field got a value it
-                cannot hold
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
+            CrmFieldErrorValueNotValidError: CRM_FIELD_ERROR_VALUE_NOT_VALID — A field got a value
+                it cannot hold
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
         """
         return _cast(
             _t.CrmItemAddResult,
@@ -2943,24 +2328,20 @@ class AsyncCrmItem:
         Access: users allowed to delete the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
 
         Returns:
             array
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html
         """
         return _cast(
             list[Any],
@@ -2982,25 +2363,21 @@ class AsyncCrmItem:
         Access: users who may view records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
         """
         return _cast(
             _t.CrmItemFieldsResult,
@@ -3025,26 +2402,22 @@ class AsyncCrmItem:
         Access: users who may view the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
         """
         return _cast(
             _t.CrmItemGetResult,
@@ -3082,33 +2455,27 @@ class AsyncCrmItem:
         Access: users who may view records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            select (array: a PHP array: a list or a map, optional): Field names to return; * for
-                all, uf_* for custom ones
-            filter (object, optional): Conditions with optional operator prefixes, e.g. {"@stageId":
-                ["NEW"]}
-            order (object, optional): Field name to ASC or DESC
-            start (integer, optional): Offset of the first record; pages hold 50
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            select: Field names to return; * for all, uf_* for custom ones
+            filter: Conditions with optional operator prefixes, e.g. {"@stageId": ["NEW"]}
+            order: Field name to ASC or DESC
+            start: Offset of the first record; pages hold 50
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object (paged)
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
-            InvalidArgValueError: INVALID_ARG_VALUE The filter or order names a field that cannot be
-                used
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
+            InvalidArgValueError: INVALID_ARG_VALUE — The filter or order names a field that cannot
+                be used
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html
         """
         return await self._b24._invoke_page(
             "crm.item.list",
@@ -3139,37 +2506,24 @@ class AsyncCrmItem:
         Access: users allowed to edit the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
-            fields (object, required): Only the keys to change. The keys are listed below
-                title (string): Name of the record; generated from a template when empty
-                assignedById (user: user id): Employee in charge
-                opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
-                    for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
-                categoryId (crm_category: CRM funnel id): Funnel of the record
-                companyId (crm_company: company id): Linked company
-                contactIds (crm_contact[]: contact id): Linked contacts
-                opportunity (double): Amount
-                currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
+            fields (keys on ``CrmItemUpdateFields``): Only the keys to change. The keys are listed
+                below
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
         """
         return _cast(
             _t.CrmItemUpdateResult,
@@ -3219,70 +2573,21 @@ class CrmLead:
         Access: users allowed to create leads
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name under which the lead shows up in lists
-                NAME (string): Given name of the person
-                SECOND_NAME (string): Middle name of the person
-                LAST_NAME (string): Family name of the person
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
-                POST (string): Job title of the person
-                COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
-                    company record
-                COMPANY_ID (crm_company: company id): Company record the lead is tied to
-                CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
-                CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
-                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
-                    working on it - PROCESSED — the work on it is…
-                STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
-                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
-                    website - ADVERTISING — an advertisement -…
-                SOURCE_DESCRIPTION (string): Free-form remark about the source
-                OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
-                    lead. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge of the lead
-                CURRENCY_ID (crm_currency: currency code): Currency of the expected amount
-                OPPORTUNITY (double): Expected amount of money
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    was typed by hand. Send Y for yes or N for no
-                ADDRESS (string): Street and house
-                ADDRESS_CITY (string): Town or city
-                ADDRESS_COUNTRY (string): Country name
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                COMMENTS (string): Notes about the lead; simple BB-code markup is kept
-                UTM_SOURCE (string): Ad network that brought the visitor
-                UTM_MEDIUM (string): Kind of traffic, for instance cpc
-                UTM_CAMPAIGN (string): Label of the ad campaign
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmLeadAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmLeadAddParams``): Extra switches for the call. The keys are listed
+                below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — Send fields as an object, not a scalar
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not create leads
+            Error400: 400 — Parameter 'fields' must be array — Send fields as an object, not a
+                scalar
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not create leads
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html
         """
         _warnings.warn(
             "crm.lead.add is deprecated; use crm.item.add instead",
@@ -3304,22 +2609,19 @@ class CrmLead:
         Access: users allowed to delete leads
 
         Args:
-            id (integer, required): Number of the lead to erase
+            id: Number of the lead to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting lead records is not allowed
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting lead records is not allowed
                 for the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html
         """
         return _cast(bool, self._b24._invoke("crm.lead.delete", _drop({"id": id}), write=True))
 
@@ -3335,13 +2637,9 @@ class CrmLead:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
         """
         return _cast(
             dict[str, _t.CrmLeadFieldsResult],
@@ -3356,21 +2654,18 @@ class CrmLead:
         Access: users who may view the lead
 
         Args:
-            id (integer, required): Number of the lead; crm.lead.list finds it
+            id: Number of the lead; crm.lead.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this lead
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this lead
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
         """
         return _cast(
             _t.CrmLeadGetResult, self._b24._invoke("crm.lead.get", _drop({"id": id}), write=False)
@@ -3395,28 +2690,21 @@ class CrmLead:
         Access: users who may view leads
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read lead records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read lead records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html
         """
         return self._b24._invoke_page(
             "crm.lead.list",
@@ -3438,72 +2726,23 @@ class CrmLead:
         Access: users allowed to edit the lead
 
         Args:
-            id (integer, required): Number of the lead to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name under which the lead shows up in lists
-                NAME (string): Given name of the person
-                SECOND_NAME (string): Middle name of the person
-                LAST_NAME (string): Family name of the person
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
-                POST (string): Job title of the person
-                COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
-                    company record
-                COMPANY_ID (crm_company: company id): Company record the lead is tied to
-                CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
-                CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
-                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
-                    working on it - PROCESSED — the work on it is…
-                STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
-                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
-                    website - ADVERTISING — an advertisement -…
-                SOURCE_DESCRIPTION (string): Free-form remark about the source
-                OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
-                    lead. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge of the lead
-                CURRENCY_ID (crm_currency: currency code): Currency of the expected amount
-                OPPORTUNITY (double): Expected amount of money
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    was typed by hand. Send Y for yes or N for no
-                ADDRESS (string): Street and house
-                ADDRESS_CITY (string): Town or city
-                ADDRESS_COUNTRY (string): Country name
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                COMMENTS (string): Notes about the lead; simple BB-code markup is kept
-                UTM_SOURCE (string): Ad network that brought the visitor
-                UTM_MEDIUM (string): Kind of traffic, for instance cpc
-                UTM_CAMPAIGN (string): Label of the ad campaign
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the lead to change
+            fields (keys on ``CrmLeadUpdateFields``): Only the keys you want to change. The keys are
+                listed below
+            params (keys on ``CrmLeadUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this lead is not allowed for
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html
         """
         return _cast(
             bool,
@@ -3544,70 +2783,21 @@ class AsyncCrmLead:
         Access: users allowed to create leads
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name under which the lead shows up in lists
-                NAME (string): Given name of the person
-                SECOND_NAME (string): Middle name of the person
-                LAST_NAME (string): Family name of the person
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
-                POST (string): Job title of the person
-                COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
-                    company record
-                COMPANY_ID (crm_company: company id): Company record the lead is tied to
-                CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
-                CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
-                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
-                    working on it - PROCESSED — the work on it is…
-                STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
-                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
-                    website - ADVERTISING — an advertisement -…
-                SOURCE_DESCRIPTION (string): Free-form remark about the source
-                OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
-                    lead. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge of the lead
-                CURRENCY_ID (crm_currency: currency code): Currency of the expected amount
-                OPPORTUNITY (double): Expected amount of money
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    was typed by hand. Send Y for yes or N for no
-                ADDRESS (string): Street and house
-                ADDRESS_CITY (string): Town or city
-                ADDRESS_COUNTRY (string): Country name
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                COMMENTS (string): Notes about the lead; simple BB-code markup is kept
-                UTM_SOURCE (string): Ad network that brought the visitor
-                UTM_MEDIUM (string): Kind of traffic, for instance cpc
-                UTM_CAMPAIGN (string): Label of the ad campaign
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmLeadAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmLeadAddParams``): Extra switches for the call. The keys are listed
+                below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — Send fields as an object, not a scalar
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not create leads
+            Error400: 400 — Parameter 'fields' must be array — Send fields as an object, not a
+                scalar
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not create leads
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html
         """
         _warnings.warn(
             "crm.lead.add is deprecated; use crm.item.add instead",
@@ -3629,22 +2819,19 @@ class AsyncCrmLead:
         Access: users allowed to delete leads
 
         Args:
-            id (integer, required): Number of the lead to erase
+            id: Number of the lead to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting lead records is not allowed
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting lead records is not allowed
                 for the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html
         """
         return _cast(
             bool, await self._b24._invoke("crm.lead.delete", _drop({"id": id}), write=True)
@@ -3662,13 +2849,9 @@ class AsyncCrmLead:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
         """
         return _cast(
             dict[str, _t.CrmLeadFieldsResult],
@@ -3683,21 +2866,18 @@ class AsyncCrmLead:
         Access: users who may view the lead
 
         Args:
-            id (integer, required): Number of the lead; crm.lead.list finds it
+            id: Number of the lead; crm.lead.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this lead
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this lead
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
         """
         return _cast(
             _t.CrmLeadGetResult,
@@ -3723,28 +2903,21 @@ class AsyncCrmLead:
         Access: users who may view leads
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read lead records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read lead records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html
         """
         return await self._b24._invoke_page(
             "crm.lead.list",
@@ -3766,72 +2939,23 @@ class AsyncCrmLead:
         Access: users allowed to edit the lead
 
         Args:
-            id (integer, required): Number of the lead to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name under which the lead shows up in lists
-                NAME (string): Given name of the person
-                SECOND_NAME (string): Middle name of the person
-                LAST_NAME (string): Family name of the person
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
-                POST (string): Job title of the person
-                COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
-                    company record
-                COMPANY_ID (crm_company: company id): Company record the lead is tied to
-                CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
-                CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
-                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
-                    working on it - PROCESSED — the work on it is…
-                STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
-                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
-                    website - ADVERTISING — an advertisement -…
-                SOURCE_DESCRIPTION (string): Free-form remark about the source
-                OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
-                    lead. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge of the lead
-                CURRENCY_ID (crm_currency: currency code): Currency of the expected amount
-                OPPORTUNITY (double): Expected amount of money
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    was typed by hand. Send Y for yes or N for no
-                ADDRESS (string): Street and house
-                ADDRESS_CITY (string): Town or city
-                ADDRESS_COUNTRY (string): Country name
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                COMMENTS (string): Notes about the lead; simple BB-code markup is kept
-                UTM_SOURCE (string): Ad network that brought the visitor
-                UTM_MEDIUM (string): Kind of traffic, for instance cpc
-                UTM_CAMPAIGN (string): Label of the ad campaign
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the lead to change
+            fields (keys on ``CrmLeadUpdateFields``): Only the keys you want to change. The keys are
+                listed below
+            params (keys on ``CrmLeadUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this lead is not allowed for
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html
         """
         return _cast(
             bool,
@@ -3861,25 +2985,19 @@ class CrmLeadContact:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
-            fields (object, required): What to link and how. The keys are listed below
-                CONTACT_ID (integer, required): Number of the contact to link
-                SORT (integer): Position among the lead's contacts; 10 when omitted
-                IS_PRIMARY (string): Y makes this the main contact of the lead, N leaves it
-                    secondary
+            id: Number of the lead
+            fields (keys on ``CrmLeadContactAddFields``): What to link and how. The keys are listed
+                below
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html
         """
         return _cast(
             bool,
@@ -3909,25 +3027,19 @@ class AsyncCrmLeadContact:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
-            fields (object, required): What to link and how. The keys are listed below
-                CONTACT_ID (integer, required): Number of the contact to link
-                SORT (integer): Position among the lead's contacts; 10 when omitted
-                IS_PRIMARY (string): Y makes this the main contact of the lead, N leaves it
-                    secondary
+            id: Number of the lead
+            fields (keys on ``CrmLeadContactAddFields``): What to link and how. The keys are listed
+                below
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html
         """
         return _cast(
             bool,
@@ -3954,20 +3066,17 @@ class CrmLeadContactItems:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
+            id: Number of the lead
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.html
         """
         return _cast(
             bool, self._b24._invoke("crm.lead.contact.items.delete", _drop({"id": id}), write=True)
@@ -3981,20 +3090,17 @@ class CrmLeadContactItems:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
+            id: Number of the lead
 
         Returns:
             array
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-items-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html
         """
         return _cast(
             list[_t.CrmLeadContactItemsGetItem],
@@ -4019,20 +3125,17 @@ class AsyncCrmLeadContactItems:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
+            id: Number of the lead
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.html
         """
         return _cast(
             bool,
@@ -4047,20 +3150,17 @@ class AsyncCrmLeadContactItems:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
+            id: Number of the lead
 
         Returns:
             array
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-items-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html
         """
         return _cast(
             list[_t.CrmLeadContactItemsGetItem],
@@ -4084,33 +3184,19 @@ class CrmLeadProductrows:
         Access: users allowed to edit the lead
 
         Args:
-            id (integer, required): Number of the lead
-            rows (object[], required): New product rows; an empty array clears the list. The keys
-                are listed below
-                PRODUCT_ID (integer): Catalog product; 0 for a free-text row
-                PRODUCT_NAME (string): Name shown for the row
-                PRICE (double): Price of one unit including tax
-                QUANTITY (double): How many units
-                DISCOUNT_TYPE_ID (integer): 1 means an absolute discount, 2 a percentage
-                DISCOUNT_RATE (double): Discount in percent
-                TAX_RATE (double): Tax in percent
-                TAX_INCLUDED (char: one character, usually a Y/N flag): Whether PRICE already holds
-                    the tax. Send Y for yes or N for no
-                MEASURE_CODE (integer): Unit code, e.g. 796 for pieces
+            id: Number of the lead
+            rows (keys on ``CrmLeadProductrowsSetRows``): New product rows; an empty array clears
+                the list. The keys are listed below
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this lead is not allowed for
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-productrows-set.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html
         """
         return _cast(
             bool,
@@ -4136,33 +3222,19 @@ class AsyncCrmLeadProductrows:
         Access: users allowed to edit the lead
 
         Args:
-            id (integer, required): Number of the lead
-            rows (object[], required): New product rows; an empty array clears the list. The keys
-                are listed below
-                PRODUCT_ID (integer): Catalog product; 0 for a free-text row
-                PRODUCT_NAME (string): Name shown for the row
-                PRICE (double): Price of one unit including tax
-                QUANTITY (double): How many units
-                DISCOUNT_TYPE_ID (integer): 1 means an absolute discount, 2 a percentage
-                DISCOUNT_RATE (double): Discount in percent
-                TAX_RATE (double): Tax in percent
-                TAX_INCLUDED (char: one character, usually a Y/N flag): Whether PRICE already holds
-                    the tax. Send Y for yes or N for no
-                MEASURE_CODE (integer): Unit code, e.g. 796 for pieces
+            id: Number of the lead
+            rows (keys on ``CrmLeadProductrowsSetRows``): New product rows; an empty array clears
+                the list. The keys are listed below
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this lead is not allowed for
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-productrows-set.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html
         """
         return _cast(
             bool,
@@ -4189,27 +3261,18 @@ class CrmType:
         Access: CRM administrators
 
         Args:
-            fields (object, required): What the new smart process is. The keys are listed below
-                title (string, required): Name people see
-                code (string): Your own symbolic code, e.g. invoice
-                entityTypeId (integer): The number to use; the portal takes the next free one (1030,
-                    1032, ...) when left out
-                isCategoriesEnabled (char: one character, usually a Y/N flag): Y to allow several
-                    funnels
-                isStagesEnabled (char: one character, usually a Y/N flag): Y to give records stages
+            fields (keys on ``CrmTypeAddFields``): What the new smart process is. The keys are
+                listed below
 
         Returns:
             object
 
         Raises:
-            ErrorArgumentError: ERROR_ARGUMENT Field title is required
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            ErrorArgumentError: ERROR_ARGUMENT — Field title is required
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/user-defined-object-types/crm-type-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
         """
         return _cast(
             _t.CrmTypeAddResult,
@@ -4231,22 +3294,19 @@ class CrmType:
         Access: any user
 
         Args:
-            order (object, optional): Sorting, e.g. {"id": "ASC"}
-            filter (object, optional): Conditions on the keys of a type
-            start (integer, optional): Offset of the page
+            order: Sorting, e.g. {"id": "ASC"}
+            filter: Conditions on the keys of a type
+            start: Offset of the page
 
         Returns:
             object (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            AccessDeniedError: ACCESS_DENIED — Access denied
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/user-defined-object-types/crm-type-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
         """
         return _cast(
             _t.CrmTypeListResult,
@@ -4275,27 +3335,18 @@ class AsyncCrmType:
         Access: CRM administrators
 
         Args:
-            fields (object, required): What the new smart process is. The keys are listed below
-                title (string, required): Name people see
-                code (string): Your own symbolic code, e.g. invoice
-                entityTypeId (integer): The number to use; the portal takes the next free one (1030,
-                    1032, ...) when left out
-                isCategoriesEnabled (char: one character, usually a Y/N flag): Y to allow several
-                    funnels
-                isStagesEnabled (char: one character, usually a Y/N flag): Y to give records stages
+            fields (keys on ``CrmTypeAddFields``): What the new smart process is. The keys are
+                listed below
 
         Returns:
             object
 
         Raises:
-            ErrorArgumentError: ERROR_ARGUMENT Field title is required
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            ErrorArgumentError: ERROR_ARGUMENT — Field title is required
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/user-defined-object-types/crm-type-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
         """
         return _cast(
             _t.CrmTypeAddResult,
@@ -4317,22 +3368,19 @@ class AsyncCrmType:
         Access: any user
 
         Args:
-            order (object, optional): Sorting, e.g. {"id": "ASC"}
-            filter (object, optional): Conditions on the keys of a type
-            start (integer, optional): Offset of the page
+            order: Sorting, e.g. {"id": "ASC"}
+            filter: Conditions on the keys of a type
+            start: Offset of the page
 
         Returns:
             object (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            AccessDeniedError: ACCESS_DENIED — Access denied
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/user-defined-object-types/crm-type-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
         """
         return _cast(
             _t.CrmTypeListResult,

@@ -83,43 +83,27 @@ class V3TasksTask:
         Access: any user
 
         Args:
-            fields (object, required): Values of the new task; the starred keys below must be
-                present. The keys are listed below
-                title (string, required): What the task is called
-                creatorId (integer, required): Employee who sets the task
-                responsibleId (integer, required): Employee who carries it out
-                description (string): Body text of the task
-                deadline (datetime: date and time as ISO 8601 text, e.g. 2024-01-31T10:00:00+03:00):
-                    When it must be done, in ISO 8601 with offset
-                groupId (integer): Workgroup or project the task belongs to
-                accomplices (integer[]): Numbers of the employees who help
-                auditors (integer[]): Numbers of the employees who watch
-                crmItemIds (string[]): CRM records to link, written as type prefix and number, e.g.
-                    D_58
-                priority (string): Either average or high
+            fields (keys on ``V3TasksTaskAddFields``): Values of the new task; the starred keys
+                below must be present. The keys are listed below
 
         Returns:
             object
 
         Raises:
             BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION A mandatory key is
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — A mandatory key is
                 absent from fields
             BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION The value sent for
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — The value sent for
                 #FIELD# has the wrong type
             BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION No employee has the
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — No employee has the
                 given identifier
             BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION The planned finish is
-                set before the planned start
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — The planned finish
+                is set before the planned start
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/tasks/tasks-task-add-rest-v3.md:1
-            https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html
+        Docs: https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html
         """
         return _cast(
             _t.V3TasksTaskAddResult,
@@ -145,43 +129,27 @@ class AsyncV3TasksTask:
         Access: any user
 
         Args:
-            fields (object, required): Values of the new task; the starred keys below must be
-                present. The keys are listed below
-                title (string, required): What the task is called
-                creatorId (integer, required): Employee who sets the task
-                responsibleId (integer, required): Employee who carries it out
-                description (string): Body text of the task
-                deadline (datetime: date and time as ISO 8601 text, e.g. 2024-01-31T10:00:00+03:00):
-                    When it must be done, in ISO 8601 with offset
-                groupId (integer): Workgroup or project the task belongs to
-                accomplices (integer[]): Numbers of the employees who help
-                auditors (integer[]): Numbers of the employees who watch
-                crmItemIds (string[]): CRM records to link, written as type prefix and number, e.g.
-                    D_58
-                priority (string): Either average or high
+            fields (keys on ``V3TasksTaskAddFields``): Values of the new task; the starred keys
+                below must be present. The keys are listed below
 
         Returns:
             object
 
         Raises:
             BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION A mandatory key is
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — A mandatory key is
                 absent from fields
             BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION The value sent for
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — The value sent for
                 #FIELD# has the wrong type
             BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION No employee has the
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — No employee has the
                 given identifier
             BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION The planned finish is
-                set before the planned start
+                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — The planned finish
+                is set before the planned start
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/tasks/tasks-task-add-rest-v3.md:1
-            https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html
+        Docs: https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html
         """
         return _cast(
             _t.V3TasksTaskAddResult,
