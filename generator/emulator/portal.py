@@ -26,7 +26,12 @@ from generator.emulator.lists import ListsHandler
 from generator.emulator.named import put_metadata
 from generator.emulator.product_rows import ProductRows
 from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
-from generator.emulator.required import missing_required, required_error, spell_params
+from generator.emulator.required import (
+    missing_required,
+    required_error,
+    spell_params,
+    variant_refusal,
+)
 from generator.emulator.store import Store
 from generator.emulator.system import (
     ADMIN_ID,
@@ -199,6 +204,9 @@ class Portal:
         missing = missing_required(method, params)
         if missing is not None:
             raise required_error(method, missing)
+        mixed = variant_refusal(method, params)
+        if mixed is not None:
+            raise mixed
         if self.options.limits and self.meter.blocked(caller, method.name.lower()):
             raise ApiError(
                 "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit", 429
