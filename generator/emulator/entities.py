@@ -413,7 +413,10 @@ class EntityHandler:
             return
         known = {n.lower() for n in (*self.fam.field_types, *self.fam.documented)}
         known |= {self.fam.id_key.lower(), "id", (self.fam.scope_param or "").lower()}
-        for key in flt:
+        for key, value in flt.items():
+            if str(key).isdigit() and isinstance(value, dict):
+                self._check_filter_fields(value, action)  # a group under a numeric key
+                continue
             name = listing.split_key(str(key))[1]
             low = name.lower()
             if low in known or low.startswith(("uf", "parent_id_")) or low == "logic":
