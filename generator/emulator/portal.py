@@ -22,6 +22,7 @@ from generator.emulator.events import EventSender
 from generator.emulator.families import Family, discover, sample_record
 from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.keyed import KeyedHandler, discover_keyed
+from generator.emulator.dictionaries import Dictionaries
 from generator.emulator.lists import ListsHandler
 from generator.emulator.named import put_metadata
 from generator.emulator.product_rows import ProductRows
@@ -91,6 +92,9 @@ class Portal:
         )
         self.lists = ListsHandler.discover(list(model.methods), self.store)
         self.product_rows = ProductRows.discover(list(model.methods), self.handlers)
+        self.dictionaries = Dictionaries(
+            self.handlers.get("crm.status"), self.handlers.get("crm.currency")
+        )
         self._link_crm()
         self.system = SystemMethods(self)
         self.without_rights: set[int] = set()
@@ -217,6 +221,8 @@ class Portal:
         try:
             if self.system.handles(low):
                 outcome = self.system.call(low, user)
+            elif version == 2 and self.dictionaries.handles(low):
+                outcome = self.dictionaries.handle(low, params)
             elif self.product_rows is not None and self.product_rows.handles(low):
                 outcome = self.product_rows.handle(low, params)
             elif self.lists is not None and self.lists.handles(low):
@@ -305,6 +311,9 @@ class Portal:
         IBLOCK_CODE). For measuring the pages' own requests and for fixtures."""
         low = name.lower()
         if version == 2 and put_metadata(self.userfields, low, params, self.model_index):
+            return
+        if version == 2 and self.dictionaries.handles(low):
+            self.dictionaries.put_named(low, params)
             return
         if version == 2 and self.lists is not None and self.lists.handles(low):
             self.lists.put_named(low, params)
