@@ -132,9 +132,9 @@ class Dictionaries:
             return
         handler = self.currency
         sample = {k: v for k, v in sample_record(handler.fam.methods).items() if k != "BASE"}
-        if handler.fam.code_key is not None:
-            if handler.store.find_by(handler.fam.key, 0, handler.fam.code_key, str(code)) is None:
-                handler.put_named({"id": code}, "get", sample)
+        key = handler.fam.code_key
+        if key is not None and handler.store.find_by(handler.fam.key, 0, key, str(code)) is None:
+            handler.put_named({"id": code}, "get", sample)
 
 
 def _sort(value: Any) -> Any:

@@ -205,7 +205,7 @@ class EntityHandler:
         category = category_of(data, "CATEGORY_ID" if etid in CLASSIC_BY_TYPE else "categoryId")
         stage = first_stage(etid, category) if etid else None
         wanted = stage is not None and (stage[0] in known or dynamic)
-        if wanted and data.get(stage[0]) in (None, ""):
+        if stage is not None and wanted and data.get(stage[0]) in (None, ""):
             data[stage[0]] = stage[1]
         numbered = NUMBERED_BY_PORTAL.get(fam.name)
         if numbered and not data.get(numbered):

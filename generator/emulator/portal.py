@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.emulator.bindings import RecordBinding
 from generator.emulator.crm_types import CLASSIC_BY_TYPE, TWO_WAY_BINDINGS
+from generator.emulator.dictionaries import Dictionaries
 from generator.emulator.entities import EntityHandler, Outcome
 from generator.emulator.errors import EMPTY_CODES as _EMPTY_CODES
 from generator.emulator.errors import NOT_ARGUMENT_CODES as _NOT_ARGUMENT_CODES
@@ -22,11 +23,10 @@ from generator.emulator.events import EventSender
 from generator.emulator.families import Family, discover, sample_record
 from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.keyed import KeyedHandler, discover_keyed
-from generator.emulator.dictionaries import Dictionaries
+from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
 from generator.emulator.lists import ListsHandler
 from generator.emulator.named import put_metadata
 from generator.emulator.product_rows import ProductRows
-from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
 from generator.emulator.required import (
     missing_required,
     required_error,
@@ -218,6 +218,7 @@ class Portal:
         self.stats["calls"] += 1
         started = time.perf_counter()
         low = method.name.lower()
+        outcome: Outcome | None
         try:
             if self.system.handles(low):
                 outcome = self.system.call(low, user)

@@ -346,12 +346,12 @@ class UserFields:
             return Outcome({"field": self._config_record(self._find(None, params))})
         if action == "list":
             flt = get_ci(params, "filter") or {}
-            entity_id = get_ci(flt, "entityId") if isinstance(flt, dict) else None
+            wanted = get_ci(flt, "entityId") if isinstance(flt, dict) else None
             rows = [
                 self._config_record(uf)
                 for uf in sorted(self.fields.values(), key=lambda u: u.id)
                 if not uf.entity_id.split("_", 1)[1].isalpha()
-                and (entity_id is None or uf.entity_id == entity_id)
+                and (wanted is None or uf.entity_id == wanted)
             ]
             return Outcome({"fields": rows}, total=len(rows))
         if action == "delete":
