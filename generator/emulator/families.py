@@ -87,7 +87,7 @@ def discover(model: ApiModel) -> dict[str, Family]:
         if "add" not in methods or not ({"get", "list"} & methods.keys()):
             continue
         if ns.endswith((".badge", ".binding")):
-            continue  # keyed collections, see bindings.py
+            continue  # keyed collections, see keyed.py
         fam = _build(ns, version, methods)
         families[fam.key] = fam
     return families
