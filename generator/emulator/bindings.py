@@ -32,9 +32,11 @@ class RecordBinding:
     id_field: str | None  # the owner's field holding the primary one: "CONTACT_ID"
 
     def take(self, data: dict[str, Any]) -> list[Any] | None:
-        """The ids an add/update sends in ``ids_field`` (removed from the stored data)."""
+        """The ids an add/update sends in ``ids_field`` (removed from the stored data), or
+        the one it sends in ``id_field`` alone (``CONTACT_ID``: that contact is bound)."""
         if self.ids_field not in data:
-            return None
+            single = data.get(self.id_field) if self.id_field else None
+            return [single] if single not in (None, "", 0, "0") else None
         ids = data.pop(self.ids_field)
         if isinstance(ids, dict):
             ids = list(ids.values())

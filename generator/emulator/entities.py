@@ -205,7 +205,7 @@ class EntityHandler:
         category = category_of(data, "CATEGORY_ID" if etid in CLASSIC_BY_TYPE else "categoryId")
         stage = first_stage(etid, category) if etid else None
         wanted = stage is not None and (stage[0] in known or dynamic)
-        if wanted and data.get(stage[0]) in (None, ""):
+        if stage is not None and wanted and data.get(stage[0]) in (None, ""):
             data[stage[0]] = stage[1]
         numbered = NUMBERED_BY_PORTAL.get(fam.name)
         if numbered and not data.get(numbered):
@@ -413,7 +413,10 @@ class EntityHandler:
             return
         known = {n.lower() for n in (*self.fam.field_types, *self.fam.documented)}
         known |= {self.fam.id_key.lower(), "id", (self.fam.scope_param or "").lower()}
-        for key in flt:
+        for key, value in flt.items():
+            if str(key).isdigit() and isinstance(value, dict):
+                self._check_filter_fields(value, action)  # a group under a numeric key
+                continue
             name = listing.split_key(str(key))[1]
             low = name.lower()
             if low in known or low.startswith(("uf", "parent_id_")) or low == "logic":

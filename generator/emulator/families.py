@@ -87,7 +87,7 @@ def discover(model: ApiModel) -> dict[str, Family]:
         if "add" not in methods or not ({"get", "list"} & methods.keys()):
             continue
         if ns.endswith((".badge", ".binding")):
-            continue  # keyed collections, see bindings.py
+            continue  # keyed collections, see keyed.py
         fam = _build(ns, version, methods)
         families[fam.key] = fam
     return families
@@ -282,13 +282,17 @@ def _id_key(sample: dict[str, Any], documented: list[str]) -> str:
 
 
 def _id_param(methods: dict[str, Method], scope_param: str | None) -> str | None:
+    # A parameter called id on any of the pages first (calendar.event.get reads ownerId,
+    # update and delete the event's id), then a required one ending in id.
+    for action in ("get", "update", "delete"):
+        m = methods.get(action)
+        for p in m.params if m is not None else ():
+            if p.name.lower() == "id":
+                return p.name
     for action in ("get", "update", "delete"):
         m = methods.get(action)
         if m is None:
             continue
-        for p in m.params:
-            if p.name.lower() == "id":
-                return p.name
         for p in m.params:
             low = p.name.lower()
             numeric = p.type.lower() in ("integer", "int", "")  # not IBLOCK_TYPE_ID "lists"

@@ -1,5 +1,6 @@
 """Keyed collections that are not records with ids of their own: bindings such as
-``crm.deal.contact.*`` and ``crm.activity.binding.*``, badges, product rows."""
+``crm.deal.contact.*`` and ``crm.activity.binding.*`` (two-way where the portal keeps both
+sides: crm.contact.company <-> crm.company.contact), badges. Product rows: product_rows.py."""
 
 from __future__ import annotations
 

@@ -65,13 +65,23 @@ def where_v2(flt: Any, cols: Columns, spell: Spell = _same) -> tuple[str, list[A
     parts: list[str] = []
     args: list[Any] = []
     for key, value in flt.items():
-        if key.upper() == "LOGIC":
+        if str(key).upper() == "LOGIC":
             continue
-        op, name = split_key(str(key))
-        sql, a = _condition(cols, spell(name), op, value)
+        if str(key).isdigit() and isinstance(value, dict):
+            # a group of conditions under a numeric key, joined by its own LOGIC (AND/OR)
+            sql, a = where_v2(value, cols, spell)
+            sql = f"({sql})" if sql else "1"
+        else:
+            op, name = split_key(str(key))
+            sql, a = _condition(cols, spell(name), op, value)
         parts.append(sql)
         args.extend(a)
-    return " AND ".join(parts), args
+    joiner = " OR " if str(_logic(flt)).upper() == "OR" else " AND "
+    return joiner.join(parts), args
+
+
+def _logic(flt: dict[str, Any]) -> Any:
+    return next((v for k, v in flt.items() if str(k).upper() == "LOGIC"), "AND")
 
 
 def where_v3(flt: Any, cols: Columns, spell: Spell = _same) -> tuple[str, list[Any]]:

@@ -256,11 +256,15 @@ class ListsHandler:
         scope = self._find("iblock", 0, params)
         kind = low.split(".")[1] if low.count(".") >= 2 else ""
         field_id = get_ci(params, "FIELD_ID")
-        if scope is not None and kind == "field" and _given(field_id):
-            if self.store.find_by("lists.field", scope, "FIELD_ID", str(field_id)) is None:
-                data = {**self.samples["field"], "FIELD_ID": str(field_id)}
-                data.pop("ID", None)
-                self.store.insert("lists.field", scope, data)
+        if (
+            scope is not None
+            and kind == "field"
+            and _given(field_id)
+            and self.store.find_by("lists.field", scope, "FIELD_ID", str(field_id)) is None
+        ):
+            data = {**self.samples["field"], "FIELD_ID": str(field_id)}
+            data.pop("ID", None)
+            self.store.insert("lists.field", scope, data)
         if scope is None or kind not in ("element", "section") or low.endswith(".add"):
             return
         if self._find(kind, scope, params) is None and self._names_one(kind, params):

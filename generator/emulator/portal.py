@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.emulator.bindings import RecordBinding
 from generator.emulator.crm_types import CLASSIC_BY_TYPE, TWO_WAY_BINDINGS
+from generator.emulator.dictionaries import Dictionaries
 from generator.emulator.entities import EntityHandler, Outcome
 from generator.emulator.errors import EMPTY_CODES as _EMPTY_CODES
 from generator.emulator.errors import NOT_ARGUMENT_CODES as _NOT_ARGUMENT_CODES
@@ -22,11 +23,16 @@ from generator.emulator.events import EventSender
 from generator.emulator.families import Family, discover, sample_record
 from generator.emulator.faults import FaultDraw, Faults
 from generator.emulator.keyed import KeyedHandler, discover_keyed
+from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
 from generator.emulator.lists import ListsHandler
 from generator.emulator.named import put_metadata
 from generator.emulator.product_rows import ProductRows
-from generator.emulator.limits import Clock, LeakyBucket, Limits, OperatingMeter, TokenStore
-from generator.emulator.required import missing_required, required_error, spell_params
+from generator.emulator.required import (
+    missing_required,
+    required_error,
+    spell_params,
+    variant_refusal,
+)
 from generator.emulator.store import Store
 from generator.emulator.system import (
     ADMIN_ID,
@@ -86,6 +92,9 @@ class Portal:
         )
         self.lists = ListsHandler.discover(list(model.methods), self.store)
         self.product_rows = ProductRows.discover(list(model.methods), self.handlers)
+        self.dictionaries = Dictionaries(
+            self.handlers.get("crm.status"), self.handlers.get("crm.currency")
+        )
         self._link_crm()
         self.system = SystemMethods(self)
         self.without_rights: set[int] = set()
@@ -199,6 +208,9 @@ class Portal:
         missing = missing_required(method, params)
         if missing is not None:
             raise required_error(method, missing)
+        mixed = variant_refusal(method, params)
+        if mixed is not None:
+            raise mixed
         if self.options.limits and self.meter.blocked(caller, method.name.lower()):
             raise ApiError(
                 "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit", 429
@@ -206,9 +218,12 @@ class Portal:
         self.stats["calls"] += 1
         started = time.perf_counter()
         low = method.name.lower()
+        outcome: Outcome | None
         try:
             if self.system.handles(low):
                 outcome = self.system.call(low, user)
+            elif version == 2 and self.dictionaries.handles(low):
+                outcome = self.dictionaries.handle(low, params)
             elif self.product_rows is not None and self.product_rows.handles(low):
                 outcome = self.product_rows.handle(low, params)
             elif self.lists is not None and self.lists.handles(low):
@@ -297,6 +312,9 @@ class Portal:
         IBLOCK_CODE). For measuring the pages' own requests and for fixtures."""
         low = name.lower()
         if version == 2 and put_metadata(self.userfields, low, params, self.model_index):
+            return
+        if version == 2 and self.dictionaries.handles(low):
+            self.dictionaries.put_named(low, params)
             return
         if version == 2 and self.lists is not None and self.lists.handles(low):
             self.lists.put_named(low, params)

@@ -181,11 +181,11 @@ class ProductRows:
             return
         rate, total = get_ci(row, "discountRate"), get_ci(row, "discountSum")
         if str(kind) == str(PERCENT) and rate in (None, ""):
-            message = "Discount Rate (DISCOUNT_RATE) is required if Percentage Discount Type (DISCOUNT_TYPE_ID) is defined"  # noqa: E501
+            message = "Discount Rate (DISCOUNT_RATE) is required if Percentage Discount Type (DISCOUNT_TYPE_ID) is defined"
         elif str(kind) == str(PERCENT) and _number(rate) == 100 and total in (None, ""):
-            message = "Discount Sum (DISCOUNT_SUM) is required if Percentage Discount Type (DISCOUNT_TYPE_ID) is defined and Discount Rate (DISCOUNT_RATE) is 100%"  # noqa: E501
+            message = "Discount Sum (DISCOUNT_SUM) is required if Percentage Discount Type (DISCOUNT_TYPE_ID) is defined and Discount Rate (DISCOUNT_RATE) is 100%"
         elif str(kind) == str(ABSOLUTE) and total in (None, ""):
-            message = "Discount Sum (DISCOUNT_SUM) is required if Monetary Discount Type (DISCOUNT_TYPE_ID) is defined"  # noqa: E501
+            message = "Discount Sum (DISCOUNT_SUM) is required if Monetary Discount Type (DISCOUNT_TYPE_ID) is defined"
         else:
             return
         raise ApiError("", message, 400, about_params=True)
@@ -263,6 +263,7 @@ class ProductRows:
             except ApiError:
                 pass
             return
+        owner: EntityHandler | None
         if ".productrows." in low:
             owner = self.owners[OWNER_TYPE_BY_CLASSIC[low.split(".productrows.")[0]]]
             named = {"id": get_ci(params, "id")}

@@ -92,6 +92,31 @@ def missing_required(method: Method, params: dict[str, Any]) -> Param | None:
     return None
 
 
+def variant_refusal(method: Method, params: dict[str, Any]) -> ApiError | None:
+    """A call of a method with ways to call it (``Method.variants``: attachId, or moduleId +
+    entityType + entityId, or signedAttachId) must take exactly one way: parameters of two
+    ways are a mix, and a way short of its required parameters is not taken. Either is
+    answered with the page's error for a missing parameter."""
+    if len(method.variants) < 2:
+        return None
+    names = [{p.name for p in v.params} for v in method.variants]
+    common = set.intersection(*names)
+    taken = [i for i, own in enumerate(names) if any(_given(params, n) for n in own - common)]
+    if len(taken) > 1:
+        second = method.variants[taken[1]]
+        extra = next(p for p in second.params if p.name not in common and _given(params, p.name))
+        return required_error(method, extra)
+    first_missing: Param | None = None
+    for i in taken or range(len(method.variants)):
+        lacking = [
+            p for p in method.variants[i].params if p.required and not _given(params, p.name)
+        ]
+        if not lacking:
+            return None
+        first_missing = first_missing or lacking[0]
+    return required_error(method, first_missing) if first_missing is not None else None
+
+
 _DESC_WORDS = (
     "required", "обязательн", "не указан", "не передан", "missing", "не заполнен",
     "not specified", "could not find value", "is not defined", "not set", "не задан",

@@ -192,7 +192,7 @@ class UserFields:
             name = f"{prefix}{self._stamp}"
         elif not name.startswith("UF_"):
             name = prefix + name
-        if any(uf.field_name == name for uf in self.fields.values()):
+        if any(uf.field_name == name and uf.entity_id == entity_id for uf in self.fields.values()):
             raise ApiError("ERROR_CORE", f"A field named {name} already exists", 400)
         user_type = str(get_ci(data, "USER_TYPE_ID") or get_ci(data, "userTypeId") or "string")
         uf = UserField(
@@ -346,12 +346,12 @@ class UserFields:
             return Outcome({"field": self._config_record(self._find(None, params))})
         if action == "list":
             flt = get_ci(params, "filter") or {}
-            entity_id = get_ci(flt, "entityId") if isinstance(flt, dict) else None
+            wanted = get_ci(flt, "entityId") if isinstance(flt, dict) else None
             rows = [
                 self._config_record(uf)
                 for uf in sorted(self.fields.values(), key=lambda u: u.id)
                 if not uf.entity_id.split("_", 1)[1].isalpha()
-                and (entity_id is None or uf.entity_id == entity_id)
+                and (wanted is None or uf.entity_id == wanted)
             ]
             return Outcome({"fields": rows}, total=len(rows))
         if action == "delete":
@@ -413,7 +413,7 @@ class UserFields:
             del self.types[smart.id]
             for uf in [u for u in self.fields.values() if u.entity_id == f"CRM_{smart.id}"]:
                 del self.fields[uf.id]
-            return Outcome(True, wrote=True)
+            return Outcome([], wrote=True)  # crm-type-delete.md: "result": []
         raise ApiError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404)
 
     def _item_fields(self, smart: SmartType) -> dict[str, Any]:

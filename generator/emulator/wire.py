@@ -73,11 +73,11 @@ class WireFormat:
                 continue
             if isinstance(probe, str):
                 kinds[name] = STR
-                fixed = _MONEY.match(probe)
-                if fixed:
+                places = _MONEY.match(probe)
+                if places:
                     money.add(name)
-                    if len(fixed.group(1)) != 2:  # "PRICE_ACCOUNT": "10.00000000"
-                        decimals[name] = len(fixed.group(1))
+                    if len(places.group(1)) != 2:  # "PRICE_ACCOUNT": "10.00000000"
+                        decimals[name] = len(places.group(1))
             elif isinstance(probe, (int, float)):
                 kinds[name] = NUM
         scalars = [v for v in sample.values() if v is not None and not isinstance(v, (dict, list))]

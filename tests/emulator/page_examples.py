@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from generator.emulator.params import parse_php_query
 
 _FENCE = re.compile(r"```[a-z]*\n(.*?)```", re.DOTALL)
+_PLACEHOLDER = re.compile(r"([:\[,]\s*)\*\*put_\w+\*\*")  # a value, not inside a string
 _SHELL_SUBST = re.compile(r"'\"\$\([^)]*\)\"'")  # '"$(date --iso-8601=seconds)"'
 
 
@@ -55,8 +56,10 @@ def curl_example(page: Path) -> RequestExample | None:
         json_body = False
         if data:
             body = _json_or_none(data)
-            if body is None:  # shell variables in the JSON ("id": $id) stand for a number
-                body = _json_or_none(re.sub(r"\$\{?\w+\}?", "1", data))
+            if body is None:  # shell variables in the JSON ("id": $id) stand for a number,
+                # and so do the pages' unquoted placeholders ("attachId": **put_attach_id**)
+                numbered = re.sub(r"\$\{?\w+\}?", "1", data)
+                body = _json_or_none(_PLACEHOLDER.sub(r"\g<1>1", numbered))
             json_body = body is not None
             if body is None:
                 body = parse_php_query(data)

@@ -82,3 +82,11 @@ def test_contact_company_bindings_are_two_way(portal: Any) -> None:
     call(portal, "crm.contact.company.items.delete", {"id": contact})
     assert call(portal, "crm.company.contact.items.get", {"id": 5}) == []
     assert call(portal, "crm.contact.get", {"id": contact})["COMPANY_ID"] is None
+
+
+def test_a_single_contact_id_is_a_binding_too(portal: Any) -> None:
+    deal = call(portal, "crm.deal.add", {"fields": {"TITLE": "one", "CONTACT_ID": 12}})
+    assert bound(portal, "crm.deal.contact.items.get", deal) == [(12, "Y")]
+    assert call(portal, "crm.deal.get", {"id": deal})["CONTACT_ID"] == "12"
+    call(portal, "crm.deal.update", {"id": deal, "fields": {"TITLE": "renamed"}})
+    assert bound(portal, "crm.deal.contact.items.get", deal) == [(12, "Y")]  # untouched

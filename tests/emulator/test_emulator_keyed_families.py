@@ -168,3 +168,48 @@ def test_put_named_makes_the_records_a_call_names(portal: Any) -> None:
         {"IBLOCK_TYPE_ID": "lists", "IBLOCK_CODE": "x", "ELEMENT_ID": 7},
     )
     assert element["ID"] == "7"
+
+
+def test_statuses_are_unique_per_entity_and_listed_by_it(portal: Any) -> None:
+    stage = {"ENTITY_ID": "DEAL_STAGE_1", "STATUS_ID": "DECISION", "NAME": "Decision", "SORT": 70}
+    call(portal, "crm.status.add", {"fields": stage})
+    call(
+        portal,
+        "crm.status.add",
+        {"fields": {**stage, "STATUS_ID": "NEW", "NAME": "New", "SORT": 10}},
+    )
+    call(portal, "crm.status.add", {"fields": {**stage, "ENTITY_ID": "SOURCE"}})  # another entity
+    taken = refused(portal, "crm.status.add", {"fields": stage})
+    assert (taken.code, taken.description) == (
+        "ERROR_CORE",
+        "Указанный идентификатор статуса, уже существует.",
+    )
+    lacking = refused(portal, "crm.status.add", {"fields": {"NAME": "x"}})
+    assert lacking.about_params and "ENTITY_ID is required" in lacking.description
+    items = call(portal, "crm.status.entity.items", {"entityId": "DEAL_STAGE_1"})
+    assert items == [
+        {"NAME": "New", "SORT": 10, "STATUS_ID": "NEW"},
+        {"NAME": "Decision", "SORT": 70, "STATUS_ID": "DECISION"},
+    ]  # ordered by SORT, SORT a number as crm-status-entity-items.md shows it
+    assert refused(portal, "crm.status.entity.items", {}).about_params
+
+
+def test_base_currency_and_localizations(portal: Any) -> None:
+    assert call(portal, "crm.currency.base.get", {}) == "RUB"  # no currency kept: the example
+    lang = {"en": {"FULL_NAME": "Yuan", "DECIMALS": 2}, "ru": {"FULL_NAME": "Юань"}}
+    call(portal, "crm.currency.add", {"fields": {"CURRENCY": "CNY", "BASE": "N", "LANG": lang}})
+    call(portal, "crm.currency.add", {"fields": {"CURRENCY": "EUR", "BASE": "Y"}})
+    assert call(portal, "crm.currency.base.get", {}) == "EUR"
+    assert call(portal, "crm.currency.base.set", {"id": "CNY"}) is True
+    assert call(portal, "crm.currency.base.get", {}) == "CNY"
+    assert call(portal, "crm.currency.get", {"id": "EUR"})["BASE"] == "N"
+    assert (
+        call(portal, "crm.currency.localizations.get", {"id": "CNY"})["en"]["FULL_NAME"] == "Yuan"
+    )
+    more = {"de": {"FULL_NAME": "Yuan (de)"}, "en": {"DECIMALS": 3}}
+    assert call(portal, "crm.currency.localizations.set", {"id": "CNY", "localizations": more})
+    got = call(portal, "crm.currency.localizations.get", {"id": "CNY"})
+    assert sorted(got) == ["de", "en", "ru"] and got["en"] == {"FULL_NAME": "Yuan", "DECIMALS": 3}
+    assert call(portal, "crm.currency.localizations.delete", {"id": "CNY", "lids": ["de", "ru"]})
+    assert sorted(call(portal, "crm.currency.localizations.get", {"id": "CNY"})) == ["en"]
+    assert refused(portal, "crm.currency.localizations.get", {"id": "XYZ"}).status == 400

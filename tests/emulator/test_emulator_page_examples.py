@@ -1,4 +1,4 @@
-"""The docs' own requests against the emulator, in process, on the ru corpus:
+"""The docs' own requests against the emulator, in process, on the ru and en corpora:
 
 - every method page with a cURL webhook example: the emulator answers it without a parameter
   error (target >= 95%);
@@ -26,12 +26,13 @@ TARGET = 0.95
 _ABSENT_RECORD = frozenset({"ERROR_NOT_FOUND", "NOT_FOUND"})
 
 
-@pytest.fixture(scope="module")
-def outcomes(ru_model: Any) -> dict[str, Any]:
-    portal = create_app(ru_model, limits="none").portal
-    root = Path(__file__).resolve().parents[2].parent / "shared" / "b24docs" / "ru"
+@pytest.fixture(scope="module", params=["ru", "en"])
+def outcomes(request: Any) -> dict[str, Any]:
+    model = request.getfixturevalue(f"{request.param}_model")  # the session's corpus models
+    portal = create_app(model, limits="none").portal
+    root = Path(__file__).resolve().parents[2].parent / "shared" / "b24docs" / request.param
     rows: dict[str, Any] = {}
-    for m in ru_model.methods:
+    for m in model.methods:
         ex = curl_example(root / m.source)
         if ex is None:
             continue

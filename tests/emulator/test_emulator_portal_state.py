@@ -149,3 +149,17 @@ def test_unknown_filter_field_is_refused_where_the_page_says_so(portal: Any) -> 
         call(portal, "crm.item.list", {"entityTypeId": 1038, "filter": {"nonsense": 1}})
     assert err.value.code == "INVALID_ARG_VALUE"
     assert err.value.description == "Invalid filter: field 'nonsense' is not allowed in filter"
+
+
+def test_filter_groups_under_numeric_keys(portal: Any) -> None:
+    """crm-item-list.md's own filter: {"0": {"logic": "OR", "0": {...}, "1": {...}}, ...}."""
+    for title, name, stage in [("a", "N1", "NEW"), ("b", "", "NEW"), ("c", "N3", "WON")]:
+        fields = {"title": title, "name": name, "stageId": stage}
+        call(portal, "crm.item.add", {"entityTypeId": 1, "fields": fields})
+    group = {"logic": "OR", "0": {"!=name": ""}, "1": {"=title": "b"}}
+    flt = {"0": group, "@stageId": ["NEW"]}
+    found = call(portal, "crm.item.list", {"entityTypeId": 1, "select": ["title"], "filter": flt})
+    assert [i["title"] for i in found["items"]] == ["a", "b"]
+    both = {"0": {"!=name": ""}, "1": {"=title": "b"}}  # without LOGIC a group is AND
+    found = call(portal, "crm.item.list", {"entityTypeId": 1, "filter": {"0": both}})
+    assert found["items"] == []

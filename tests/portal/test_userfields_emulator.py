@@ -70,7 +70,7 @@ def test_smart_process_types_and_fields(portal: Any):
     assert len(listed) == 2
     renamed = client.call("crm.type.update", {"id": second["id"], "fields": {"title": "Orders 2"}})
     assert renamed["type"]["title"] == "Orders 2"
-    assert client.call("crm.type.delete", {"id": second["id"]}) is True
+    assert client.call("crm.type.delete", {"id": second["id"]}) == []  # crm-type-delete.md
     err = _call_error(client, "crm.type.get", {"id": second["id"]})
     assert err.code == "NOT_FOUND"
     err = _call_error(client, "userfieldconfig.add",
