@@ -10,6 +10,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -78,3 +79,26 @@ def median(xs: list[float]) -> float:
 
 def b24gen(*args: str) -> list[str]:
     return [sys.executable, "-m", "generator.cli", *args]
+
+
+def baseline_env(checkout: Path) -> dict[str, str]:
+    """The environment that runs another checkout's generator (a baseline revision, e.g.
+    ``git worktree add ../base d404683``): its ``generator`` and its templates first on
+    the path, through a temporary folder holding ``b24gen_templates -> checkout/templates``."""
+    checkout = checkout.resolve()
+    if not (checkout / "generator" / "cli.py").is_file():
+        sys.exit(f"error: {checkout}: not a b24gen checkout (no generator/cli.py)")
+    shim = Path(tempfile.mkdtemp(prefix="b24gen-baseline-"))
+    (shim / "b24gen_templates").symlink_to(checkout / "templates")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(shim), str(checkout)])
+    return env
+
+
+def ratio_line(label: str, ours: list[float], base: list[float]) -> str:
+    """Median of the run-by-run ratios (each pair measured back to back) and of each side."""
+    pairs = [a / b for a, b in zip(ours, base)]
+    return (
+        f"{label}: this checkout median {median(ours):.2f} s, baseline median {median(base):.2f} s,"
+        f" ratio median {median(pairs):.3f}  (pairs {[round(x, 3) for x in pairs]})"
+    )
