@@ -58,7 +58,7 @@ def main() -> None:
             gen_times.append(wall)
             gen_peaks.append(peak)
             wall, _ = run_measured(
-                b24gen("model", str(docs), "--json", str(tmp / "m.json"), "--no-progress")
+                b24gen("model", "--docs", str(docs), "--json", str(tmp / "m.json"), "--no-progress")
             )
             model_times.append(wall)
             if base_env is not None:

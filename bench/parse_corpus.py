@@ -50,7 +50,7 @@ def main() -> None:
     model_times, peaks, tok_times = [], [], []
     for _ in range(a.runs):
         wall, peak = run_measured(
-            b24gen("model", str(docs), "--json", str(out), "--no-progress", *extra)
+            b24gen("model", "--docs", str(docs), "--json", str(out), "--no-progress", *extra)
         )
         model_times.append(wall)
         peaks.append(peak)
