@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import SHARED, b24gen, baseline_env, median, ratio_line, run_measured
+from _measure import SHARED, b24gen, baseline_env, median, ratio_line, run_timed
 
 OPENAPI_PYTHON_CLIENT_S_PER_OP = 0.077  # quoted in issue 3 (32 s for 417 operations)
 
@@ -36,6 +36,7 @@ def main() -> None:
     )
     a = ap.parse_args()
     base_env = baseline_env(a.baseline) if a.baseline else None
+    cpu: dict[str, list[float]] = {"gen": [], "model": [], "base_gen": [], "base_model": []}
     base_gen: list[float] = []
     base_model: list[float] = []
     docs = SHARED / a.corpus
@@ -44,7 +45,7 @@ def main() -> None:
     try:
         for i in range(a.runs):
             out = tmp / f"out{i}"
-            wall, peak = run_measured(
+            wall, c, peak = run_timed(
                 b24gen(
                     "generate",
                     "--docs",
@@ -56,14 +57,16 @@ def main() -> None:
                 )
             )
             gen_times.append(wall)
+            cpu["gen"].append(c)
             gen_peaks.append(peak)
-            wall, _ = run_measured(
+            wall, c, _ = run_timed(
                 b24gen("model", "--docs", str(docs), "--json", str(tmp / "m.json"), "--no-progress")
             )
             model_times.append(wall)
+            cpu["model"].append(c)
             if base_env is not None:
                 bout = tmp / f"base{i}"
-                wall, _ = run_measured(
+                wall, c, _ = run_timed(
                     b24gen(
                         "generate",
                         "--docs",
@@ -76,12 +79,14 @@ def main() -> None:
                     env=base_env,
                 )
                 base_gen.append(wall)
+                cpu["base_gen"].append(c)
                 shutil.rmtree(bout, ignore_errors=True)
-                wall, _ = run_measured(
+                wall, c, _ = run_timed(
                     b24gen("model", str(docs), "--json", str(tmp / "b.json"), "--no-progress"),
                     env=base_env,
                 )
                 base_model.append(wall)
+                cpu["base_model"].append(c)
         methods = len(json.loads((tmp / "m.json").read_text(encoding="utf-8"))["methods"])
         files = sum(1 for p in (tmp / "out0").rglob("*") if p.is_file())
         lines = sum(
@@ -103,11 +108,16 @@ def main() -> None:
     )
     print(f"peak memory (process tree RSS): {max(gen_peaks)} MB (target < 600 MB)")
     if base_env is not None:
-        print(ratio_line("generate vs baseline", gen_times, base_gen))
-        print(ratio_line("  reading (model)", model_times, base_model))
-        rest = [g - m for g, m in zip(gen_times, model_times)]
-        base_rest = [g - m for g, m in zip(base_gen, base_model)]
-        print(ratio_line("  the rest (render, format, write)", rest, base_rest))
+        print(f"vs baseline {a.baseline} (same run, pairs back to back):")
+        for what, ours, base in (
+            ("wall", gen_times, base_gen),
+            ("cpu", cpu["gen"], cpu["base_gen"]),
+        ):
+            print(ratio_line(f"  generate, {what}", ours, base))
+        print(ratio_line("  reading (model), cpu", cpu["model"], cpu["base_model"]))
+        rest = [g - m for g, m in zip(cpu["gen"], cpu["model"])]
+        base_rest = [g - m for g, m in zip(cpu["base_gen"], cpu["base_model"])]
+        print(ratio_line("  the rest (render, format, write), cpu", rest, base_rest))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import SHARED, b24gen, baseline_env, median, ratio_line, run_measured  # noqa: E402
+from _measure import SHARED, b24gen, baseline_env, median, ratio_line, run_timed
 
 TOKENIZE = """
 import sys, time
@@ -44,22 +44,26 @@ def main() -> None:
     a = ap.parse_args()
     base_env = baseline_env(a.baseline) if a.baseline else None
     base_times: list[float] = []
+    model_cpu: list[float] = []
+    base_cpu: list[float] = []
     docs = SHARED / a.corpus
     out = Path(tempfile.mkdtemp()) / "model.json"
     extra = ["--jobs", str(a.jobs)] if a.jobs else []
     model_times, peaks, tok_times = [], [], []
     for _ in range(a.runs):
-        wall, peak = run_measured(
+        wall, cpu, peak = run_timed(
             b24gen("model", "--docs", str(docs), "--json", str(out), "--no-progress", *extra)
         )
         model_times.append(wall)
+        model_cpu.append(cpu)
         peaks.append(peak)
         if base_env is not None:  # DOCS as an argument: what every revision accepts
-            wall, _ = run_measured(
+            wall, cpu, _ = run_timed(
                 b24gen("model", str(docs), "--json", str(out), "--no-progress", *extra),
                 env=base_env,
             )
             base_times.append(wall)
+            base_cpu.append(cpu)
         r = subprocess.run(
             [sys.executable, "-c", TOKENIZE, str(docs)], capture_output=True, text=True, check=True
         )
@@ -76,7 +80,9 @@ def main() -> None:
     print(f"ratio model / tokenize:             {m / t:.2f}  (target <= 0.50)")
     print(f"peak memory (process tree RSS):     {max(peaks)} MB  (target < 500 MB)")
     if base_env is not None:
-        print(ratio_line(f"vs baseline {a.baseline}", model_times, base_times))
+        print(f"vs baseline {a.baseline} (same run, pairs back to back):")
+        print(ratio_line("  wall", model_times, base_times))
+        print(ratio_line("  cpu (all processes)", model_cpu, base_cpu))
 
 
 if __name__ == "__main__":
