@@ -1,7 +1,8 @@
 """The ``b24gen`` command line: click commands only; the work lives in the pipeline modules.
 
-Exit codes, for every command: 0 success, 1 the command's own "no" (drift found, breaking
-change found), 2 usage errors or unreadable input.
+The conventions every command follows (``--docs``, one ``error:`` line, exit codes 0 success,
+1 the command's own "no", 2 usage errors or unreadable input) are in
+``generator.cli_conventions``.
 """
 
 from __future__ import annotations
@@ -12,37 +13,33 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.cli_conventions import (
+    B24Group,
+    UnreadableInput,
+    docs_from,
+    docs_option,
+    legacy_docs_argument,
+    want_progress,
+)
+from generator.emulator.cli import serve_cmd
 from generator.portal.cli import portal_extender as _portal_extender
 from generator.portal.cli import portal_group
 from generator.portal.cli import portal_option as _portal_option
-from generator.portal.cli import portal_setup as _portal_setup
-from generator.emulator.options import front_options as serve_front_options
-from generator.emulator.options import portal_options as serve_portal_options
+from generator.portal.cli import portal_setup as _portal_setup  # noqa: F401 (tests use it)
 from generator.release.options import release_options
 
-DEFAULT_DOCS = "docs_src"
 DEFAULT_OUT = "generated"
 DEFAULT_PACKAGE = "b24client"
 
 
-class UnreadableInput(click.ClickException):
-    """Unreadable input is a usage-class error: exit 2, like click's own usage errors."""
-
-    exit_code = 2
+_docs_option = docs_option
+_want_progress = want_progress
 
 
-def _docs_option(default: str | None = DEFAULT_DOCS) -> click.Option:
-    return click.option(
-        "--docs",
-        "docs",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=default,
-        show_default=True,
-        help="Folder of YFM Markdown docs (a checkout of b24-rest-docs, or docs_src/).",
-    )
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=B24Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="b24gen")
 def main() -> None:
     """Generate a typed Python SDK for the Bitrix24 REST API from its documentation.
@@ -51,10 +48,18 @@ def main() -> None:
     Typical use:
       b24gen generate                  regenerate generated/ from docs_src/
       b24gen check                     exit 1 if generated/ is stale (pre-commit, CI)
-      b24gen diff OLD NEW              what changed in the API between two doc revisions
-      b24gen coverage DOCS             what the reader understood of a docs folder
+      b24gen diff --docs DOCS HEAD~10  what changed in the API since a docs revision
+      b24gen diff OLD NEW              ... or between two docs folders (FOLDER@REV too)
+      b24gen coverage --docs DOCS      what the reader understood of a docs folder
+      b24gen model --docs DOCS         the intermediate model as JSON
       b24gen serve --docs DOCS         a local portal emulator for tests
       b24gen openapi --docs DOCS       an OpenAPI 3.1 description of the API
+
+    \b
+    Every command that reads docs takes --docs DOCS (default: docs_src).
+    Errors are one line on stderr, "error: ...", naming the file (and line).
+    Exit status: 0 success; 1 the command's own "no" (check: stale,
+    diff/portal diff --fail-on: changes found); 2 usage error or unreadable input.
     """
 
 
@@ -67,20 +72,9 @@ def _read(docs: Path, *, progress: bool, jobs: int | None = None):
         raise UnreadableInput(str(exc)) from exc
 
 
-def _read_cached(docs: Path, *, cache_dir: Path | None):  # noqa: ANN202
-    """The reader with its authenticated per-page cache (what ``check`` and ``generate``
-    use too; ``cache_dir=None`` reads every page afresh)."""
-    from generator.drift.incremental import read_model
-    from generator.reader import DocsError
-
-    try:
-        return read_model(docs, cache_dir=cache_dir, progress=_want_progress(None))
-    except DocsError as exc:
-        raise UnreadableInput(str(exc)) from exc
-
-
 @main.command("model")
-@click.argument("docs", type=click.Path(file_okay=False, path_type=Path))
+@_docs_option()
+@legacy_docs_argument
 @click.option(
     "--json",
     "json_file",
@@ -96,12 +90,18 @@ def _read_cached(docs: Path, *, cache_dir: Path | None):  # noqa: ANN202
     help="Pretty-print with this indent (default: compact, which is several times faster).",
 )
 def model_cmd(
-    docs: Path, json_file: Path | None, jobs: int | None, progress: bool | None, indent: int | None
+    docs: Path,
+    legacy_docs: Path | None,
+    json_file: Path | None,
+    jobs: int | None,
+    progress: bool | None,
+    indent: int | None,
 ) -> None:
     """Read DOCS and write the intermediate model as JSON.
 
     The JSON layout is a public contract, documented in README.md ("The model JSON").
     """
+    docs = docs_from(docs, legacy_docs)
     model = _read(docs, progress=_want_progress(progress), jobs=jobs)
     text = model.to_json(indent=indent)
     if json_file is None:
@@ -118,12 +118,16 @@ def model_cmd(
 
 
 @main.command("coverage")
-@click.argument("docs", type=click.Path(file_okay=False, path_type=Path))
+@_docs_option()
+@legacy_docs_argument
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
 @click.option("--quiet", "-q", is_flag=True, help="Print the summary only, not each diagnostic.")
-def coverage_cmd(docs: Path, jobs: int | None, progress: bool | None, quiet: bool) -> None:
+def coverage_cmd(
+    docs: Path, legacy_docs: Path | None, jobs: int | None, progress: bool | None, quiet: bool
+) -> None:
     """Report what the reader found in DOCS, and every diagnostic as path:line: message."""
+    docs = docs_from(docs, legacy_docs)
     model = _read(docs, progress=_want_progress(progress), jobs=jobs)
     from generator.vocabulary.disagreements import disagreements
 
@@ -173,17 +177,10 @@ def openapi_cmd(
     is byte-for-byte the same for the same docs.
     """
     from generator.openapi import build_spec, dump_spec
-    from generator.reader import DocsError, read_docs
-
-    class Unreadable(click.ClickException):
-        exit_code = 2  # the module's convention for unreadable input
 
     if fmt is None:
         fmt = "yaml" if out is not None and out.suffix in (".yaml", ".yml") else "json"
-    try:
-        model = read_docs(docs, progress=_want_progress(progress))
-    except DocsError as exc:
-        raise Unreadable(str(exc)) from exc
+    model = _read(docs, progress=_want_progress(progress))
     text = dump_spec(build_spec(model, docs_url=docs_url), fmt)
     if out is None:
         click.echo(text, nl=False)
@@ -194,9 +191,14 @@ def openapi_cmd(
     click.echo(f"wrote {out}: {text.count(chr(10))} lines, {len(model.methods)} methods", err=True)
 
 
-@main.command("diff")
+@main.command("diff", exit_no="with --fail-on, when such changes are found")
 @click.argument("old", metavar="OLD")
-@click.argument("new", metavar="NEW")
+@click.argument("new", metavar="[NEW]", required=False)
+@_docs_option(
+    None,
+    "A docs checkout (git): OLD and NEW that are no folders are its revisions, and NEW "
+    "defaults to its working tree ('diff --docs DOCS HEAD~10').",
+)
 @click.option(
     "--format",
     "fmt",
@@ -224,7 +226,8 @@ def openapi_cmd(
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 def diff_cmd(
     old: str,
-    new: str,
+    new: str | None,
+    docs: Path | None,
     fmt: str,
     fail_on: str,
     cache_dir: Path | None,
@@ -234,7 +237,9 @@ def diff_cmd(
     """The API changelog between two revisions of the docs.
 
     OLD and NEW are docs folders, or FOLDER@GITREV to read a git revision of a docs
-    checkout without touching the working tree (e.g. docs@origin/main, docs@HEAD~10).
+    checkout without touching the working tree (e.g. docs@origin/main, docs@HEAD~10);
+    with --docs DOCS, bare revisions of DOCS (diff --docs docs HEAD~10 HEAD), NEW
+    defaulting to DOCS as it is now.
     Reports methods and events added, removed and deprecated; parameters added, removed,
     made required or optional, retyped; error codes added and removed; result shape
     changes, each marked breaking or not. Exit 2 when a folder or revision cannot be read.
@@ -242,11 +247,20 @@ def diff_cmd(
     from generator.drift.cache import diff_cache_dir
     from generator.drift.commands import run_diff
 
+    if docs is not None:
+        old, new = _revision_of(docs, old), str(docs) if new is None else _revision_of(docs, new)
+    elif new is None:
+        raise click.UsageError("missing NEW: give OLD NEW, or --docs DOCS OLDREV [NEWREV]")
     cache = None if no_cache else (cache_dir or diff_cache_dir())
     sys.exit(run_diff(old, new, fmt=fmt, fail_on=fail_on, jobs=jobs, cache_dir=cache))
 
 
-@main.command("check")
+def _revision_of(docs: Path, spec: str) -> str:
+    """``diff --docs DOCS REV``: a folder stays itself, anything else is ``DOCS@REV``."""
+    return spec if Path(spec).is_dir() else f"{docs}@{spec}"
+
+
+@main.command("check", exit_no="when the generated files are stale")
 @_docs_option()
 @click.option(
     "--out",
@@ -309,87 +323,6 @@ def check_cmd(
             docs_revision=docs_revision,
         )  # fmt: skip
     )
-
-
-@main.command("serve")
-@_docs_option()
-@serve_portal_options
-@_portal_option("Behave like the portal of this snapshot: its user fields, list values and "
-                "smart processes.")  # fmt: skip
-@serve_front_options
-def serve_cmd(
-    docs: Path,
-    model_json: Path | None,
-    host: str,
-    port: int,
-    token: str | None,
-    db: str,
-    limits: str,
-    faults: str | None,
-    event_handler: str | None,
-    application_token: str,
-    token_lifetime: float,
-    portal: Path | None,
-    scopes: str | None,
-    certfile: Path | None,
-    keyfile: Path | None,
-    read_timeout: float,
-    max_body: int,
-    cache_dir: Path | None,
-    no_cache: bool,
-) -> None:
-    """Run a local Bitrix24 portal emulator built from the docs, for tests.
-
-    It answers webhook (/rest/1/TOKEN/method) and OAuth (/rest/method?auth=…) calls, REST 3.0
-    under /rest/api/, keeps records in SQLite, and stops cleanly on Ctrl-C or SIGTERM.
-    """
-    import secrets
-
-    from generator.emulator.faults import Faults
-    from generator.emulator.serve import serve
-    from generator.emulator.server import ServerOptions
-
-    try:
-        Faults.parse(faults)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--faults") from exc
-    if model_json is not None:
-        from generator.model import ApiModel
-
-        model = ApiModel.from_json(model_json.read_text(encoding="utf-8"))
-    else:
-        from generator.drift.cache import default_cache_dir
-
-        cache = None if no_cache else (cache_dir or default_cache_dir(docs))
-        model = _read_cached(docs, cache_dir=cache)
-    setup = _portal_setup(portal, scopes)
-    if keyfile is not None and certfile is None:
-        raise click.BadParameter("--keyfile needs --certfile", param_hint="--keyfile")
-    server_options = ServerOptions(
-        certfile=None if certfile is None else str(certfile),
-        keyfile=None if keyfile is None else str(keyfile),
-        header_timeout=read_timeout,
-        body_timeout=read_timeout,
-    )
-    try:
-        serve(
-            model,
-            host=host,
-            port=port,
-            echo=lambda line: click.echo(line),
-            setup=setup,
-            token=token or secrets.token_hex(8),
-            db=db,
-            limits=limits,
-            faults=faults,
-            event_handler=event_handler,
-            application_token=application_token,
-            token_lifetime=token_lifetime,
-            max_body=max_body,
-            server_options=server_options,
-        )
-    except OSError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @main.command("generate")
@@ -471,12 +404,8 @@ def generate_cmd(
     sys.exit(code)
 
 
-def _want_progress(flag: bool | None) -> bool:
-    return sys.stderr.isatty() if flag is None else flag
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 main.add_command(portal_group)
+main.add_command(serve_cmd)
+
+if __name__ == "__main__":  # pragma: no cover  (after add_command: `python -m` has them all)
+    main()

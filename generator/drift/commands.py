@@ -126,7 +126,7 @@ def run_generate(
     if diagnostics:
         click.echo(
             f"{diagnostics} diagnostic(s): parts of the docs were not understood; "
-            f"`b24gen coverage {docs}` lists them",
+            f"`b24gen coverage --docs {docs}` lists them",
             err=True,
         )
     return EXIT_OK

@@ -55,11 +55,14 @@ def render_files(
     key: str | None = None,
     finish: Callable[[dict[str, str]], dict[str, str]] | None = None,
     salt: str = "",
+    load_model: Callable[[], ApiModel] | None = None,
 ) -> RenderResult:
     """Path -> text of everything the generator owns for ``docs``; ``cache_dir=None``
     renders from scratch and stores nothing. ``key``: from ``render_key``, if computed.
     ``finish``: applied to the render before it is cached (the release layer,
-    ``generator.release.finish``); ``salt`` names what it adds, for the cache key."""
+    ``generator.release.finish``); ``salt`` names what it adds, for the cache key.
+    ``load_model``: the model of ``docs`` when the caller reads it anyway (the release
+    layer), so that a run without a page cache does not read the docs twice."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     cache = RenderCache(cache_dir) if cache_dir is not None else None
@@ -72,7 +75,10 @@ def render_files(
     from generator.render import render_package
 
     t1 = time.perf_counter()
-    model = read_model(docs, jobs=jobs, cache_dir=cache_dir, progress=progress)
+    if load_model is not None:
+        model = load_model()
+    else:
+        model = read_model(docs, jobs=jobs, cache_dir=cache_dir, progress=progress)
     t2 = time.perf_counter()
     memo = None
     if cache_dir is not None:
@@ -128,6 +134,7 @@ def generate_incremental(
     extend: Callable[[dict[str, str]], dict[str, str]] | None = None,
     finish: Callable[[dict[str, str]], dict[str, str]] | None = None,
     salt: str = "",
+    load_model: Callable[[], ApiModel] | None = None,
 ) -> tuple[WriteReport, RenderResult]:
     """``generate`` through the caches: render what changed, write what differs.
 
@@ -143,6 +150,7 @@ def generate_incremental(
         progress=progress,
         finish=finish,
         salt=salt,
+        load_model=load_model,
     )
     t0 = time.perf_counter()
     files = rendered.files if extend is None else extend(rendered.files)

@@ -41,8 +41,7 @@ from generator.yfm.parser import (
     Heading,
     Para,
     Table,
-    blank_unused_sections,
-    parse_blocks,
+    parse_page,
 )
 from generator.yfm.tables import Cell
 
@@ -119,7 +118,7 @@ def _expand_includes(
 
 def _extract(rel: str, text: str, load: FragmentLoader | None, res: PageResult) -> None:
     flags: set[str] = set()
-    blocks = parse_blocks(blank_unused_sections(text, keep_heading=S.is_response_heading))
+    blocks = parse_page(text, keep_heading=S.is_response_heading)
     h1 = next((b for b in blocks if isinstance(b, Heading) and b.level == 1), None)
     if h1 is None:
         res.stats["pages_without_h1"] += 1

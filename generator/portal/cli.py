@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from generator.cli_conventions import B24Group
+
 
 def portal_option(help_text: str | None = None) -> Callable[[Any], Any]:
     return click.option(
@@ -50,7 +52,7 @@ def portal_setup(portal: Path | None, scopes: str | None) -> Any:
     return setup
 
 
-@click.group("portal")
+@click.group("portal", cls=B24Group)
 def portal_group() -> None:
     """One portal's own user fields and smart processes: snapshot and changelog.
 
@@ -59,6 +61,8 @@ def portal_group() -> None:
       b24gen generate --portal portal-schema.json
       b24gen check --portal portal-schema.json exit 1 when the package no longer matches
       b24gen portal diff OLD.json NEW.json     fields added, removed, changed
+
+    These commands read a portal or its snapshots, never docs: they take no --docs.
     """
 
 
@@ -103,7 +107,7 @@ def portal_pull_cmd(
     )
 
 
-@portal_group.command("diff")
+@portal_group.command("diff", exit_no="with --fail-on, when such changes are found")
 @click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(

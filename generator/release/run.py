@@ -12,10 +12,16 @@ from generator.release.apply import Outcome, finish, plan
 
 
 def _loader(docs: Path, cache_dir: Path | None, jobs: int | None, progress: bool):
-    def load():
-        from generator.drift.incremental import read_model
+    """The docs' model, read on the first call only: the release plan and the render both
+    need it, and without a page cache a second read is a second cold read."""
+    read: list = []
 
-        return read_model(docs, jobs=jobs, cache_dir=cache_dir, progress=progress)
+    def load():
+        if not read:
+            from generator.drift.incremental import read_model
+
+            read.append(read_model(docs, jobs=jobs, cache_dir=cache_dir, progress=progress))
+        return read[0]
 
     return load
 
@@ -63,10 +69,16 @@ def generate_release(
             finish=lambda files: finish(files, outcome.state, package_name),
             salt=outcome.state.salt(),
             extend=extend,
+            load_model=load,
         )
         return report, outcome, rendered.diagnostics
     plain = render_files(
-        docs, package_name=package_name, cache_dir=cache_dir, jobs=jobs, progress=progress
+        docs,
+        package_name=package_name,
+        cache_dir=cache_dir,
+        jobs=jobs,
+        progress=progress,
+        load_model=load,
     )
     outcome = plan(
         out,

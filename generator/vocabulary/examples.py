@@ -116,21 +116,17 @@ def _field_value(value: Any) -> bool:
     return not isinstance(value, list) or all(not isinstance(v, list) for v in value)
 
 
+# The docs type a value's wire kind (``kind_of``) is written as; a string is a string
+# whatever it holds, and null names no type.
+_KIND_AS_DOCS_TYPE = {"number": "double", "map": "object", "flag": "string", "numeric": "string"}
+
+
 def example_type(value: Any) -> str:
     """The docs type expression a JSON value of an example stands for ("" for null)."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "double"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dict):
-        return "object"
     if isinstance(value, list):
         inner = {example_type(v) for v in value}
         if len(inner) == 1 and (only := inner.pop()) not in ("", "object"):
             return only + "[]"
         return "array[]" if any(isinstance(v, list) for v in value) else "array"
-    return ""
+    kind = kind_of(value)
+    return "" if kind == "null" else _KIND_AS_DOCS_TYPE.get(kind, kind)

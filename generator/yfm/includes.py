@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.model import Diagnostic
-from generator.yfm.parser import Block, blank_unused_sections, parse_blocks
+from generator.yfm.parser import Block, parse_page
 
 # Over twenty times the biggest page of the real corpora (ru/whats-new.md, 180 kB).
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -179,7 +179,7 @@ class IncludeLoader:
         except FileNotFoundError:
             return ABSENT, None
         text = data.decode("utf-8", errors="replace")
-        return file_digest(data), parse_blocks(blank_unused_sections(text))
+        return file_digest(data), parse_page(text)
 
 
 def current_digest(

@@ -13,6 +13,7 @@ learning" link lists) are blanked out before parsing, keeping line numbers intac
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -180,20 +181,17 @@ def _h2_starts(text: str) -> list[int]:
     return starts
 
 
-def blank_unused_sections(text: str, keep_heading: Callable[[str], bool] | None = None) -> str:
-    """Replace the lines of sections the model never reads with empty lines.
-
-    ``keep_heading``: a sub-heading inside a skipped section for which it is true ends the
-    skip there (a response documented under "## Примеры кода" / "### Обработка ответа").
-    """
+def _unused_sections(
+    text: str, keep_heading: Callable[[str], bool] | None
+) -> tuple[str, list[tuple[int, int]]]:
+    """(``text`` with the AI-tools tip blanked, the offsets (start, end) of the bodies of the
+    sections the model never reads, in order, not overlapping)."""
     if '{% note tip "" %}' in text:
         text = _AI_TIP.sub(_blank, text, count=1)
     h2 = _h2_starts(text)
     skipped = [m for m in (_SKIP_H2.match(text, p) for p in h2) if m is not None]
-    if not skipped:
-        return text
     h2.append(len(text))
-    out: list[str] = []
+    spans: list[tuple[int, int]] = []
     last = 0
     for m in skipped:
         start = m.end()
@@ -205,11 +203,68 @@ def blank_unused_sections(text: str, keep_heading: Callable[[str], bool] | None 
                     break
         if start < last:
             continue
+        spans.append((start, end))
+        last = end
+    return text, spans
+
+
+def blank_unused_sections(text: str, keep_heading: Callable[[str], bool] | None = None) -> str:
+    """Replace the lines of sections the model never reads with empty lines.
+
+    ``keep_heading``: a sub-heading inside a skipped section for which it is true ends the
+    skip there (a response documented under "## Примеры кода" / "### Обработка ответа").
+    """
+    text, spans = _unused_sections(text, keep_heading)
+    out: list[str] = []
+    last = 0
+    for start, end in spans:
         out.append(text[last:start])
         out.append("\n" * text.count("\n", start, end))
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def parse_page(text: str, keep_heading: Callable[[str], bool] | None = None) -> list[Block]:
+    """``parse_blocks(blank_unused_sections(text, keep_heading))``, cheaper: a skipped
+    section becomes one empty line instead of one per line (markdown-it visits every line,
+    blank or not, and the skipped sections are half of the corpus's lines); the blocks' and
+    cells' lines are then moved back to where they are on the page."""
+    text, spans = _unused_sections(text, keep_heading)
+    out: list[str] = []
+    shifts: list[tuple[int, int]] = []  # (first squeezed line after a section, lines removed)
+    lines = removed = last = 0
+    for start, end in spans:
+        out.append(text[last:start])
+        lines += text.count("\n", last, start)
+        count = text.count("\n", start, end)
+        kept = min(count, 2)  # the heading's own line end, and one empty line
+        out.append("\n" * kept)
+        lines += kept
+        if count > kept:
+            removed += count - kept
+            shifts.append((lines, removed))
+        last = end
+    out.append(text[last:])
+    blocks = parse_blocks("".join(out))
+    if shifts:
+        _restore_lines(blocks, shifts)
+    return blocks
+
+
+def _restore_lines(blocks: list[Block], shifts: list[tuple[int, int]]) -> None:
+    firsts = [first for first, _ in shifts]
+
+    def page_line(line: int) -> int:  # 0-based, as markdown-it's and the cells' lines
+        i = bisect_right(firsts, line)
+        return line + shifts[i - 1][1] if i else line
+
+    for b in blocks:
+        b.line = page_line(b.line - 1) + 1
+        if isinstance(b, Table):
+            for row in b.rows:
+                for cell in row:
+                    cell.line = page_line(cell.line)
 
 
 def parse_blocks(text: str, *, line_offset: int = 0) -> list[Block]:

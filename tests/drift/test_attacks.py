@@ -622,7 +622,7 @@ def test_broken_page_is_counted_and_points_to_coverage(project):
     )
     for _ in range(2):  # rendered, then from the cache: the count is told both times
         r = p.generate()
-        assert "1 diagnostic(s)" in r.stderr and f"b24gen coverage {p.docs}" in r.stderr
+        assert "1 diagnostic(s)" in r.stderr and f"b24gen coverage --docs {p.docs}" in r.stderr
 
 
 # -- 12. files in the package that shadow generated modules --------------------

@@ -1,8 +1,10 @@
 """The reader's fast paths give what the slow, obvious code gives.
 
-``shell_words`` stands in for ``shlex.split`` on every cURL example, ``blank_unused_sections``
+``shell_words`` stands in for ``shlex.split`` on every cURL example, ``fences`` for the
+``_FENCE`` pattern's matches, ``blank_unused_sections``
 finds H2 lines by a literal scan instead of ``^##`` under re.M, ``_LineMarkedState`` computes
-markdown-it's line markers by list operations: each is checked against the straightforward
+markdown-it's line markers by list operations, ``parse_page`` parses a page with its skipped
+sections squeezed to one empty line: each is checked against the straightforward
 version on tricky inputs, on seeded random ones and on every page of the ``ru`` corpus.
 """
 
@@ -15,10 +17,17 @@ import shlex
 import pytest
 from markdown_it.rules_block import StateBlock
 
-from generator.extract.examples import _CONTINUATION, _FENCE, _SLASH_TYPO, shell_words
+from generator.extract.examples import _CONTINUATION, _FENCE, _SLASH_TYPO, fences, shell_words
 from generator.extract.sections import is_response_heading
 from generator.reader import discover
-from generator.yfm.parser import _LineMarkedState, blank_unused_sections, make_markdown
+from generator.yfm.parser import (
+    Table,
+    _LineMarkedState,
+    blank_unused_sections,
+    make_markdown,
+    parse_blocks,
+    parse_page,
+)
 from tests.conftest import CORPORA, need_shared
 
 
@@ -124,9 +133,44 @@ def test_fast_paths_agree_on_every_ru_page() -> None:
             assert [getattr(ours, k) for k in _MARKERS] == [
                 getattr(theirs, k) for k in _MARKERS
             ], rel
-        for m in _FENCE.finditer(text):
-            code = _SLASH_TYPO.sub(" ", _CONTINUATION.sub(" ", m.group(4)))
+        squeezed = parse_page(text, is_response_heading)
+        blanked = parse_blocks(blank_unused_sections(text, is_response_heading))
+        assert _blocks(squeezed) == _blocks(blanked), rel
+        found = [(m.start(), m.group(3), m.group(4)) for m in _FENCE.finditer(text)]
+        assert list(fences(text)) == found, rel
+        for _, _, code in found:
+            code = _SLASH_TYPO.sub(" ", _CONTINUATION.sub(" ", code))
             if "curl" in code:
                 examples += 1
                 assert shell_words(code) == _shlex(code), (rel, code[:80])
     assert examples > 1000
+
+
+def test_fences_are_the_fence_patterns_matches() -> None:
+    rng = random.Random(16)
+    alphabet = ["```", "````", "~~~", "\n", "  ", "\t", "js", "x", "`", " ", "~"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        expected = [(m.start(), m.group(3), m.group(4)) for m in _FENCE.finditer(text)]
+        assert list(fences(text)) == expected, text
+
+
+def _blocks(blocks: list) -> list:
+    """Blocks as plain data: kind, fields, and each table cell's text and line."""
+    out = []
+    for b in blocks:
+        fields = dict(vars(b))
+        if isinstance(b, Table):
+            fields["rows"] = [[(c.text, c.line) for c in row] for row in b.rows]
+        out.append((type(b).__name__, fields))
+    return out
+
+
+def test_parse_page_keeps_page_lines() -> None:
+    text = "# T\n\n## Examples\n" + "x\n" * 50 + "## Errors\n\n#|\n|| a | b ||\n|#\n"
+    blocks = parse_page(text)
+    assert _blocks(blocks) == _blocks(parse_blocks(blank_unused_sections(text)))
+    errors = next(b for b in blocks if getattr(b, "text", "") == "Errors")
+    assert errors.line == 54 and text.splitlines()[errors.line - 1] == "## Errors"
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert table.rows[0][0].line == 56
