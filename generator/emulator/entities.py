@@ -34,6 +34,7 @@ from generator.emulator.families import (
 from generator.emulator.params import coerce, get_ci
 from generator.emulator.store import Store
 from generator.emulator.wire import upper_snake
+from generator.vocabulary.presence import omitted_when_unset
 
 PAGE = 50
 
@@ -212,6 +213,8 @@ class EntityHandler:
         tfam = target.fam
         rec: dict[str, Any] = {tfam.id_key: str(rec_id) if tfam.id_as_string else rec_id}
         for name in tfam.documented:
+            if omitted_when_unset(tfam.field_types.get(name, "")):
+                continue  # a portal leaves an empty multifield out
             if target.contact_binding is None or name not in CONTACT_LIST_FIELDS[:1]:
                 rec[tfam.wire.stored_name(name)] = None  # (CONTACT_IDS is write-only)
         rec.update(data)
