@@ -11,8 +11,8 @@ name. One function per response shape (``_RESULT_BY_SHAPE``).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from generator.model import Method, Param, is_wire_name
@@ -33,6 +33,7 @@ from generator.render.views import ModuleView, TypedDictView
 from generator.vocabulary import examples as vx
 from generator.vocabulary import presence
 from generator.vocabulary import types as vocab
+from generator.vocabulary.values import closed_list
 
 # Names defined at module level of every generated types module.
 TYPES_RESERVED = (
@@ -46,15 +47,6 @@ TYPES_RESERVED = (
 )
 # Listed values become a Literal only when they look like tokens (not operators or prose)...
 _LITERAL_OK = re.compile(r"[\w.:/-]{1,64}\Z")
-# ... are not placeholders of a format ("chatXXX", "CO_", "{id}") ...
-_PLACEHOLDER_VALUE = re.compile(r"XXX|xxx|_\Z|\A_|[{}<>]|\.\.\.|…|\bN\b|_n\Z|_N\Z")
-# ... and the docs do not present them as examples, parts of a template or format, or
-# prefixes ("by template {entityTypeName} #{id}", "in the format chatXXX", "prefixes: CO_").
-_NOT_ALLOWED_LIST = re.compile(
-    r"например|напр\.|к примеру|шаблон|в формате|формат[ае]?\b|префикс|"
-    r"for example|e\.g\.|such as|template|in the format|format:|prefix",
-    re.I,
-)
 _ENVELOPE = ("time", "total", "next")  # returned-data rows of the envelope, not the result
 # The value of a user-field key (UF_CRM_*, PARENT_ID_*, ufCrm*): a scalar, a list of them
 # (multiple fields, files as [name, base64]) or an object (a file as {fileData: ...}).
@@ -240,14 +232,13 @@ def _typed_dict_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[
 
 
 def literal_ann(p: Param, shown: tuple[Any, ...] = ()) -> Ann | None:
-    """``Literal[...]`` of an explicit list of allowed values of a str or int type (not when
-    the page's own example sends a value the list lacks)."""
-    if not p.values or len(p.values) > 60 or _NOT_ALLOWED_LIST.search(p.description):
+    """``Literal[...]`` of an explicit list of allowed values of a str or int type
+    (``vocabulary.values.closed_list``; not when the page's own example sends a value the
+    list lacks)."""
+    values = list(dict.fromkeys(tx.clean(v) for v in p.values))
+    if len(values) > 60 or not closed_list(p.name, p.description, tuple(values)):
         return None
     kind = vocab.scalar_kind(p.type)
-    values = list(dict.fromkeys(tx.clean(v) for v in p.values))
-    if any(_PLACEHOLDER_VALUE.search(v) for v in values):
-        return None
     if any(str(v) not in values for v in shown if isinstance(v, (str, int))):
         return None
     if (kind == "str" or (kind == "" and not p.type)) and all(_LITERAL_OK.match(v) for v in values):
