@@ -20,15 +20,18 @@ from generator.render import text as tx
 from generator.render.examples import params_from_example, record
 from generator.render.naming import NameRegistry, camel
 from generator.render.result_shapes import (
+    id_keyed_values,
+    id_map_ann,
     keyed_records,
     merge_rows,
     names_in,
     page_items,
     records_in,
+    undocumented_keys,
     wrapper_level,
 )
 from generator.render.typemap import ANY, DICT_ANY, LIST_ANY, NONE, QUALIFIED, Ann, union
-from generator.render.user_keys import family_prefixes, has_user_fields
+from generator.render.user_keys import has_user_fields
 from generator.render.views import ModuleView, TypedDictView
 from generator.vocabulary import examples as vx
 from generator.vocabulary import presence
@@ -90,7 +93,7 @@ class TypesCollector:
         single_record = single_record and not self.selects
         whole = single_record and presence.sent_whole(recs, documented)
         if recs:
-            params = params + _undocumented_keys(params + patterns, recs)
+            params = params + undocumented_keys(params + patterns, recs)
         for p in params:
             if p.name in seen or (not is_wire_name(p.name) and not returned):
                 continue
@@ -120,20 +123,6 @@ class TypesCollector:
             keys.append((tx.py_str(p.name), f"{wrapper}[{ann.render(td_prefix='')}]"))
         self.module.typeddicts.append(TypedDictView(name, keys))
         return name
-
-
-def _undocumented_keys(params: tuple[Param, ...], recs: list[dict[str, Any]]) -> tuple[Param, ...]:
-    """Keys the response example shows and the table does not list: the portal sends them
-    (a key of a documented user-field family, ``UF_CRM_1721...``, stays out: it is not a
-    key of every portal)."""
-    names = {p.name for p in params if is_wire_name(p.name)}
-    prefixes = family_prefixes(params)
-    extra: dict[str, str] = {}
-    for rec in recs:
-        for key, value in rec.items():
-            if key not in names and not key.startswith(prefixes) and not key.isdigit():
-                extra.setdefault(key, vx.example_type(value))
-    return tuple(Param(name=key, type=typ) for key, typ in extra.items())
 
 
 # -- parameters ---------------------------------------------------------------
@@ -274,6 +263,11 @@ def result_member_ann(
     ``single_record``: its value is the one record the method returns."""
     shown_null = any(v is None for v in values)
     values = [v for v in values if v is not None]
+    by_id = [id_keyed_values(v) for v in values]
+    if values and any(by_id):
+        # a map keyed by id of plain values: the documented "member" names the key
+        ann = id_map_ann(values, by_id, types.api_version)
+        return union(ann, NONE) if shown_null or nullable else ann
     if p.children or any(record(v) or records_in(v) for v in values):
         members = p.children
         recs = [r for v in values for r in ([v] if isinstance(v, dict) else records_in(v))]
@@ -387,9 +381,19 @@ def _page_result(r: _Result) -> Ann:
     if not names_in(members, items) and items:
         members = params_from_example(items[0])
     if not members:
-        return Ann("Page", (ANY,))
+        # records shown without their fields (rpa.item.list: "items": [{}, {}]) are objects
+        return Ann("Page", (DICT_ANY if items else ANY,))
     td = r.types.typed_dict(r.prefix + "Item", members, returned=True, shown=tuple(items))
-    return Ann("Page", (Ann("TD:" + td),))
+    return Ann("Page", (union(Ann("TD:" + td), *_plain_items(r)),))
+
+
+def _plain_items(r: _Result) -> tuple[Ann, ...]:
+    """What a list example shows besides records (im.department.colleagues.list: ids
+    unless USER_DATA=Y asks for the records the table documents)."""
+    if not isinstance(r.example, list):
+        return ()
+    plain = [v for v in r.example if not isinstance(v, dict)]
+    return (vx.narrow_to_example("", plain, r.method.api_version),) if plain else ()
 
 
 def _boolean_result(r: _Result) -> Ann:
@@ -408,6 +412,9 @@ def _object_result(r: _Result) -> Ann:
     example = r.example
     members = r.members
     wrapper_key = ""
+    by_id = id_keyed_values(example)
+    if by_id is not None:
+        return id_map_ann([example], [by_id], r.method.api_version)
     if isinstance(example, dict) and example:
         keyed = keyed_records(example, members)
         if keyed is not None:
@@ -466,7 +473,7 @@ def _list_result(r: _Result) -> Ann:
         )
     if members:
         td = r.types.typed_dict(r.prefix + "Item", members, returned=True, shown=tuple(items))
-        return Ann("list", (Ann("TD:" + td),))
+        return Ann("list", (union(Ann("TD:" + td), *_plain_items(r)),))
     if isinstance(r.example, list) and r.example:
         return Ann("list", (vx.narrow_to_example("", list(r.example), r.method.api_version),))
     return LIST_ANY

@@ -1,11 +1,18 @@
-"""The shape of a response example: records in a page, a map keyed by id or field name, a
-wrapper level around the record the table documents (read by ``render/annotations.py``)."""
+"""The shape of a response example: records in a page, a map keyed by id or field name (of
+records, or of plain values: ``dict[str, T]``), a wrapper level around the record the table
+documents, keys the example shows and the table does not (read by
+``render/annotations.py``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from generator.model import Param
+from generator.model import Param, is_wire_name
+from generator.render.user_keys import family_prefixes
+from generator.vocabulary import examples as vx
+from generator.vocabulary import types as vocab
+from generator.vocabulary.annotation import Ann, union
 
 
 def records_in(value: Any) -> list[dict[str, Any]]:
@@ -73,3 +80,40 @@ def wrapper_level(example: dict[str, Any], members: tuple[Param, ...]) -> tuple[
     if recs and any(k in names for k in recs[0]):
         return key, recs[0]
     return None
+
+
+_ID_KEY = re.compile(r"-?[0-9]+")
+
+
+def id_keyed_values(value: Any) -> list[Any] | None:
+    """The values of a map keyed by id whose values are not records (``{"1417": "n5065"}``,
+    ``{"0": ["read"], "5": ["read"]}``), or None for anything else."""
+    if not isinstance(value, dict) or not value:
+        return None
+    if not all(_ID_KEY.fullmatch(k) for k in value):
+        return None
+    if all(isinstance(v, dict) for v in value.values()):
+        return None  # records keyed by id: ``keyed_records``
+    return list(value.values())
+
+
+def undocumented_keys(params: tuple[Param, ...], recs: list[dict[str, Any]]) -> tuple[Param, ...]:
+    """Keys the response example shows and the table does not list: the portal sends them
+    (a key of a documented user-field family, ``UF_CRM_1721...``, stays out: it is not a
+    key of every portal)."""
+    names = {p.name for p in params if is_wire_name(p.name)}
+    prefixes = family_prefixes(params)
+    extra: dict[str, str] = {}
+    for rec in recs:
+        for key, value in rec.items():
+            if key not in names and not key.startswith(prefixes) and not key.isdigit():
+                extra.setdefault(key, vx.example_type(value))
+    return tuple(Param(name=key, type=typ) for key, typ in extra.items())
+
+
+def id_map_ann(values: list[Any], by_id: list[list[Any] | None], api_version: int) -> Ann:
+    """``dict[str, T]`` of the id-keyed maps shown, with whatever else the example shows."""
+    inner = [x for found in by_id if found for x in found]
+    ann = Ann("dict", (vocab.STR, vx.narrow_to_example("", inner, api_version)))
+    others = [v for v, found in zip(values, by_id) if not found]
+    return union(ann, vx.narrow_to_example("", others, api_version)) if others else ann
