@@ -137,6 +137,11 @@ def param_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[Any, .
     ann = _documented_param_ann(p, td_name, types, shown)
     if p.children and not _lists_names(p):
         odd = [v for v in shown if not isinstance(v, dict) and not records_in(v)]
+        if any(records_in(v) for v in shown) and all(a.name != "list" for a in ann.parts()):
+            # a list of the objects the table types as one object (sale.delivery.handler.
+            # update CONFIG: "object", described as an array of objects and sent as one)
+            tds = [a for a in ann.parts() if a.name.startswith("TD:")]
+            ann = union(ann, Ann("list", (union(*tds),))) if tds else ann
     else:
         odd = [v for v in shown if v is not None and not vx.accepts_value(p.type, v)]
     if not odd:
@@ -149,6 +154,10 @@ def _example_input_ann(value: Any) -> Ann:
     takes, such as a list of lists inside, stays a plain map)."""
     if isinstance(value, dict) and not vx.accepts_value("object", value):
         return DICT_ANY
+    if isinstance(value, list) and any(isinstance(v, list) for v in value):
+        # lists of rows, rows mixing scalars and lists (REST 3.0 filters: ["startTime",
+        # "between", [a, b]]) have no docs type expression: the example's own structure
+        return Ann("list", (vocab.merge_lists(union(*(_example_input_ann(v) for v in value))),))
     return vocab.input_ann(vx.example_type(value))
 
 
