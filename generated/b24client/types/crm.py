@@ -86,40 +86,40 @@ __all__ = [
 CrmActivityBadgeAddResultBadge = TypedDict(
     "CrmActivityBadgeAddResultBadge",
     {
-        "code": NotRequired[str],
-        "title": NotRequired[str],
-        "value": NotRequired[str],
-        "type": NotRequired[str],
+        "code": NotRequired[str | None],
+        "title": NotRequired[str | None],
+        "value": NotRequired[str | None],
+        "type": NotRequired[str | None],
     },
 )
 
 CrmActivityBadgeAddResult = TypedDict(
     "CrmActivityBadgeAddResult",
-    {"badge": NotRequired[CrmActivityBadgeAddResultBadge]},
+    {"badge": NotRequired[CrmActivityBadgeAddResultBadge | None]},
 )
 
 CrmActivityBadgeGetResultBadge = TypedDict(
     "CrmActivityBadgeGetResultBadge",
     {
-        "code": NotRequired[str],
-        "title": NotRequired[str],
-        "value": NotRequired[str],
-        "type": NotRequired[str],
+        "code": NotRequired[str | None],
+        "title": NotRequired[str | None],
+        "value": NotRequired[str | None],
+        "type": NotRequired[str | None],
     },
 )
 
 CrmActivityBadgeGetResult = TypedDict(
     "CrmActivityBadgeGetResult",
-    {"badge": NotRequired[CrmActivityBadgeGetResultBadge]},
+    {"badge": NotRequired[CrmActivityBadgeGetResultBadge | None]},
 )
 
 CrmActivityBadgeListResultBadges = TypedDict(
     "CrmActivityBadgeListResultBadges",
     {
-        "code": NotRequired[str],
-        "title": NotRequired[str],
-        "value": NotRequired[str],
-        "type": NotRequired[str],
+        "code": NotRequired[str | None],
+        "title": NotRequired[str | None],
+        "value": NotRequired[str | None],
+        "type": NotRequired[str | None],
     },
 )
 
@@ -130,7 +130,7 @@ CrmActivityBadgeListResult = TypedDict(
 
 CrmActivityBindingListItem = TypedDict(
     "CrmActivityBindingListItem",
-    {"entityTypeId": NotRequired[int], "entityId": NotRequired[int]},
+    {"entityTypeId": NotRequired[int | None], "entityId": NotRequired[int | None]},
 )
 
 CrmCompanyAddFields = TypedDict(
@@ -174,26 +174,30 @@ CrmCompanyFieldsResult = TypedDict(
 
 CrmCompanyGetResultEMAIL = TypedDict(
     "CrmCompanyGetResultEMAIL",
-    {"VALUE": NotRequired[str], "VALUE_TYPE": NotRequired[str]},
+    {"VALUE": NotRequired[str | None], "VALUE_TYPE": NotRequired[str | None]},
 )
 
 CrmCompanyGetResult = TypedDict(
     "CrmCompanyGetResult",
     {
-        "ID": NotRequired[str],
-        "TITLE": NotRequired[str],
-        "COMPANY_TYPE": NotRequired[str],
-        "INDUSTRY": NotRequired[str],
-        "CURRENCY_ID": NotRequired[str],
-        "REVENUE": NotRequired[int],
+        "ID": Required[str],
+        "TITLE": NotRequired[str | None],
+        "COMPANY_TYPE": NotRequired[str | None],
+        "INDUSTRY": NotRequired[str | None],
+        "CURRENCY_ID": NotRequired[str | None],
+        "REVENUE": NotRequired[int | None],
         "EMAIL": NotRequired[list[CrmCompanyGetResultEMAIL]],
-        "DATE_CREATE": NotRequired[str],
+        "DATE_CREATE": NotRequired[str | None],
     },
 )
 
 CrmCompanyListItem = TypedDict(
     "CrmCompanyListItem",
-    {"ID": NotRequired[str], "TITLE": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+    {
+        "ID": NotRequired[str],
+        "TITLE": NotRequired[str | None],
+        "ASSIGNED_BY_ID": NotRequired[str | None],
+    },
 )
 
 CrmCompanyUpdateFields = TypedDict(
@@ -250,7 +254,7 @@ CrmContactAddFields = TypedDict(
         "ASSIGNED_BY_ID": NotRequired[int | str],
         "COMPANY_ID": NotRequired[int | str],
         "COMPANY_IDS": NotRequired[list[int | str]],
-        "PHONE": NotRequired[CrmContactAddFieldsPHONE],
+        "PHONE": NotRequired[CrmContactAddFieldsPHONE | list[CrmContactAddFieldsPHONE]],
         "EMAIL": NotRequired[list[dict[str, str | int]]],
         "WEB": NotRequired[list[dict[str, str | int]]],
         "IM": NotRequired[list[dict[str, str | int]]],
@@ -277,31 +281,35 @@ CrmContactFieldsResult = TypedDict(
 
 CrmContactGetResultPHONE = TypedDict(
     "CrmContactGetResultPHONE",
-    {"VALUE": NotRequired[str], "VALUE_TYPE": NotRequired[str]},
+    {"VALUE": NotRequired[str | None], "VALUE_TYPE": NotRequired[str | None]},
 )
 
 CrmContactGetResultEMAIL = TypedDict(
     "CrmContactGetResultEMAIL",
-    {"VALUE": NotRequired[str], "VALUE_TYPE": NotRequired[str]},
+    {"VALUE": NotRequired[str | None], "VALUE_TYPE": NotRequired[str | None]},
 )
 
 CrmContactGetResult = TypedDict(
     "CrmContactGetResult",
     {
-        "ID": NotRequired[str],
-        "NAME": NotRequired[str],
-        "LAST_NAME": NotRequired[str],
-        "TYPE_ID": NotRequired[str],
-        "OPENED": NotRequired[str],
+        "ID": Required[str],
+        "NAME": NotRequired[str | None],
+        "LAST_NAME": NotRequired[str | None],
+        "TYPE_ID": NotRequired[str | None],
+        "OPENED": NotRequired[str | None],
         "PHONE": NotRequired[list[CrmContactGetResultPHONE]],
         "EMAIL": NotRequired[list[CrmContactGetResultEMAIL]],
-        "DATE_CREATE": NotRequired[str],
+        "DATE_CREATE": NotRequired[str | None],
     },
 )
 
 CrmContactListItem = TypedDict(
     "CrmContactListItem",
-    {"ID": NotRequired[str], "NAME": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+    {
+        "ID": NotRequired[str],
+        "NAME": NotRequired[str | None],
+        "ASSIGNED_BY_ID": NotRequired[str | None],
+    },
 )
 
 CrmContactUpdateFieldsPHONE = TypedDict(
@@ -394,22 +402,26 @@ CrmDealFieldsResult = TypedDict(
 CrmDealGetResult = TypedDict(
     "CrmDealGetResult",
     {
-        "ID": NotRequired[str],
-        "TITLE": NotRequired[str],
-        "TYPE_ID": NotRequired[str],
-        "CATEGORY_ID": NotRequired[int],
-        "STAGE_ID": NotRequired[str],
-        "CURRENCY_ID": NotRequired[str],
-        "OPPORTUNITY": NotRequired[int],
-        "COMPANY_ID": NotRequired[int],
-        "ASSIGNED_BY_ID": NotRequired[int],
-        "DATE_CREATE": NotRequired[str],
+        "ID": Required[str],
+        "TITLE": NotRequired[str | None],
+        "TYPE_ID": NotRequired[str | None],
+        "CATEGORY_ID": NotRequired[int | None],
+        "STAGE_ID": NotRequired[str | None],
+        "CURRENCY_ID": NotRequired[str | None],
+        "OPPORTUNITY": NotRequired[int | None],
+        "COMPANY_ID": NotRequired[int | None],
+        "ASSIGNED_BY_ID": NotRequired[int | None],
+        "DATE_CREATE": NotRequired[str | None],
     },
 )
 
 CrmDealListItem = TypedDict(
     "CrmDealListItem",
-    {"ID": NotRequired[str], "TITLE": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+    {
+        "ID": NotRequired[str],
+        "TITLE": NotRequired[str | None],
+        "ASSIGNED_BY_ID": NotRequired[str | None],
+    },
 )
 
 CrmDealUpdateFields = TypedDict(
@@ -466,10 +478,10 @@ CrmDealUserfieldListItemLIST = TypedDict(
     "CrmDealUserfieldListItemLIST",
     {
         "ID": NotRequired[str],
-        "SORT": NotRequired[str],
-        "VALUE": NotRequired[str],
-        "DEF": NotRequired[str],
-        "XML_ID": NotRequired[str],
+        "SORT": NotRequired[str | None],
+        "VALUE": NotRequired[str | None],
+        "DEF": NotRequired[str | None],
+        "XML_ID": NotRequired[str | None],
     },
 )
 
@@ -477,14 +489,14 @@ CrmDealUserfieldListItem = TypedDict(
     "CrmDealUserfieldListItem",
     {
         "ID": NotRequired[str],
-        "ENTITY_ID": NotRequired[str],
-        "FIELD_NAME": NotRequired[str],
-        "USER_TYPE_ID": NotRequired[str],
-        "XML_ID": NotRequired[str],
-        "SORT": NotRequired[str],
-        "MULTIPLE": NotRequired[str],
-        "MANDATORY": NotRequired[str],
-        "EDIT_FORM_LABEL": NotRequired[str],
+        "ENTITY_ID": NotRequired[str | None],
+        "FIELD_NAME": NotRequired[str | None],
+        "USER_TYPE_ID": NotRequired[str | None],
+        "XML_ID": NotRequired[str | None],
+        "SORT": NotRequired[str | None],
+        "MULTIPLE": NotRequired[str | None],
+        "MANDATORY": NotRequired[str | None],
+        "EDIT_FORM_LABEL": NotRequired[str | None],
         "LIST": NotRequired[list[CrmDealUserfieldListItemLIST]],
     },
 )
@@ -508,16 +520,16 @@ CrmItemAddResultItem = TypedDict(
     "CrmItemAddResultItem",
     {
         "id": NotRequired[int],
-        "title": NotRequired[str],
-        "entityTypeId": NotRequired[int],
-        "stageId": NotRequired[str],
-        "assignedById": NotRequired[int],
+        "title": NotRequired[str | None],
+        "entityTypeId": NotRequired[int | None],
+        "stageId": NotRequired[str | None],
+        "assignedById": NotRequired[int | None],
     },
 )
 
 CrmItemAddResult = TypedDict(
     "CrmItemAddResult",
-    {"item": NotRequired[CrmItemAddResultItem]},
+    {"item": NotRequired[CrmItemAddResultItem | None]},
 )
 
 CrmItemFieldsResultFieldsTitle = TypedDict(
@@ -544,26 +556,26 @@ CrmItemGetResultItem = TypedDict(
     "CrmItemGetResultItem",
     {
         "id": NotRequired[int],
-        "title": NotRequired[str],
-        "entityTypeId": NotRequired[int],
-        "stageId": NotRequired[str],
-        "assignedById": NotRequired[int],
+        "title": NotRequired[str | None],
+        "entityTypeId": NotRequired[int | None],
+        "stageId": NotRequired[str | None],
+        "assignedById": NotRequired[int | None],
     },
 )
 
 CrmItemGetResult = TypedDict(
     "CrmItemGetResult",
-    {"item": NotRequired[CrmItemGetResultItem]},
+    {"item": NotRequired[CrmItemGetResultItem | None]},
 )
 
 CrmItemListItem = TypedDict(
     "CrmItemListItem",
     {
         "id": NotRequired[int],
-        "title": NotRequired[str],
-        "entityTypeId": NotRequired[int],
-        "stageId": NotRequired[str],
-        "assignedById": NotRequired[int],
+        "title": NotRequired[str | None],
+        "entityTypeId": NotRequired[int | None],
+        "stageId": NotRequired[str | None],
+        "assignedById": NotRequired[int | None],
     },
 )
 
@@ -586,16 +598,16 @@ CrmItemUpdateResultItem = TypedDict(
     "CrmItemUpdateResultItem",
     {
         "id": NotRequired[int],
-        "title": NotRequired[str],
-        "entityTypeId": NotRequired[int],
-        "stageId": NotRequired[str],
-        "assignedById": NotRequired[int],
+        "title": NotRequired[str | None],
+        "entityTypeId": NotRequired[int | None],
+        "stageId": NotRequired[str | None],
+        "assignedById": NotRequired[int | None],
     },
 )
 
 CrmItemUpdateResult = TypedDict(
     "CrmItemUpdateResult",
-    {"item": NotRequired[CrmItemUpdateResultItem]},
+    {"item": NotRequired[CrmItemUpdateResultItem | None]},
 )
 
 CrmLeadAddFields = TypedDict(
@@ -667,10 +679,10 @@ CrmLeadContactAddFields = TypedDict(
 CrmLeadContactItemsGetItem = TypedDict(
     "CrmLeadContactItemsGetItem",
     {
-        "CONTACT_ID": NotRequired[int],
-        "SORT": NotRequired[int],
-        "ROLE_ID": NotRequired[int],
-        "IS_PRIMARY": NotRequired[str],
+        "CONTACT_ID": NotRequired[int | None],
+        "SORT": NotRequired[int | None],
+        "ROLE_ID": NotRequired[int | None],
+        "IS_PRIMARY": NotRequired[str | None],
     },
 )
 
@@ -689,35 +701,39 @@ CrmLeadFieldsResult = TypedDict(
 
 CrmLeadGetResultPHONE = TypedDict(
     "CrmLeadGetResultPHONE",
-    {"VALUE": NotRequired[str], "VALUE_TYPE": NotRequired[str]},
+    {"VALUE": NotRequired[str | None], "VALUE_TYPE": NotRequired[str | None]},
 )
 
 CrmLeadGetResultWEB = TypedDict(
     "CrmLeadGetResultWEB",
-    {"VALUE": NotRequired[str], "VALUE_TYPE": NotRequired[str]},
+    {"VALUE": NotRequired[str | None], "VALUE_TYPE": NotRequired[str | None]},
 )
 
 CrmLeadGetResult = TypedDict(
     "CrmLeadGetResult",
     {
-        "ID": NotRequired[str],
-        "TITLE": NotRequired[str],
-        "NAME": NotRequired[str],
-        "LAST_NAME": NotRequired[str],
-        "STATUS_ID": NotRequired[str],
-        "OPENED": NotRequired[str],
-        "ASSIGNED_BY_ID": NotRequired[int],
-        "CURRENCY_ID": NotRequired[str],
-        "OPPORTUNITY": NotRequired[int],
+        "ID": Required[str],
+        "TITLE": NotRequired[str | None],
+        "NAME": NotRequired[str | None],
+        "LAST_NAME": NotRequired[str | None],
+        "STATUS_ID": NotRequired[str | None],
+        "OPENED": NotRequired[str | None],
+        "ASSIGNED_BY_ID": NotRequired[int | None],
+        "CURRENCY_ID": NotRequired[str | None],
+        "OPPORTUNITY": NotRequired[int | None],
         "PHONE": NotRequired[list[CrmLeadGetResultPHONE]],
         "WEB": NotRequired[list[CrmLeadGetResultWEB]],
-        "DATE_CREATE": NotRequired[str],
+        "DATE_CREATE": NotRequired[str | None],
     },
 )
 
 CrmLeadListItem = TypedDict(
     "CrmLeadListItem",
-    {"ID": NotRequired[str], "TITLE": NotRequired[str], "ASSIGNED_BY_ID": NotRequired[str]},
+    {
+        "ID": NotRequired[str],
+        "TITLE": NotRequired[str | None],
+        "ASSIGNED_BY_ID": NotRequired[str | None],
+    },
 )
 
 CrmLeadProductrowsSetRows = TypedDict(
@@ -807,28 +823,28 @@ CrmTypeAddResultType = TypedDict(
     "CrmTypeAddResultType",
     {
         "id": NotRequired[int],
-        "entityTypeId": NotRequired[int],
-        "title": NotRequired[str],
-        "code": NotRequired[str],
-        "isCategoriesEnabled": NotRequired[str],
-        "isStagesEnabled": NotRequired[str],
+        "entityTypeId": NotRequired[int | None],
+        "title": NotRequired[str | None],
+        "code": NotRequired[str | None],
+        "isCategoriesEnabled": NotRequired[str | None],
+        "isStagesEnabled": NotRequired[str | None],
     },
 )
 
 CrmTypeAddResult = TypedDict(
     "CrmTypeAddResult",
-    {"type": NotRequired[CrmTypeAddResultType]},
+    {"type": NotRequired[CrmTypeAddResultType | None]},
 )
 
 CrmTypeListResultTypes = TypedDict(
     "CrmTypeListResultTypes",
     {
         "id": NotRequired[int],
-        "entityTypeId": NotRequired[int],
-        "title": NotRequired[str],
-        "code": NotRequired[str],
-        "isCategoriesEnabled": NotRequired[str],
-        "isStagesEnabled": NotRequired[str],
+        "entityTypeId": NotRequired[int | None],
+        "title": NotRequired[str | None],
+        "code": NotRequired[str | None],
+        "isCategoriesEnabled": NotRequired[str | None],
+        "isStagesEnabled": NotRequired[str | None],
     },
 )
 

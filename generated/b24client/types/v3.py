@@ -37,13 +37,13 @@ V3TasksTaskAddResultItem = TypedDict(
     "V3TasksTaskAddResultItem",
     {
         "id": NotRequired[int],
-        "title": NotRequired[str],
-        "status": NotRequired[str],
-        "priority": NotRequired[str],
+        "title": NotRequired[str | None],
+        "status": NotRequired[str | None],
+        "priority": NotRequired[str | None],
     },
 )
 
 V3TasksTaskAddResult = TypedDict(
     "V3TasksTaskAddResult",
-    {"item": NotRequired[V3TasksTaskAddResultItem]},
+    {"item": NotRequired[V3TasksTaskAddResultItem | None]},
 )
