@@ -444,11 +444,7 @@ def _object_result(r: _Result) -> Ann:
             members = (Param(name=wrapper_key, type="object", required=True, children=members),)
         elif not members or not names_in(members, [example]):
             members = merge_rows(members, params_from_example(example))
-        elif (
-            len(members) == 1
-            and members[0].children
-            and isinstance(example.get(members[0].name), dict)
-        ):
+        elif len(members) == 1 and record(example.get(members[0].name)):
             # the table documents the wrapper itself ({"item": {...}} of crm.item.get)
             wrapper_key = members[0].name
             members = (replace(members[0], required=True),)
