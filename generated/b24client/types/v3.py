@@ -36,7 +36,7 @@ V3TasksTaskAddFields = TypedDict(
 V3TasksTaskAddResultItem = TypedDict(
     "V3TasksTaskAddResultItem",
     {
-        "id": NotRequired[int],
+        "id": Required[int],
         "title": NotRequired[str | None],
         "status": NotRequired[str | None],
         "priority": NotRequired[str | None],
@@ -45,5 +45,5 @@ V3TasksTaskAddResultItem = TypedDict(
 
 V3TasksTaskAddResult = TypedDict(
     "V3TasksTaskAddResult",
-    {"item": NotRequired[V3TasksTaskAddResultItem | None]},
+    {"item": Required[V3TasksTaskAddResultItem]},
 )
