@@ -34,6 +34,7 @@ from generator.emulator.families import (
 from generator.emulator.params import coerce, get_ci
 from generator.emulator.store import Store
 from generator.emulator.wire import upper_snake
+from generator.vocabulary.presence import omitted_when_unset
 
 PAGE = 50
 
@@ -259,6 +260,8 @@ class EntityHandler:
             rec[tfam.id_key] = str(rec_id) if tfam.id_as_string else rec_id
         write_only = {b.ids_field for b in target.bindings}  # CONTACT_IDS
         for name in tfam.documented:
+            if omitted_when_unset(tfam.field_types.get(name, "")):
+                continue  # a portal leaves an empty multifield out
             if name not in write_only:
                 rec[tfam.wire.stored_name(name)] = None
         rec.update(data)

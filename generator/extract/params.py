@@ -88,7 +88,9 @@ _DEFAULT = re.compile(
     re.I,
 )
 _ANCHOR_LINK = re.compile(r"\]\(#([^)\s]+)\)")
-_VALUE_ITEM = re.compile(r"^\s*[-*]\s+`([^`]+)`\s*(?:[—–:-]|$)", re.M)
+# one "- `VALUE` — meaning" item; [ \t]* (not \s*) so a bare "- `day`" does not eat the
+# next line's bullet as its dash
+_VALUE_ITEM = re.compile(r"^\s*[-*]\s+`([^`]+)`[ \t]*(?:[—–:-]|$)", re.M)
 
 
 @dataclass

@@ -12,18 +12,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from generator.model import Method, Param, is_wire_name
 from generator.render import text as tx
 from generator.render.docstrings import key_docstring
 from generator.render.examples import params_from_example, record
-from generator.render.user_keys import family_prefixes, has_user_fields
 from generator.render.naming import NameRegistry, camel
+from generator.render.result_shapes import (
+    id_keyed_values,
+    id_map_ann,
+    keyed_records,
+    merge_rows,
+    names_in,
+    page_items,
+    records_in,
+    undocumented_keys,
+    wrapper_level,
+)
 from generator.render.typemap import ANY, DICT_ANY, LIST_ANY, NONE, QUALIFIED, Ann, union
+from generator.render.user_keys import has_user_fields
 from generator.render.views import ModuleView, TypedDictView
-from generator.vocabulary import types as vocab
 from generator.vocabulary import examples as vx
+from generator.vocabulary import presence
+from generator.vocabulary import types as vocab
+from generator.vocabulary.values import closed_list
 
 # Names defined at module level of every generated types module.
 TYPES_RESERVED = (
@@ -37,15 +51,6 @@ TYPES_RESERVED = (
 )
 # Listed values become a Literal only when they look like tokens (not operators or prose)...
 _LITERAL_OK = re.compile(r"[\w.:/-]{1,64}\Z")
-# ... are not placeholders of a format ("chatXXX", "CO_", "{id}") ...
-_PLACEHOLDER_VALUE = re.compile(r"XXX|xxx|_\Z|\A_|[{}<>]|\.\.\.|…|\bN\b|_n\Z|_N\Z")
-# ... and the docs do not present them as examples, parts of a template or format, or
-# prefixes ("by template {entityTypeName} #{id}", "in the format chatXXX", "prefixes: CO_").
-_NOT_ALLOWED_LIST = re.compile(
-    r"например|напр\.|к примеру|шаблон|в формате|формат[ае]?\b|префикс|"
-    r"for example|e\.g\.|such as|template|in the format|format:|prefix",
-    re.I,
-)
 _ENVELOPE = ("time", "total", "next")  # returned-data rows of the envelope, not the result
 # The value of a user-field key (UF_CRM_*, PARENT_ID_*, ufCrm*): a scalar, a list of them
 # (multiple fields, files as [name, base64]) or an object (a file as {fileData: ...}).
@@ -59,6 +64,9 @@ class TypesCollector:
         self.module = module
         self.registry = NameRegistry(TYPES_RESERVED + tuple(QUALIFIED))
         self.api_version = api_version
+        # of the method whose result is being typed (``return_ann`` sets them)
+        self.fields_answer = False  # the answer describes fields (crm.deal.fields)
+        self.selects = False  # a ``select`` parameter picks the fields returned
 
     def typed_dict(
         self,
@@ -68,17 +76,26 @@ class TypesCollector:
         returned: bool,
         shown: tuple[Any, ...] = (),
         patterns: tuple[Param, ...] = (),
+        single_record: bool = False,
+        wrapper_key: str = "",
     ) -> str:
         """A TypedDict of ``params``; ``shown``: the objects the page's examples have here
         (the response example's records, or the request example's values); ``patterns``:
-        the keys the docs give as a placeholder there (``UF_CRM_...``, Param.patterns)."""
+        the keys the docs give as a placeholder there (``UF_CRM_...``, Param.patterns).
+
+        Returned: ``single_record`` when this is the one record the method returns (its
+        always-present keys are ``Required``: ``vocabulary.presence``); ``wrapper_key`` the
+        key whose value is that record (``{"item": {...}}``)."""
         name = self.registry.claim(wanted)
         keys: list[tuple[str, str]] = []
         docs: list[str] = []
         seen: set[str] = set()
-        recs = [r for v in shown for r in ([v] if isinstance(v, dict) else _records(v))]
+        recs = [r for v in shown for r in ([v] if isinstance(v, dict) else records_in(v))]
+        documented = {p.name for p in params}
+        single_record = single_record and not self.selects
+        whole = single_record and presence.sent_whole(recs, documented)
         if recs:
-            params = params + _undocumented_keys(params + patterns, recs)
+            params = params + undocumented_keys(params + patterns, recs)
         for p in params:
             if p.name in seen or (not is_wire_name(p.name) and not returned):
                 continue
@@ -86,8 +103,20 @@ class TypesCollector:
             child_name = f"{name}{camel(p.name)}"
             values = [rec[p.name] for rec in recs if p.name in rec]
             if returned:
-                ann = result_member_ann(p, child_name, self, values)
-                wrapper = "NotRequired"
+                nullable = presence.admits_null(
+                    p.name, p.type, marked_required=p.required, fields_answer=self.fields_answer
+                )
+                inner_single = single_record and p.name == wrapper_key
+                ann = result_member_ann(p, child_name, self, values, nullable, inner_single)
+                present = p.name in documented and presence.always_present(
+                    p.name,
+                    p.type,
+                    marked_required=p.required,
+                    single_record=single_record,
+                    whole=whole,
+                    shown=recs,
+                )
+                wrapper = "Required" if present else "NotRequired"
             else:
                 ann = param_ann(p, child_name, self, tuple(values))
                 # a key the docs' own example leaves out is not required, whatever the mark
@@ -97,20 +126,6 @@ class TypesCollector:
             docs.append(key_docstring(p))
         self.module.typeddicts.append(TypedDictView(name, keys, docs))
         return name
-
-
-def _undocumented_keys(params: tuple[Param, ...], recs: list[dict[str, Any]]) -> tuple[Param, ...]:
-    """Keys the response example shows and the table does not list: the portal sends them
-    (a key of a documented user-field family, ``UF_CRM_1721...``, stays out: it is not a
-    key of every portal)."""
-    names = {p.name for p in params if is_wire_name(p.name)}
-    prefixes = family_prefixes(params)
-    extra: dict[str, str] = {}
-    for rec in recs:
-        for key, value in rec.items():
-            if key not in names and not key.startswith(prefixes) and not key.isdigit():
-                extra.setdefault(key, vx.example_type(value))
-    return tuple(Param(name=key, type=typ) for key, typ in extra.items())
 
 
 # -- parameters ---------------------------------------------------------------
@@ -124,7 +139,12 @@ def param_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[Any, .
     is a diagnostic (``vocabulary.types.request_disagreements``)."""
     ann = _documented_param_ann(p, td_name, types, shown)
     if p.children and not _lists_names(p):
-        odd = [v for v in shown if not isinstance(v, dict) and not _records(v)]
+        odd = [v for v in shown if not isinstance(v, dict) and not records_in(v)]
+        if any(records_in(v) for v in shown) and all(a.name != "list" for a in ann.parts()):
+            # a list of the objects the table types as one object (sale.delivery.handler.
+            # update CONFIG: "object", described as an array of objects and sent as one)
+            tds = [a for a in ann.parts() if a.name.startswith("TD:")]
+            ann = union(ann, Ann("list", (union(*tds),))) if tds else ann
     else:
         odd = [v for v in shown if v is not None and not vx.accepts_value(p.type, v)]
     if not odd:
@@ -137,6 +157,10 @@ def _example_input_ann(value: Any) -> Ann:
     takes, such as a list of lists inside, stays a plain map)."""
     if isinstance(value, dict) and not vx.accepts_value("object", value):
         return DICT_ANY
+    if isinstance(value, list) and any(isinstance(v, list) for v in value):
+        # lists of rows, rows mixing scalars and lists (REST 3.0 filters: ["startTime",
+        # "between", [a, b]]) have no docs type expression: the example's own structure
+        return Ann("list", (vocab.merge_lists(union(*(_example_input_ann(v) for v in value))),))
     return vocab.input_ann(vx.example_type(value))
 
 
@@ -209,14 +233,13 @@ def _typed_dict_ann(p: Param, td_name: str, types: TypesCollector, shown: tuple[
 
 
 def literal_ann(p: Param, shown: tuple[Any, ...] = ()) -> Ann | None:
-    """``Literal[...]`` of an explicit list of allowed values of a str or int type (not when
-    the page's own example sends a value the list lacks)."""
-    if not p.values or len(p.values) > 60 or _NOT_ALLOWED_LIST.search(p.description):
+    """``Literal[...]`` of an explicit list of allowed values of a str or int type
+    (``vocabulary.values.closed_list``; not when the page's own example sends a value the
+    list lacks)."""
+    values = list(dict.fromkeys(tx.clean(v) for v in p.values))
+    if len(values) > 60 or not closed_list(p.name, p.description, tuple(values)):
         return None
     kind = vocab.scalar_kind(p.type)
-    values = list(dict.fromkeys(tx.clean(v) for v in p.values))
-    if any(_PLACEHOLDER_VALUE.search(v) for v in values):
-        return None
     if any(str(v) not in values for v in shown if isinstance(v, (str, int))):
         return None
     if (kind == "str" or (kind == "" and not p.type)) and all(_LITERAL_OK.match(v) for v in values):
@@ -239,30 +262,41 @@ def form_field_ann(p: Param) -> Ann:
 # -- results ------------------------------------------------------------------
 
 
-def result_member_ann(p: Param, td_name: str, types: TypesCollector, values: list[Any]) -> Ann:
-    """A returned key: its documented type, as the example's values show it on the wire."""
+def result_member_ann(
+    p: Param,
+    td_name: str,
+    types: TypesCollector,
+    values: list[Any],
+    nullable: bool = False,
+    single_record: bool = False,
+) -> Ann:
+    """A returned key: its documented type, as the example's values show it on the wire;
+    ``nullable``: the portal sends ``null`` when it is unset (``vocabulary.presence``);
+    ``single_record``: its value is the one record the method returns."""
     shown_null = any(v is None for v in values)
     values = [v for v in values if v is not None]
-    if p.children or any(record(v) or _records(v) for v in values):
+    by_id = [id_keyed_values(v) for v in values]
+    if values and any(by_id):
+        # a map keyed by id of plain values: the documented "member" names the key
+        ann = id_map_ann(values, by_id, types.api_version)
+        return union(ann, NONE) if shown_null or nullable else ann
+    if p.children or any(record(v) or records_in(v) for v in values):
         members = p.children
-        recs = [r for v in values for r in ([v] if isinstance(v, dict) else _records(v))]
+        recs = [r for v in values for r in ([v] if isinstance(v, dict) else records_in(v))]
         if not members and recs:
             members = params_from_example(recs[0], 1)
         if members:
-            ann = _records_ann(members, td_name, types, values, p.type, p.patterns)
+            ann = _records_ann(members, td_name, types, values, p.type, p.patterns, single_record)
             # what else the example shows here: a scalar, or PHP's [] for an empty object
-            others = [v for v in values if not isinstance(v, dict) and not _records(v)]
+            others = [v for v in values if not isinstance(v, dict) and not records_in(v)]
             if others:
                 ann = union(ann, vx.narrow_to_example("", others, types.api_version))
-            return union(ann, NONE) if shown_null else ann
+            # an object left unset is null; a key typed as a scalar but holding an object
+            # (the docs type names what the object is about) is not
+            unset = nullable and bool(vocab.output_kinds(p.type) & {"map", "list"})
+            return union(ann, NONE) if shown_null or unset else ann
     ann = vx.narrow_to_example(p.type, values, types.api_version)
-    return union(ann, NONE) if shown_null else ann
-
-
-def _records(value: Any) -> list[dict[str, Any]]:
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, dict)]
-    return []
+    return union(ann, NONE) if shown_null or (nullable and ann != ANY) else ann
 
 
 def _records_ann(
@@ -272,8 +306,10 @@ def _records_ann(
     values: list[Any],
     typ: str,
     patterns: tuple[Param, ...] = (),
+    single_record: bool = False,
 ) -> Ann:
-    """An object (or a list of objects, or a map of them) whose keys are ``members``."""
+    """An object (or a list of objects, or a map of them) whose keys are ``members``;
+    ``single_record``: the one record the method returns."""
     recs: list[dict[str, Any]] = []
     as_list = typ.endswith("[]") or any(isinstance(v, list) for v in values)
     as_map = False
@@ -287,9 +323,17 @@ def _records_ann(
                 recs += inner
             else:
                 recs.append(v)
+    single_record = single_record and not as_map and not as_list
     td = Ann(
         "TD:"
-        + types.typed_dict(td_name, members, returned=True, shown=tuple(recs), patterns=patterns)
+        + types.typed_dict(
+            td_name,
+            members,
+            returned=True,
+            shown=tuple(recs),
+            patterns=patterns,
+            single_record=single_record,
+        )
     )
     if as_map:
         return Ann("dict", (Ann("str"), td))
@@ -298,23 +342,6 @@ def _records_ann(
             return union(Ann("list", (td,)), td)
         return Ann("list", (td,))
     return td
-
-
-def keyed_records(value: dict[str, Any], members: tuple[Param, ...]) -> list[dict] | None:
-    """The records of a map keyed by id or field name ({"12": {...}}, {"TITLE": {...}}), or
-    None when ``value`` is itself the record the members describe."""
-    if len(value) < 1 or not all(isinstance(v, dict) for v in value.values()):
-        return None
-    if all(k.isdigit() for k in value):
-        return list(value.values())
-    names = {m.name for m in members}
-    if not names:
-        return None
-    inner_hits = sum(1 for v in value.values() for k in v if k in names) / len(value)
-    outer_hits = sum(1 for k in value if k in names)
-    if len(value) >= 2 and inner_hits >= 1 and outer_hits <= len(value) / 4:
-        return list(value.values())
-    return None
 
 
 class _Result:
@@ -345,6 +372,8 @@ def return_ann(method: Method, prefix: str, types: TypesCollector) -> tuple[Ann,
     the members of the result; ``time``/``total``/``next`` belong to the envelope.
     """
     types.api_version = method.api_version
+    types.fields_answer = presence.describes_fields(method.name, method.returns.shape)
+    types.selects = any(_NAME_LISTS.fullmatch(p.name) for p in method.params)
     shape = method.returns.shape
     r = _Result(method, prefix, types)
     if method.returns.paged and shape in ("list", "items"):
@@ -357,36 +386,26 @@ def return_ann(method: Method, prefix: str, types: TypesCollector) -> tuple[Ann,
 
 def _page_result(r: _Result) -> Ann:
     """``Page[Record]``: the records as the example shows them (a list or ``{"items": []}``)."""
-    items = _page_items(r.example)
+    items = page_items(r.example)
     members = r.members
-    if len(members) == 1 and members[0].children and not _names_in(members, items):
+    if len(members) == 1 and members[0].children and not names_in(members, items):
         members = members[0].children  # the table documents the wrapper ("tasks": [...])
-    if not _names_in(members, items) and items:
+    if not names_in(members, items) and items:
         members = params_from_example(items[0])
     if not members:
-        return Ann("Page", (ANY,))
+        # records shown without their fields (rpa.item.list: "items": [{}, {}]) are objects
+        return Ann("Page", (DICT_ANY if items else ANY,))
     td = r.types.typed_dict(r.prefix + "Item", members, returned=True, shown=tuple(items))
-    return Ann("Page", (Ann("TD:" + td),))
+    return Ann("Page", (union(Ann("TD:" + td), *_plain_items(r)),))
 
 
-def _page_items(example: object) -> list[dict[str, Any]]:
-    if isinstance(example, list):
-        return [v for v in example if isinstance(v, dict)]
-    if isinstance(example, dict):
-        lists = [v for v in example.values() if isinstance(v, list)]
-        if len(lists) == 1 or "items" in example:
-            chosen = example.get("items", lists[0] if lists else [])
-            return [v for v in chosen if isinstance(v, dict)] if isinstance(chosen, list) else []
-        if example and all(isinstance(v, dict) for v in example.values()):
-            return list(example.values())
-    return []
-
-
-def _names_in(members: tuple[Param, ...], recs: list[dict[str, Any]]) -> bool:
-    if not recs:
-        return bool(members)
-    names = {m.name for m in members}
-    return any(k in names for k in recs[0])
+def _plain_items(r: _Result) -> tuple[Ann, ...]:
+    """What a list example shows besides records (im.department.colleagues.list: ids
+    unless USER_DATA=Y asks for the records the table documents)."""
+    if not isinstance(r.example, list):
+        return ()
+    plain = [v for v in r.example if not isinstance(v, dict)]
+    return (vx.narrow_to_example("", plain, r.method.api_version),) if plain else ()
 
 
 def _boolean_result(r: _Result) -> Ann:
@@ -404,6 +423,10 @@ def _scalar_result(r: _Result) -> Ann:
 def _object_result(r: _Result) -> Ann:
     example = r.example
     members = r.members
+    wrapper_key = ""
+    by_id = id_keyed_values(example)
+    if by_id is not None:
+        return id_map_ann([example], [by_id], r.method.api_version)
     if isinstance(example, dict) and example:
         keyed = keyed_records(example, members)
         if keyed is not None:
@@ -417,12 +440,17 @@ def _object_result(r: _Result) -> Ann:
                 patterns=r.method.returns.patterns,
             )
             return Ann("dict", (Ann("str"), Ann("TD:" + td)))
-        wrapped = _wrapper(example, members)
+        wrapped = wrapper_level(example, members)
         if wrapped is not None:
-            key, inner = wrapped
-            members = (Param(name=key, type="object", children=members),)
-        elif not members or not _names_in(members, [example]):
-            members = _merge(members, params_from_example(example))
+            wrapper_key = wrapped[0]
+            # the wrapper level is in every answer: marked required
+            members = (Param(name=wrapper_key, type="object", required=True, children=members),)
+        elif not members or not names_in(members, [example]):
+            members = merge_rows(members, params_from_example(example))
+        elif len(members) == 1 and record(example.get(members[0].name)):
+            # the table documents the wrapper itself ({"item": {...}} of crm.item.get)
+            wrapper_key = members[0].name
+            members = (replace(members[0], required=True),)
     elif isinstance(example, list):
         return _list_result(r)
     if members:
@@ -435,42 +463,25 @@ def _object_result(r: _Result) -> Ann:
                 returned=True,
                 shown=shown,
                 patterns=r.method.returns.patterns,
+                single_record=True,
+                wrapper_key=wrapper_key,
             )
         )
     return DICT_ANY if example is None or isinstance(example, dict) else ANY
 
 
-def _merge(members: tuple[Param, ...], found: tuple[Param, ...]) -> tuple[Param, ...]:
-    names = {m.name for m in members}
-    return members + tuple(f for f in found if f.name not in names)
-
-
-def _wrapper(example: dict[str, Any], members: tuple[Param, ...]) -> tuple[str, dict] | None:
-    """``{"booking": {...}}`` where the table documents the inner record: the wrapper key."""
-    if len(example) != 1 or not members:
-        return None
-    ((key, inner),) = example.items()
-    names = {m.name for m in members}
-    if key in names:
-        return None
-    recs = [inner] if isinstance(inner, dict) else _records(inner)
-    if recs and any(k in names for k in recs[0]):
-        return key, recs[0]
-    return None
-
-
 def _list_result(r: _Result) -> Ann:
     items = [v for v in r.example if isinstance(v, dict)] if isinstance(r.example, list) else []
     members = r.members
-    if items and (not members or not _names_in(members, items)):
+    if items and (not members or not names_in(members, items)):
         members = (
-            _merge(members, params_from_example(items[0]))
+            merge_rows(members, params_from_example(items[0]))
             if members
             else params_from_example(items[0])
         )
     if members:
         td = r.types.typed_dict(r.prefix + "Item", members, returned=True, shown=tuple(items))
-        return Ann("list", (Ann("TD:" + td),))
+        return Ann("list", (union(Ann("TD:" + td), *_plain_items(r)),))
     if isinstance(r.example, list) and r.example:
         return Ann("list", (vx.narrow_to_example("", list(r.example), r.method.api_version),))
     return LIST_ANY

@@ -31,9 +31,17 @@ def request_disagreements(m: Method) -> list[Diagnostic]:
     if m.request_example is None:
         return []
     body = json.loads(m.request_example)
-    if not isinstance(body, dict):
-        return []
     line = m.request_line or m.line
+    if not isinstance(body, dict):
+        return [
+            _d(
+                m,
+                line,
+                f"the request example sends {_a(kind_of(body))}, not an object of named "
+                "parameters: no typed call can be written from it",
+                "example-not-an-object",
+            )
+        ]
     found = []
     by_name = {p.name.lower(): p for p in m.params}
     for key, value in body.items():
@@ -74,6 +82,10 @@ def _value(m: Method, p: Param, path: str, value: Any, line: int) -> list[Diagno
         )
         if not recs and not isinstance(value, (dict, list)):
             return [_kind(m, p, path, value, line)]
+        if isinstance(value, list) and p.type and not accepts_value(p.type, value):
+            found_list = [_kind(m, p, path, value, line)]  # a list where one object is typed
+        else:
+            found_list = []
         documented = {c.name: c for c in p.children}
         open_keys = any(not is_wire_name(c.name) for c in p.children)
         found: list[Diagnostic] = []
@@ -92,7 +104,7 @@ def _value(m: Method, p: Param, path: str, value: Any, line: int) -> list[Diagno
                             "example-undocumented-key",
                         )
                     )
-        return found
+        return found_list + found
     if p.type and not accepts_value(p.type, value):
         return [_kind(m, p, path, value, line)]
     return []

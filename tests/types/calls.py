@@ -221,3 +221,35 @@ def run_mypy(
                 found[cf.name].setdefault(index, []).append(m.group("msg"))
                 break
     return found
+
+
+def run_pyright(folder: Path, cf: CallFile, extra_paths: list[str]) -> dict[int, list[str]]:
+    """call index -> pyright errors (basedpyright in pyright's standard mode), one run."""
+    import os
+
+    config = {
+        "typeCheckingMode": "standard",
+        "extraPaths": extra_paths,
+        "include": [f"{cf.name}.py"],
+    }
+    (folder / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    proc = subprocess.run(
+        ["basedpyright", "--outputjson", "--level", "error"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ""},
+        check=False,
+    )
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"basedpyright failed to run: {proc.stderr[-2000:]}")
+    found: dict[int, list[str]] = {}
+    for d in json.loads(proc.stdout)["generalDiagnostics"]:
+        if d["severity"] != "error":
+            continue
+        no = d["range"]["start"]["line"] + 1
+        for first, last, index in cf.lines:
+            if first <= no <= last:
+                found.setdefault(index, []).append(d["message"].splitlines()[0])
+                break
+    return found

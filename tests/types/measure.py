@@ -39,6 +39,10 @@ class Figures:
     args_any: int = 0
     returns: int = 0
     returns_any: int = 0
+    # kept to judge the same calls again (pyright): the call file, its folder, package root
+    call_file: CallFile | None = None
+    work: Path | None = None
+    package_root: str = ""
 
     def pct(self, a: int, b: int) -> str:
         return f"{100.0 * a / b:.1f}% ({a}/{b})" if b else "n/a"
@@ -149,27 +153,31 @@ def measure(
     for cf in files:
         write_call_file(work, cf)
     errors = run_mypy(work, files, ":".join(sys_path), work / ".mypy_cache")
-    for corpus, cf in zip(models, files):
+    for (corpus, cf), root in zip(zip(models, files), sys_path):
         fig = figures[corpus]
-        found = errors[cf.name]
-        passing = set()
-        for i, call in enumerate(cf.calls):
-            if call.kind == "docs":
-                if i in found:
-                    fig.request_failures[method_key(call.method)] = found[i][0]
-                else:
-                    fig.requests_ok += 1
-                    passing.add(method_key(call.method))
-        for i, call in enumerate(cf.calls):
-            if call.kind == "docs" or method_key(call.method) not in passing:
-                continue
-            rejected, tried = fig.wrong.get(call.kind, (0, 0))
-            fig.wrong[call.kind] = (rejected + (i in found), tried + 1)
-            if i not in found:
-                fig.wrong_accepted.setdefault(call.kind, []).append(
-                    f"{call.method.name}: {call.what}"
-                )
+        fig.call_file, fig.work, fig.package_root = cf, work, root
+        judge(fig, cf, errors[cf.name])
     return figures
+
+
+def judge(fig: Figures, cf: CallFile, found: dict[int, list[str]]) -> None:
+    """Count the calls of ``cf`` a type checker found errors in (``found``: call index ->
+    messages): the documented ones should pass, their wrong twins should not."""
+    passing = set()
+    for i, call in enumerate(cf.calls):
+        if call.kind == "docs":
+            if i in found:
+                fig.request_failures[method_key(call.method)] = found[i][0]
+            else:
+                fig.requests_ok += 1
+                passing.add(method_key(call.method))
+    for i, call in enumerate(cf.calls):
+        if call.kind == "docs" or method_key(call.method) not in passing:
+            continue
+        rejected, tried = fig.wrong.get(call.kind, (0, 0))
+        fig.wrong[call.kind] = (rejected + (i in found), tried + 1)
+        if i not in found:
+            fig.wrong_accepted.setdefault(call.kind, []).append(f"{call.method.name}: {call.what}")
 
 
 def main(argv: list[str]) -> int:

@@ -22,9 +22,9 @@ CalendarEventGetItem = TypedDict(
     "CalendarEventGetItem",
     {
         "ID": NotRequired[str],
-        "NAME": NotRequired[str],
-        "DATE_FROM": NotRequired[str],
-        "DATE_TO": NotRequired[str],
-        "SECTION_ID": NotRequired[str],
+        "NAME": NotRequired[str | None],
+        "DATE_FROM": NotRequired[str | None],
+        "DATE_TO": NotRequired[str | None],
+        "SECTION_ID": NotRequired[str | None],
     },
 )
