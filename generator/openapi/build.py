@@ -22,6 +22,7 @@ from typing import Any
 from generator import __version__
 from generator.model import ApiModel, ErrorCode, Method, Returns
 from generator.openapi.schema import example_schema, object_schema, param_schema, type_schema
+from generator.vocabulary.presence import describes_fields
 
 OPENAPI_VERSION = "3.1.0"
 _ENVELOPE_ROWS = {"time", "next", "total"}
@@ -270,8 +271,7 @@ def result_schema(r: Returns) -> dict[str, Any]:
 
 def is_fields_method(m: Method) -> bool:
     """``crm.lead.fields``, ``crm.item.getfields``…: the answer describes fields, not a record."""
-    last = m.name.rsplit(".", 1)[-1].lower()
-    return last in ("fields", "getfields") and m.returns.shape in ("object", "unknown")
+    return describes_fields(m.name, m.returns.shape)
 
 
 def fields_result_schema(m: Method) -> dict[str, Any]:

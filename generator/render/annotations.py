@@ -242,6 +242,8 @@ def literal_ann(p: Param, shown: tuple[Any, ...] = ()) -> Ann | None:
     kind = vocab.scalar_kind(p.type)
     if any(str(v) not in values for v in shown if isinstance(v, (str, int))):
         return None
+    if any(isinstance(v, (dict, list)) for v in shown):
+        return None  # the listed "values" are the keys of the object the example sends
     if (kind == "str" or (kind == "" and not p.type)) and all(_LITERAL_OK.match(v) for v in values):
         return Ann("Literal", tuple(Ann(tx.py_str(v)) for v in values))
     if kind == "int":

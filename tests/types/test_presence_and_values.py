@@ -127,7 +127,7 @@ def test_a_map_keyed_by_id_of_plain_values_is_a_dict() -> None:
     rows = (Param("attachments", "object", children=(Param("attachmentId", "string"),)),)
     example = {"attachments": {"1417": "n5065", "1419": "n5067"}}
     m = Method(name="x.get", returns=Returns("object", fields=rows, example=json.dumps(example)))
-    assert _keys(m)["XResult"]['"attachments"'].startswith("Required[dict[str, str]")
+    assert "[dict[str, str]" in _keys(m)["XResult"]['"attachments"']
 
 
 # -- Literal only from a closed list -------------------------------------------------
