@@ -38,8 +38,9 @@ class Columns:
     def path(self, name: str) -> str:
         """A JSON path literal, safe inside single quotes whatever the field name holds."""
         real = name if name in self.types else self._by_lower.get(name.lower(), name)
-        # NUL cannot appear in an SQL text; such a field name simply matches nothing stored.
-        quoted = real.replace('"', '""').replace("\x00", "\ufffd")
+        # NUL cannot appear in an SQL text and SQLite's JSON path has no escape for '"' in a
+        # quoted label: such a field name is no documented field and matches nothing stored.
+        quoted = real.replace('"', "\ufffd").replace("\x00", "\ufffd")
         return ('$."' + quoted + '"').replace("'", "''")
 
 
