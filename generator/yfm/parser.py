@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import add, sub
+from collections.abc import MutableMapping
 from typing import Any, Callable
 
 from markdown_it import MarkdownIt
@@ -140,7 +141,9 @@ class _LineMarkedState(StateBlock):
         self.lineMax = len(lines)
 
 
-def _parse_block_level(src: str, md: MarkdownIt, env: Any, out_tokens: list[Token]) -> Any:
+def _parse_block_level(
+    src: str, md: MarkdownIt, env: MutableMapping[str, Any], out_tokens: list[Token]
+) -> list[Token] | None:
     """``ParserBlock.parse`` with ``_LineMarkedState`` (for our instance only)."""
     if not src:
         return None
@@ -159,7 +162,7 @@ def make_markdown() -> MarkdownIt:
     md.use(yfm_table_plugin).use(yfm_directive_plugin)
     md.block.ruler.before("fence", "indented_fence", indented_fence, {"alt": ["paragraph"]})
     md.disable(["inline", "text_join"], ignoreInvalid=True)
-    md.block.parse = _parse_block_level  # type: ignore[method-assign]
+    md.block.parse = _parse_block_level  # type: ignore[method-assign,assignment]
     return md
 
 
