@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.extract.text import plain, unescape
 
@@ -23,7 +24,7 @@ _TYPE_WORD = re.compile(r"^[A-Za-z_][\w.]*(?:\[\])*(?:\s*\|\s*[A-Za-z_][\w.]*(?:
 _OR_NULL = re.compile(r"\b(?:или|or)\s+`?(null)`?", re.I)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FirstCell:
     name: str
     required: bool
@@ -32,6 +33,9 @@ class FirstCell:
     has_link: bool  # a type link followed the name
 
 
+# Three first cells in four repeat one seen before ("**id**" over "[`integer`](…)"): a pure
+# function of the text, memoised per process.
+@lru_cache(maxsize=8192)
 def parse_first_cell(text: str) -> FirstCell:
     raw = text.strip()
     m = _BOLD_HEAD.match(raw)

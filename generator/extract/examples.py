@@ -149,7 +149,7 @@ def shell_words(text: str) -> list[str] | None:
     parts: list[str] = []
     quoted = False
     for m in _SHELL_PIECE.finditer(text):
-        blank, run, escaped, single, double, stray = m.groups()
+        blank, run, escaped, single, double, _stray = m.groups()
         if blank is not None:
             if parts or quoted:
                 words.append("".join(parts))

@@ -16,7 +16,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import add, sub
+from collections.abc import MutableMapping
 from typing import Any, Callable
 
 from markdown_it import MarkdownIt
@@ -102,7 +104,7 @@ class _LineMarkedState(StateBlock):
 
     ``StateBlock.__init__`` walks the page line by line in Python; the markers (begin, end,
     indent offsets, tab-expanded indent) are the same numbers, computed here by ``split``
-    and list comprehensions at a fraction of the cost (checked against markdown-it's own
+    and map() at a fraction of the cost (checked against markdown-it's own
     on every page of the corpora by tests/reader/test_fast_paths.py).
     """
 
@@ -114,13 +116,17 @@ class _LineMarkedState(StateBlock):
         if not last.strip(" \t"):
             # the text after the last newline: no line when empty or only blanks
             lines.pop()
-        begins = [0]
-        begins.extend(accumulate(len(line) + 1 for line in lines))
-        begins.pop()
-        shifts = [len(line) - len(line.lstrip(" \t")) for line in lines]
+        # all by map() over C functions: no Python-level step per line
+        n = len(lines)
+        lengths = list(map(len, lines))
+        before = list(accumulate(lengths, initial=0))  # characters of the lines above
+        begins = list(map(add, before[:n], range(n)))  # ... and their line breaks
+        ends = list(map(add, begins, lengths))
+        shifts = list(map(sub, lengths, map(len, map(str.lstrip, lines, repeat(" \t", n)))))
         counts = shifts[:]
         if "\t" in src:
-            for i, line in enumerate(lines):
+            for i in compress(range(n), shifts):
+                line = lines[i]
                 if "\t" in line[: shifts[i]]:
                     offset = 0
                     for ch in line[: shifts[i]]:
@@ -128,15 +134,16 @@ class _LineMarkedState(StateBlock):
                     counts[i] = offset
         length = len(src)
         self.bMarks = [*begins, length]
-        self.eMarks = [b + len(line) for b, line in zip(begins, lines)]
-        self.eMarks.append(length)
+        self.eMarks = [*ends, length]
         self.tShift = [*shifts, 0]
         self.sCount = [*counts, 0]
         self.bsCount = [0] * (len(lines) + 1)
         self.lineMax = len(lines)
 
 
-def _parse_block_level(src: str, md: MarkdownIt, env: Any, out_tokens: list[Token]) -> Any:
+def _parse_block_level(
+    src: str, md: MarkdownIt, env: MutableMapping[str, Any], out_tokens: list[Token]
+) -> list[Token] | None:
     """``ParserBlock.parse`` with ``_LineMarkedState`` (for our instance only)."""
     if not src:
         return None
@@ -155,7 +162,7 @@ def make_markdown() -> MarkdownIt:
     md.use(yfm_table_plugin).use(yfm_directive_plugin)
     md.block.ruler.before("fence", "indented_fence", indented_fence, {"alt": ["paragraph"]})
     md.disable(["inline", "text_join"], ignoreInvalid=True)
-    md.block.parse = _parse_block_level  # type: ignore[method-assign]
+    md.block.parse = _parse_block_level  # type: ignore[method-assign,assignment]
     return md
 
 
@@ -259,12 +266,15 @@ def _restore_lines(blocks: list[Block], shifts: list[tuple[int, int]]) -> None:
         i = bisect_right(firsts, line)
         return line + shifts[i - 1][1] if i else line
 
+    first = firsts[0]  # lines above the first squeezed section are the page's already
     for b in blocks:
-        b.line = page_line(b.line - 1) + 1
+        if b.line > first:
+            b.line = page_line(b.line - 1) + 1
         if isinstance(b, Table):
             for row in b.rows:
                 for cell in row:
-                    cell.line = page_line(cell.line)
+                    if cell.line >= first:
+                        cell.line = page_line(cell.line)
 
 
 def parse_blocks(text: str, *, line_offset: int = 0) -> list[Block]:
