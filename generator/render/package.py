@@ -67,7 +67,7 @@ def render_package(
 ) -> dict[str, str]:
     """Relative POSIX path -> content of everything the generator owns, formatted.
 
-    With a ``memo``, each top-level namespace's files (api module and stub, types module,
+    With a ``memo``, each top-level namespace's files (api package modules, types module,
     docs page) are stored under a hash of exactly what they are made from, and the
     whole-package files' formatting under a hash of their text; a later render reuses
     both, so a one-page docs edit re-renders one namespace. The result is the same text
@@ -116,7 +116,7 @@ def render_package(
     modules = [summaries[mv.name] for mv in p.modules]
     root, root_module = p.build_root(summaries)
     whole: dict[str, str] = {}  # the whole-package Python files, formatting memoised
-    text = render("client/client.py.j2", stub=False, root=root, modules=modules)
+    text = render("client/client.py.j2", root=root, modules=modules)
     whole[f"{pkg}/client.py"] = imports.fill_imports(
         text, imports.client_imports(".", "root"), (".", "root")
     )
