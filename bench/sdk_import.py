@@ -11,7 +11,8 @@
    - ``b24pysdk``: ``import b24pysdk`` (the official SDK), for comparison.
 
 2. ``mypy --strict``, cold cache, on a ~50-line user script against the generated package,
-   and on the same script written for ``b24pysdk`` (``--mypy-runs`` each, median).
+   and on the same script written for ``b24pysdk`` (``--mypy-runs`` each, median; b24pysdk
+   has no ``py.typed``, so it is read with ``--follow-untyped-imports``).
 
     python bench/sdk_import.py [--docs ../shared/b24docs/ru] [--runs 5] [--mypy-runs 3]
 """
@@ -127,10 +128,11 @@ from __future__ import annotations
 from typing import Any
 
 from b24pysdk import BitrixWebhook, Client
+from b24pysdk.client import ClientV2  # what Client(...) returns (Client is a function)
 from b24pysdk.errors import BitrixAPIError
 
 
-def won_titles(client: Client) -> list[str]:
+def won_titles(client: ClientV2) -> list[str]:
     titles: list[str] = []
     deals = client.crm.deal.list(filter={"STAGE_ID": "WON"}, select=["ID", "TITLE"])
     for deal in deals.as_list().result:
@@ -140,12 +142,12 @@ def won_titles(client: Client) -> list[str]:
     return titles
 
 
-def first_page(client: Client) -> int:
+def first_page(client: ClientV2) -> int:
     page = client.crm.deal.list(select=["ID"], start=0)
     return len(page.result) + (page.total or 0)
 
 
-def batch_two(client: Client, deal_id: int) -> str:
+def batch_two(client: ClientV2, deal_id: int) -> str:
     result: Any = client.call_batch(
         {
             "deal": client.crm.deal.get(bitrix_id=deal_id),
@@ -155,7 +157,7 @@ def batch_two(client: Client, deal_id: int) -> str:
     return str(result.result["deal"].get("TITLE", "")) + str(result.result["lead"].get("TITLE", ""))
 
 
-def add_lead(client: Client, title: str) -> int:
+def add_lead(client: ClientV2, title: str) -> int:
     try:
         return int(client.crm.lead.add(fields={"TITLE": title, "NAME": "Ann"}).result)
     except BitrixAPIError as exc:
@@ -163,12 +165,12 @@ def add_lead(client: Client, title: str) -> int:
         return -1
 
 
-def timed(client: Client) -> object:
+def timed(client: ClientV2) -> object:
     answer = client.crm.deal.get(bitrix_id=1)
     return answer.result, answer.time
 
 
-def fast_count(client: Client) -> int:
+def fast_count(client: ClientV2) -> int:
     count = 0
     for _ in client.crm.deal.list(select=["ID"]).as_list_fast().result:
         count += 1
@@ -210,14 +212,22 @@ def timed_run(body: str, cwd: Path) -> float:
     return float(proc.stdout.strip().splitlines()[-1])
 
 
-def mypy_cold(script: str, cwd: Path, mypypath: Path | None) -> float:
+def mypy_cold(script: str, cwd: Path, mypypath: Path | None, *extra: str) -> float:
     import time
 
     with tempfile.TemporaryDirectory(prefix="b24-mypy-") as tmp:
         path = Path(tmp) / "user_script.py"
         path.write_text(script, encoding="utf-8")
         env = {**os.environ, "MYPYPATH": str(mypypath) if mypypath else ""}
-        cmd = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(Path(tmp) / "c")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(Path(tmp) / "c"),
+            *extra,
+        ]
         started = time.perf_counter()
         proc = subprocess.run(
             [*cmd, str(path)], cwd=cwd, env=env, capture_output=True, text=True, check=False
@@ -253,7 +263,11 @@ def main() -> None:
             return
         print(f"mypy --strict, cold cache, median of {args.mypy_runs} (s):")
         ours = [mypy_cold(USER_SCRIPT.format(pkg=PACKAGE), out, out) for _ in range(args.mypy_runs)]
-        theirs = [mypy_cold(B24PYSDK_SCRIPT, out, None) for _ in range(args.mypy_runs)]
+        # b24pysdk ships no py.typed: without this flag mypy would not read it at all
+        theirs = [
+            mypy_cold(B24PYSDK_SCRIPT, out, None, "--follow-untyped-imports")
+            for _ in range(args.mypy_runs)
+        ]
         print(f"  sdk      {median(ours):8.1f}")
         print(
             f"  b24pysdk {median(theirs):8.1f}   sdk/b24pysdk x{median(ours) / median(theirs):.2f}"
