@@ -373,7 +373,7 @@ def generate_cmd(
     """Render the typed client, its stubs and reference docs from DOCS into OUT.
 
     OUT receives an installable project: pyproject.toml, README.md (with the naming rule),
-    the package (sync and async clients, TypedDicts, errors, .pyi stubs, py.typed) and
+    the package (sync and async clients, TypedDicts, errors, py.typed) and
     docs/ (a Markdown page per namespace). Writing is atomic: on failure OUT is unchanged;
     files of removed methods are deleted; files the generator did not write are never
     touched. Pages and renders are cached by content hash, so a run after a small docs

@@ -38,9 +38,37 @@ class EntityClasses:
 
 
 def _module(files: dict[str, str], rel: str) -> ast.Module:
-    if rel not in files:
+    """Module ``rel`` (``pkg/api/crm.py``), or the package of that name (``pkg/api/crm/``: one
+    module per resource) read as the one module it stands for: every module's statements,
+    its imports as the module ``rel`` would write them (siblings' imports left out)."""
+    if rel in files:
+        return ast.parse(files[rel], filename=rel)
+    folder = rel[: -len(".py")] + "/"
+    parts = sorted(
+        p
+        for p in files
+        if p.startswith(folder) and p.endswith(".py") and "/" not in p[len(folder) :]
+    )
+    if folder + "__init__.py" not in parts:
         raise PortalRenderError(f"the generated package has no {rel}")
-    return ast.parse(files[rel], filename=rel)
+    parts.remove(folder + "__init__.py")
+    merged = ast.Module(body=[], type_ignores=[])
+    for part in [folder + "__init__.py", *parts]:
+        merged.body += _one_level_up(ast.parse(files[part], filename=part).body)
+    return merged
+
+
+def _one_level_up(body: list[ast.stmt]) -> list[ast.stmt]:
+    out: list[ast.stmt] = []
+    for node in body:
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            if node.level == 1:
+                continue  # a sibling module of the package
+            node.level -= 1
+        elif isinstance(node, ast.If):
+            node.body = _one_level_up(node.body) or [ast.Pass()]
+        out.append(node)
+    return out
 
 
 def _classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
@@ -74,13 +102,21 @@ def members(files: dict[str, str], rel: str, cls: str) -> set[str]:
 
 
 def imports(files: dict[str, str], rel: str) -> list[str]:
-    """The module-level imports of a generated module, as source lines."""
+    """The module-level imports of a generated module, as source lines; those it makes for
+    type checkers only (``if TYPE_CHECKING:``, the docs' TypedDicts as ``_t``) included."""
     tree = _module(files, rel)
-    return [
+    nodes: list[ast.stmt] = []
+    for n in tree.body:
+        if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING":
+            nodes.extend(n.body)
+        else:
+            nodes.append(n)
+    lines = [
         ast.unparse(n)
-        for n in tree.body
+        for n in nodes
         if isinstance(n, (ast.Import, ast.ImportFrom)) and getattr(n, "module", "") != "__future__"
     ]
+    return list(dict.fromkeys(lines))  # each once, whichever module of a package had it
 
 
 def root_classes(files: dict[str, str], package: str, namespace: str) -> tuple[str, str]:

@@ -69,10 +69,11 @@ def import_block(groups: list[list[ImportLine]], used: set[str]) -> str:
 
 
 def client_imports(up: str, types_module: str) -> list[list[ImportLine]]:
-    """What an api module (``up=".."``) or client.py (``up="."``) may import."""
+    """What a module of an api package (``up="..."``) or client.py (``up="."``) may import."""
     return [
         [
             ImportLine("builtins", alias="_builtins"),
+            ImportLine("functools", alias="_functools"),
             ImportLine("typing", alias="_typing"),
             ImportLine("warnings", alias="_warnings"),
             ImportLine("typing", (("TYPE_CHECKING", None), ("Any", None), ("Literal", None))),
@@ -80,15 +81,28 @@ def client_imports(up: str, types_module: str) -> list[list[ImportLine]]:
         ],
         [
             ImportLine(f"{up}_runtime", (("client", "_rt_client"),)),
+            ImportLine(f"{up}_runtime", (("lazy", "_rt_lazy"),)),
+            ImportLine(f"{up}_runtime", (("typed", "_rt_typed"),)),
+            ImportLine(f"{up}_runtime.lazy", (("LazyModule", "_LazyModule"),)),
             ImportLine(f"{up}_runtime", (("types", "_rt_types"),)),
             ImportLine(f"{up}_runtime", (("response", "_rt_response"),)),
             ImportLine(f"{up}_runtime.response", (("Page", None),)),
             ImportLine(f"{up}_runtime.types", (("NOT_GIVEN", "_NOT_GIVEN"),)),
             ImportLine(f"{up}_runtime.types", (("NotGiven", None),)),
             ImportLine(f"{up}api._util", (("drop", "_drop"),)),
-            ImportLine(f"{up}types", ((types_module, "_t"),)),
         ],
     ]
+
+
+def lazy_types_block(up: str, types_module: str) -> str:
+    """``_t``, the module's TypedDicts: imported for type checkers, and at run time only when
+    an annotation is evaluated (``typing.get_type_hints``), never by a call."""
+    return (
+        "\n\nif TYPE_CHECKING:\n"
+        f"    from {up}types import {types_module} as _t\n"
+        "else:\n"
+        f'    _t = _LazyModule("{up}types.{types_module}", __package__)\n'
+    )
 
 
 def types_imports(used: set[str]) -> str:
@@ -111,16 +125,24 @@ def types_imports(used: set[str]) -> str:
     )
 
 
-def fill_imports(text: str, groups: list[list[ImportLine]] | None = None) -> str:
-    """``text`` with ``MARKER`` replaced by the imports its body uses."""
+def fill_imports(
+    text: str,
+    groups: list[list[ImportLine]] | None = None,
+    lazy_types: tuple[str, str] | None = None,
+) -> str:
+    """``text`` with ``MARKER`` replaced by the imports its body uses; with ``lazy_types``
+    (``up``, types module), ``_t`` comes from ``lazy_types_block`` when the body uses it."""
     head, marker, body = text.partition(MARKER)
     if not marker:
         raise ValueError("a generated module without its imports marker")
     if groups is None:
         block = types_imports(used_names(body, _TYPES_NAMES))
     else:
-        used = used_names(
-            body, [name for group in groups for line in group for name in line.bound()]
-        )
-        block = import_block(groups, used)
+        names = [name for group in groups for line in group for name in line.bound()]
+        used = used_names(body, [*names, "_t"])
+        tail = ""
+        if lazy_types is not None and "_t" in used:
+            used |= {"TYPE_CHECKING", "_LazyModule"}
+            tail = lazy_types_block(*lazy_types)
+        block = import_block(groups, used).rstrip("\n") + tail
     return head + block.rstrip("\n") + body

@@ -18,6 +18,7 @@ from generator.render.fmt import format_identity, format_python
 from generator.render.naming import is_plain
 from generator.render.plan import plan
 from generator.render.runtime_facts import RuntimeFacts
+from generator.render.split import split_module
 from generator.render.views import ModuleSummary
 
 GENERATED_VERSION = "0.1.0"
@@ -66,7 +67,7 @@ def render_package(
 ) -> dict[str, str]:
     """Relative POSIX path -> content of everything the generator owns, formatted.
 
-    With a ``memo``, each top-level namespace's files (api module and stub, types module,
+    With a ``memo``, each top-level namespace's files (api package modules, types module,
     docs page) are stored under a hash of exactly what they are made from, and the
     whole-package files' formatting under a hash of their text; a later render reuses
     both, so a one-page docs edit re-renders one namespace. The result is the same text
@@ -96,13 +97,17 @@ def render_package(
             files.update(module_files)
             continue
         mv, summaries[name] = p.build_module(name)
-        paths = [f"{pkg}/api/{name}.py", f"{pkg}/api/{name}.pyi", f"{pkg}/types/{name}.py"]
-        api_imports = imports.client_imports("..", name)
-        for stub, path in ((False, paths[0]), (True, paths[1])):
-            text = render("client/api_module.py.j2", stub=stub, module=mv)
-            unformatted[path] = imports.fill_imports(text, api_imports)
+        # No .pyi beside the .py: the .py is annotated and documented, and a stub would only
+        # repeat its signatures (type checkers and editors read the .py through py.typed).
+        paths = [f"{pkg}/types/{name}.py"]
+        for api in split_module(mv, summaries[name]):
+            paths.append(f"{pkg}/api/{name}/{api.stem}.py")
+            text = render("client/api_module.py.j2", module=mv, api=api)
+            unformatted[paths[-1]] = imports.fill_imports(
+                text, imports.client_imports("...", name), ("...", name)
+            )
         types_text = render("client/types_module.py.j2", module=mv)
-        unformatted[paths[2]] = imports.fill_imports(types_text)
+        unformatted[paths[0]] = imports.fill_imports(types_text)
         doc = f"docs/{name}.md"
         methods = sorted(mv.methods, key=lambda m: (m.name, m.api_version))
         files[doc] = render("docs/namespace.md.j2", module=mv, methods=methods)
@@ -111,12 +116,10 @@ def render_package(
     modules = [summaries[mv.name] for mv in p.modules]
     root, root_module = p.build_root(summaries)
     whole: dict[str, str] = {}  # the whole-package Python files, formatting memoised
-    for stub in (False, True):
-        ext = "pyi" if stub else "py"
-        text = render("client/client.py.j2", stub=stub, root=root, modules=modules)
-        whole[f"{pkg}/client.{ext}"] = imports.fill_imports(
-            text, imports.client_imports(".", "root")
-        )
+    text = render("client/client.py.j2", root=root, modules=modules)
+    whole[f"{pkg}/client.py"] = imports.fill_imports(
+        text, imports.client_imports(".", "root"), (".", "root")
+    )
     root_types = render("client/types_module.py.j2", module=root_module)
     whole[f"{pkg}/types/root.py"] = imports.fill_imports(root_types)
     whole[f"{pkg}/types/__init__.py"] = render("client/types_init.py.j2")
@@ -130,6 +133,10 @@ def render_package(
         base_codes=p.error_base_codes,
         base_count=len(p.error_base_codes),
         runtime_names=_runtime_error_names(p.runtime),
+        # isort's order (ruff's I001 in the generated project): classes, then functions
+        import_order=sorted(
+            [*_runtime_error_names(p.runtime), "register"], key=lambda n: (n[0].islower(), n)
+        ),
         messages=message_errors(model, [e.cls for e in p.errors], p.runtime.error_all or ()),
     )
     format_keys: dict[str, str] = {}

@@ -22,6 +22,7 @@ CLIENT_ATTRIBUTES: tuple[str, ...] = (
     "from_webhook",
     "iterate",
     "limiter",
+    "with_options",
 )
 GENERATED_ROOT_ATTRIBUTES: tuple[str, ...] = ("v3",)
 

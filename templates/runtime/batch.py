@@ -9,24 +9,80 @@ to a command that failed, or to a later one, is sent as written and the portal r
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from .core import CallContext, call_flow
 from .effects import Flow
 from .encoding import encode_command
 from .errors import Bitrix24Error
-from .response import error_from_body
+from .response import Page, error_from_body, extract_items
 from .retry import is_write
 
-__all__ = ["BATCH_SIZE", "BatchResult", "Commands", "batch_flow", "chunks", "normalize_commands"]
+__all__ = [
+    "BATCH_SIZE",
+    "BatchResult",
+    "Commands",
+    "Prepared",
+    "batch_flow",
+    "chunks",
+    "normalize_commands",
+]
 
 BATCH_SIZE = 50
+R_co = TypeVar("R_co", covariant=True)
+_keys = itertools.count(1)
+
+
+class Prepared(Generic[R_co]):
+    """A typed call not sent yet (``client.crm.deal.get.prepare(id=1)``), for ``batch``.
+
+    In a list of commands it is sent under its own ``key`` (``"p1"``, ``"p2"``... unless
+    ``named``); ``batch_result[prepared]`` is its result, typed as the method returns it
+    (a ``Page`` of records for a ``*.list`` method). ``ref("ID")`` is the
+    ``$result[key][ID]`` reference a later command of the same batch may send.
+    """
+
+    __slots__ = ("api_version", "key", "method", "paged", "params", "write")
+
+    def __init__(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        *,
+        api_version: int = 2,
+        write: bool | None = None,
+        paged: bool = False,
+        key: str | None = None,
+    ) -> None:
+        self.method, self.params, self.api_version = method, dict(params), api_version
+        self.write, self.paged = write, paged
+        self.key = key if key is not None else f"p{next(_keys)}"
+
+    def named(self, key: str) -> Prepared[R_co]:
+        """The same call sent under ``key``."""
+        return Prepared(
+            self.method,
+            self.params,
+            api_version=self.api_version,
+            write=self.write,
+            paged=self.paged,
+            key=key,
+        )
+
+    def ref(self, *path: str | int) -> str:
+        """``$result[key][path]...``: this call's result (or part of it) in a later command."""
+        return f"$result[{self.key}]" + "".join(f"[{part}]" for part in path)
+
+    def __repr__(self) -> str:
+        return f"Prepared({self.method!r}, key={self.key!r})"
+
 
 Command = tuple[str, Mapping[str, Any]]
-Commands = Mapping[str, Command] | Sequence[Command]
+Commands = Mapping[str, "Command | Prepared[Any]"] | Sequence["Command | Prepared[Any]"]
 
 _REFERENCE = re.compile(r"\$result\[([^\[\]]+)\]((?:\[[^\[\]]*\])*)")
 
@@ -49,19 +105,42 @@ class BatchResult:
     times: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     requests: int = 0
+    # id(prepared) -> (prepared, the key it was sent under), for ``result[prepared]``
+    prepared: dict[int, tuple[Prepared[Any], str]] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
-    def __getitem__(self, key: str) -> Any:
+    @overload
+    def __getitem__(self, key: Prepared[R_co]) -> R_co: ...
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+    def __getitem__(self, key: str | Prepared[Any]) -> Any:
+        if isinstance(key, Prepared):
+            return self._prepared_result(key)
         if key in self.errors:
             raise self.errors[key]
         if key in self.skipped:
             raise KeyError(f"batch command {key!r} was not run (halted after a failure)")
         return self.results[key]
 
+    def _prepared_result(self, prepared: Prepared[Any]) -> Any:
+        sent = self.prepared.get(id(prepared))
+        if sent is None or sent[0] is not prepared:
+            raise KeyError(f"{prepared!r} was not sent in this batch")
+        key = sent[1]
+        result = self[key]
+        if not prepared.paged:
+            return result
+        return Page(
+            extract_items(result), self.totals.get(key), self.nexts.get(key), self.times.get(key)
+        )
+
     def __contains__(self, key: object) -> bool:
+        if isinstance(key, Prepared):
+            sent = self.prepared.get(id(key))
+            return sent is not None and sent[1] in self
         return key in self.results or key in self.errors
 
     def __len__(self) -> int:
@@ -74,16 +153,29 @@ class BatchResult:
             raise error
 
 
-def normalize_commands(commands: Commands) -> list[tuple[str, str, Mapping[str, Any]]]:
-    """``(key, method, params)`` triples; a sequence gets keys ``"0"``, ``"1"``..."""
+def normalize_commands(
+    commands: Commands, prepared: dict[int, tuple[Prepared[Any], str]] | None = None
+) -> list[tuple[str, str, Mapping[str, Any]]]:
+    """``(key, method, params)`` triples; a sequence gets keys ``"0"``, ``"1"``... (a
+    ``Prepared`` its own key). Each ``Prepared`` is noted in ``prepared`` with its key."""
     if isinstance(commands, Mapping):
         pairs = [(str(key), value) for key, value in commands.items()]
     else:
-        pairs = [(str(index), value) for index, value in enumerate(commands)]
-    out = []
+        pairs = [
+            (value.key if isinstance(value, Prepared) else str(index), value)
+            for index, value in enumerate(commands)
+        ]
+    out: list[tuple[str, str, Mapping[str, Any]]] = []
     for key, command in pairs:
         if not key or any(c in key for c in "[]&=?$"):
             raise ValueError(f"batch key {key!r}: use letters, digits, '_', '-' or '.'")
+        if isinstance(command, Prepared):
+            if command.api_version != 2:
+                raise ValueError(f"batch runs REST 2 methods only, not {command.method} (REST 3)")
+            if prepared is not None:
+                prepared[id(command)] = (command, key)
+            out.append((key, command.method, command.params))
+            continue
         method, params = command
         out.append((key, method, params))
     return out
@@ -167,12 +259,12 @@ def merge_chunk(
 
 
 def batch_flow(ctx: CallContext, commands: Commands, *, halt: bool = False) -> Flow[BatchResult]:
-    items = normalize_commands(commands)
+    out = BatchResult()
+    items = normalize_commands(commands, out.prepared)
     keys = [key for key, _, _ in items]
     if len(set(keys)) != len(keys):
         raise ValueError("batch keys must be unique")
     method_of = {key: method for key, method, _ in items}
-    out = BatchResult()
     sent = 0
     for chunk in chunks(items):
         cmd = {

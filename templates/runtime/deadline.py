@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import contextvars
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import httpcore
-
-__all__ = ["attempt_deadline", "install_deadlines"]
+__all__ = ["attempt_deadline", "bounded", "install_deadlines"]
 
 # monotonic time by which the current thread's attempt must be over; None: no limit
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
@@ -35,7 +33,7 @@ def attempt_deadline(seconds: float | None) -> Iterator[None]:
         _DEADLINE.reset(token)
 
 
-def _bounded(timeout: float | None, kind: type[Exception]) -> float | None:
+def bounded(timeout: float | None, kind: type[Exception]) -> float | None:
     deadline = _DEADLINE.get()
     if deadline is None:
         return timeout
@@ -45,63 +43,15 @@ def _bounded(timeout: float | None, kind: type[Exception]) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-class _Stream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.start_tls(ssl_context, server_hostname, bounded))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _Backend(httpcore.NetworkBackend):
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
-        self._inner = inner
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.connect_tcp(host, port, bounded, local_address, socket_options))
-
-    def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.connect_unix_socket(path, bounded, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
 def install_deadlines(transport: Any) -> bool:
     """Wrap the network backend of an ``httpx.HTTPTransport``'s pool; False when its shape is
     not the one known (then only httpx's per-operation timeouts apply)."""
+    # httpcore only when a pool is built: ``import httpx`` does not import it either
+    from .bounded import BoundedBackend
+
     pool: Any = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
-    if pool is None or backend is None or isinstance(backend, _Backend):
+    if pool is None or backend is None or isinstance(backend, BoundedBackend):
         return False
-    pool._network_backend = _Backend(backend)
+    pool._network_backend = BoundedBackend(backend)
     return True

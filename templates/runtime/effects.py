@@ -49,6 +49,7 @@ class HttpReply:
     status: int
     headers: Mapping[str, str]
     content: bytes
+    http: Any = field(default=None, compare=False)  # the httpx.Response, for .raw(...)
 
     def __repr__(self) -> str:
         return f"HttpReply(status={self.status}, {len(self.content)} bytes)"

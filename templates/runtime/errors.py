@@ -94,6 +94,7 @@ class Bitrix24Error(Exception):
     @classmethod
     def for_code(cls, code: str) -> type[Bitrix24Error]:
         """The class registered for ``code`` (exact, then case-insensitive), else the base."""
+        _load_deferred()
         found = cls._registry.get(code) or cls._registry_folded.get(code.casefold())
         return found if found is not None else Bitrix24Error
 
@@ -105,6 +106,7 @@ class Bitrix24Error(Exception):
 
         Registrations naming ``method`` win over others, then those whose status matches.
         """
+        _load_deferred()
         candidates = cls._messages.get(message_key(description), [])
         best: tuple[int, type[Bitrix24Error]] | None = None
         for documented_status, methods, error_cls in candidates:
@@ -167,6 +169,21 @@ def register_message(
         return error_cls
 
     return decorate
+
+
+_deferred: list[Callable[[], object]] = []
+
+
+def defer_registrations(load: Callable[[], object]) -> None:
+    """Run ``load`` (importing a generated ``errors`` module, which registers its classes)
+    the first time a class is looked up by code or text, not at import: the registry of
+    some thousand classes costs more to build than the rest of the client to import."""
+    _deferred.append(load)
+
+
+def _load_deferred() -> None:
+    while _deferred:
+        _deferred.pop()()
 
 
 def register(

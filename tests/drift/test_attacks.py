@@ -119,7 +119,7 @@ def project(tmp_path) -> Project:
 
 
 def crm_module(p: Project) -> str:
-    return (p.out / "b24client/api/crm.py").read_text(encoding="utf-8")
+    return (p.out / "b24client/api/crm/deal.py").read_text(encoding="utf-8")
 
 
 # -- 1. an edited include, wherever it lives ----------------------------------
@@ -157,7 +157,7 @@ def test_include_edit_anywhere_makes_check_stale(project, where):
     fragment.write_text(fragment.read_text().replace("**id***", "**deal_id***"))
     assert p.verdict() == 1
     r = p.cli("check", "--docs", p.docs, "--out", p.out)
-    assert "stale" in r.output and "b24client/api/crm.py" in r.output
+    assert "stale" in r.output and "b24client/api/crm/deal.py" in r.output
     p.generate()
     assert "deal_id: int" in crm_module(p)
     assert p.verdict() == 0
@@ -215,8 +215,8 @@ def test_same_size_edit_with_the_mtime_restored(project, monkeypatch, what):
 def _forge_sdk(p: Project) -> dict[str, str]:
     """A branch's hand edit of the generated SDK, with the manifest rewritten to match."""
     files = {rel: (p.out / rel).read_text(encoding="utf-8") for rel in read_manifest(p.out)}
-    files["b24client/api/crm.py"] += "\nBACKDOOR = True\n"
-    (p.out / "b24client/api/crm.py").write_text(files["b24client/api/crm.py"])
+    files["b24client/api/crm/deal.py"] += "\nBACKDOOR = True\n"
+    (p.out / "b24client/api/crm/deal.py").write_text(files["b24client/api/crm/deal.py"])
     (p.out / MANIFEST_NAME).write_text(manifest_text(files))
     return files
 
@@ -602,8 +602,9 @@ def test_symlink_loop_non_utf8_name_and_long_namespace(project):
     bad.unlink()
 
     long_page = p.docs / "api-reference/crm/deals/long.md"
-    long_page.write_text(p.page().read_text().replace("crm.deal.get", "n" * 252 + ".item.get"))
-    _bad_input_gives_exit_2(p, long_page, "252 characters")
+    # 253: types/<name>.py is one byte over 255 (api/<name>/ is a folder; no .pyi any more)
+    long_page.write_text(p.page().read_text().replace("crm.deal.get", "n" * 253 + ".item.get"))
+    _bad_input_gives_exit_2(p, long_page, "253 characters")
 
 
 def test_missing_docs_folder_is_exit_2(project):
@@ -628,15 +629,17 @@ def test_broken_page_is_counted_and_points_to_coverage(project):
 # -- 12. files in the package that shadow generated modules --------------------
 
 
-@pytest.mark.parametrize("shadow", ["crm/__init__.py", "crm/__init__.pyc", "crm.abi3.so"])
+@pytest.mark.parametrize(
+    "shadow", ["crm/deal/__init__.py", "crm/deal/__init__.pyc", "crm/deal.abi3.so"]
+)
 def test_shadowing_files_are_reported(project, shadow):
     import importlib.machinery
 
     p = project
     if shadow.endswith(".so") and ".abi3.so" not in importlib.machinery.EXTENSION_SUFFIXES:
-        shadow = "crm" + importlib.machinery.EXTENSION_SUFFIXES[0]
-    path = p.out / "b24client/api" / shadow
-    path.parent.mkdir(exist_ok=True)
+        shadow = "crm/deal" + importlib.machinery.EXTENSION_SUFFIXES[0]
+    path = p.out / "b24client/api" / shadow  # beside the module api/crm/deal.py
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("raise SystemExit('the shadow ran')\n")
     assert p.verdict() == 1
     r = p.cli("check", "--docs", p.docs, "--out", p.out)

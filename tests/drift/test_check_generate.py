@@ -56,7 +56,7 @@ def test_check_fails_naming_the_file_then_generate_fixes_it(work):
     b24gen("check", *cache, cwd=work, check=0)
     _edit_page(work / "docs_src")
     stale = b24gen("check", *cache, cwd=work, check=1)
-    assert "stale     generated/b24client/api/crm.py" in stale.stdout
+    assert "stale     generated/b24client/api/crm/deal.py" in stale.stdout
     assert "+            id (integer, required): Номер сделки" in stale.stdout
     assert "Fix: b24gen generate" in stale.stdout
     b24gen("generate", "--no-progress", cwd=work, check=0)
@@ -75,9 +75,9 @@ def test_check_ignores_user_files_and_reports_orphans(work):
     for f in (work / "docs_src").rglob("calendar-*.md"):
         f.unlink()
     proc = b24gen("check", "--no-cache", cwd=work, check=1)
-    assert "orphaned  generated/b24client/api/calendar.py" in proc.stdout
+    assert "orphaned  generated/b24client/api/calendar/__init__.py" in proc.stdout
     b24gen("generate", "--no-progress", cwd=work, check=0)
-    assert not (work / "generated/b24client/api/calendar.py").exists()
+    assert not (work / "generated/b24client/api/calendar").exists()
     assert (work / "generated/b24client/my_helpers.py").read_text() == "x = 1\n"
 
 

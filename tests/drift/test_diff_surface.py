@@ -73,7 +73,8 @@ def public_surface(files: dict[str, str], package: str) -> dict[tuple[str, int],
         if path == f"{package}/client.py":
             module = "root"
         elif path.startswith(f"{package}/api/") and path.endswith(".py"):
-            module = path.rsplit("/", 1)[1][:-3]
+            # api/crm/deal.py (one module per resource) takes its types from types/crm.py
+            module = path[len(f"{package}/api/") :].split("/")[0].removesuffix(".py")
         else:
             continue
         for cls in ast.parse(text).body:

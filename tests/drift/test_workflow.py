@@ -76,7 +76,7 @@ def test_check_and_diff_steps_in_a_pull_request(tmp_path):
     pr = {"github.base_ref": "main", "github.event.before": ""}
     check = _run_step(steps["check"], repo, summary, pr)
     assert check.returncode == 1
-    assert "stale     generated/b24client/api/crm.py" in check.stdout
+    assert "stale     generated/b24client/api/crm/deal.py" in check.stdout
     diff = _run_step(steps["diff"], repo, summary, pr)
     assert diff.returncode == 0, diff.stdout + diff.stderr
     text = summary.read_text()

@@ -73,7 +73,7 @@ def test_refuses_what_does_not_fit(docs_files: dict[str, str]):
         extend_files(docs_files, make_snapshot([], []), package_name="other",
                      snapshot_name="s.json")  # fmt: skip
     # docs without crm.company, a snapshot with user fields of companies
-    api = "b24client/api/crm.py"
+    api = "b24client/api/crm/__init__.py"  # the crm package: one module per resource
     no_company = {**docs_files, api: docs_files[api].replace("def company(", "def firm(")}
     company = make_snapshot([EntitySchema("crm.company", 4, (field,))], [])
     with pytest.raises(PortalRenderError, match="the docs have no client.crm.company"):

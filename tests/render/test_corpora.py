@@ -47,7 +47,7 @@ def reachable_methods(client: Any, runtime_names: set[str]) -> set[tuple[str, in
             value = getattr(obj, name)
             if hasattr(value, "_b24"):
                 walk(value, False)
-            elif inspect.ismethod(value):
+            elif inspect.ismethod(value) or hasattr(value, "__wrapped__"):  # typed methods
                 record(value)
 
     walk(client, True)

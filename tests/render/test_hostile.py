@@ -112,24 +112,57 @@ def methods(draw: st.DrawFn) -> Method:
     )
 
 
-ALLOWED_IMPORTS = {"__future__", "builtins", "sys", "typing", "typing_extensions", "warnings"}
-ALLOWED_CALLS = {"_cast", "_drop", "_warnings.warn", "TypedDict", "register"}
+ALLOWED_IMPORTS = {
+    "__future__",
+    "builtins",
+    "functools",
+    "importlib",
+    "sys",
+    "typing",
+    "typing_extensions",
+    "warnings",
+}
+ALLOWED_CALLS = {
+    "_cast",
+    "_drop",
+    "_warnings.warn",
+    "TypedDict",
+    "register",
+    "_LazyModule",
+    "_rt_lazy.exports",  # an api package's __getattr__: its resource modules' classes by name
+}
+# the package __init__: errors registered lazily, ``errors``/``types`` as lazy attributes
+INIT_CALLS = {"_defer_registrations", "_importlib.import_module", "AttributeError"}
+INIT_FUNCTIONS = {"_load_errors", "__getattr__"}
 _CALL_TARGET = re.compile(r"self(\._b24)?\._invoke(_page)?\Z")
+_LAZY_TYPES = re.compile(r"_LazyModule\('\.{1,3}types\.\w+', __package__\)")
 
 
 def check_module(rel: str, tree: ast.Module) -> None:
     classes = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
     for i, node in enumerate(tree.body):
         if isinstance(node, ast.Expr):
-            assert i == 0 and isinstance(node.value, ast.Constant), (rel, ast.dump(node))
+            deferred = rel.endswith("/__init__.py") and ast.unparse(node) == (
+                "_defer_registrations(_load_errors)"
+            )
+            assert deferred or (i == 0 and isinstance(node.value, ast.Constant)), (
+                rel,
+                ast.dump(node),
+            )
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             check_import(rel, node)
         elif isinstance(node, ast.If):
             # TYPE_CHECKING imports, and Required/NotRequired from typing_extensions on 3.10
             test = ast.unparse(node.test)
             assert test in ("TYPE_CHECKING", "sys.version_info >= (3, 11)"), rel
-            assert not node.orelse or test.startswith("sys."), rel
+            assert not node.orelse or test.startswith("sys.") or test == "TYPE_CHECKING", rel
+            lazy = [sub for sub in node.orelse if test == "TYPE_CHECKING"]
+            for sub in lazy:  # else: _t = _LazyModule("..types.<name>", __package__)
+                assert isinstance(sub, ast.Assign) and ast.unparse(sub.targets[0]) == "_t", rel
+                assert _LAZY_TYPES.fullmatch(ast.unparse(sub.value)), (rel, ast.unparse(sub))
             for sub in [*node.body, *node.orelse]:
+                if sub in lazy:
+                    continue
                 assert isinstance(sub, (ast.ImportFrom, ast.Pass)), rel
                 if isinstance(sub, ast.ImportFrom):
                     check_import(rel, sub)
@@ -139,7 +172,8 @@ def check_module(rel: str, tree: ast.Module) -> None:
         elif isinstance(node, ast.ClassDef):
             check_class(rel, node)
         elif isinstance(node, ast.FunctionDef):
-            assert rel.endswith("_util.py") and node.name == "drop", rel
+            init = rel.endswith("/__init__.py") and node.name in INIT_FUNCTIONS
+            assert init or (rel.endswith("_util.py") and node.name == "drop"), rel
         else:
             raise AssertionError(f"{rel}: unexpected {ast.dump(node)[:200]}")
     for node in ast.walk(tree):
@@ -148,9 +182,10 @@ def check_module(rel: str, tree: ast.Module) -> None:
             func = ast.unparse(node.func)
             ok = (
                 func in ALLOWED_CALLS
+                or (rel.endswith("/__init__.py") and func in INIT_CALLS)
                 or func in classes
                 or _CALL_TARGET.match(func)
-                or re.fullmatch(r"_api_\w+\.\w+", func)
+                or re.fullmatch(r"_(?:api|m)_\w+\.\w+", func)
             )
             assert ok, f"{rel}: unexpected call {func}"
 
@@ -188,8 +223,13 @@ def check_function(rel: str, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> None
         body.pop(0)
     if body and isinstance(body[0], ast.ImportFrom):
         check_import(rel, body.pop(0))
+    if len(body) == 2 and isinstance(body[0], ast.AnnAssign):
+        # ``_answer: <annotation> = <call>`` then ``return _answer``
+        assert ast.unparse(body[0].target) == "_answer", (rel, fn.name)
+        assert ast.unparse(body[1]) == "return _answer", (rel, fn.name)
+        body.pop(1)
     assert len(body) == 1, (rel, fn.name, [ast.dump(b)[:100] for b in body])
-    assert isinstance(body[0], (ast.Return, ast.Assign)), (rel, fn.name)
+    assert isinstance(body[0], (ast.Return, ast.Assign, ast.AnnAssign)), (rel, fn.name)
 
 
 def check_markdown(rel: str, text: str) -> None:

@@ -48,7 +48,7 @@ def test_model_records_it_in_json() -> None:
 def _invoke_writes(package: Path) -> dict[tuple[str, int], bool]:
     """(method, api_version) -> the ``write=`` every generated ``_invoke`` call passes."""
     found: dict[tuple[str, int], bool] = {}
-    for path in sorted((package / "api").glob("*.py")):
+    for path in sorted((package / "api").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue

@@ -8,6 +8,7 @@ never on how the generator names things.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import typing
 import warnings
@@ -89,10 +90,14 @@ def index_sdk(pkg: Any) -> dict[tuple[str, int], Callable_]:
                 continue
             static = inspect.getattr_static(cls, name)
             sub_path = f"{path}.{name}" if path else name
-            if isinstance(static, property) and static.fget is not None:
-                child = static.fget(owner)
+            getter = getattr(static, "fget", None) or getattr(static, "func", None)
+            if isinstance(static, (property, functools.cached_property)) and getter is not None:
+                child = getter(owner)
                 if hasattr(child, "_b24"):
                     visit(type(child), child, sub_path, False)
+            elif hasattr(static, "__wrapped__") and hasattr(static, "__get__"):
+                # a typed method object (_runtime.typed): its function is the one to read
+                visit_function(inspect.unwrap(static), owner, sub_path)
             elif inspect.isfunction(static) and (name != "__call__" or cls.__dict__.get(name)):
                 if name == "__call__" and root:
                     continue

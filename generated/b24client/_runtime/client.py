@@ -7,13 +7,11 @@ records to the caller. The two drivers differ by ``await`` and nothing else.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
-from inspect import isawaitable
+from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -39,16 +37,8 @@ from .effects import (
     Sleep,
     TransportFailure,
 )
-from .paging import (
-    _FAST_PREFIXES,
-    ProgressCallback,
-    StreamFlow,
-    default_id_field,
-    fast_iterate_flow,
-    iterate_flow,
-    page_flow,
-    supports_fast,
-)
+from .options import PerCallOptions
+from .paging import ProgressCallback, StreamFlow, page_flow, stream_flow
 from .ratelimit import Limiter, RateLimitOption, resolve_rate_limit
 from .redact import install_log_filters, scrub
 from .response import Page, Response
@@ -63,8 +53,7 @@ _USER_AGENT = "b24gen-client"
 
 
 def _failure(exc: Exception) -> TransportFailure:
-    """What an httpx exception means for retrying; the exception itself is dropped (it holds
-    the request, whose URL carries secrets)."""
+    """What an httpx exception means for retrying (dropped: its request's URL has secrets)."""
     detail = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
         return TransportFailure("connect", False, detail)
@@ -77,7 +66,7 @@ def _failure(exc: Exception) -> TransportFailure:
     return TransportFailure("other", True, detail)
 
 
-class _BaseClient:
+class _BaseClient(PerCallOptions):
     """Configuration and the parts of the API that do not depend on sync/async."""
 
     def __init__(
@@ -115,6 +104,7 @@ class _BaseClient:
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 10.0))
         # One lock for refreshes, taken by threads and (polling) by asyncio tasks alike.
         self._refresh_lock = threading.Lock()
+        self._own_http = True
 
     @classmethod
     def from_webhook(cls, url: str, *, allow_insecure_http: bool = False, **opts: Any) -> Self:
@@ -178,19 +168,15 @@ class _BaseClient:
         progress: bool | ProgressCallback | None,
         api_version: int,
     ) -> StreamFlow:
-        params = dict(params or {})
-        field = id_field or default_id_field(method)
-        usable = api_version == 2 and supports_fast(method, params, field)
-        if fast is None:
-            fast = usable and method.lower().startswith(_FAST_PREFIXES)
-        elif fast and not usable:
-            raise ValueError(
-                f"fast iteration of {method} needs a REST 2 '*.list' method, no 'start', and "
-                f"no order other than {{{field!r}: 'ASC'}}"
-            )
-        if fast:
-            return fast_iterate_flow(self._ctx, method, params, id_field=field, progress=progress)
-        return iterate_flow(self._ctx, method, params, api_version=api_version, progress=progress)
+        return stream_flow(
+            self._ctx,
+            method,
+            self._params(params),
+            fast=fast,
+            id_field=id_field,
+            progress=progress,
+            api_version=api_version,
+        )
 
 
 class SyncTransportClient(_BaseClient):
@@ -219,11 +205,14 @@ class SyncTransportClient(_BaseClient):
         try:
             with attempt_deadline(limit):
                 reply = self._http.request(
-                    request.method, request.url, content=request.content, headers=request.headers
+                    request.method,
+                    request.url,
+                    content=request.content,
+                    **self._request_options(request.headers),
                 )
         except httpx.HTTPError as exc:
             return _failure(exc)
-        return HttpReply(reply.status_code, reply.headers, reply.content)
+        return HttpReply(reply.status_code, reply.headers, reply.content, reply)
 
     def _perform(self, effect: Effect) -> Any:
         if isinstance(effect, Send):
@@ -281,10 +270,10 @@ class SyncTransportClient(_BaseClient):
         *,
         api_version: int = 2,
         write: bool | None = None,
-    ) -> Response:
+    ) -> Response[Any]:
         """Call ``method``; the whole answer (``result``, ``time``, ``total``, ``next``)."""
         return self._run(
-            call_flow(self._ctx, method, params or {}, api_version=api_version, write=write)
+            call_flow(self._ctx, method, self._params(params), api_version=api_version, write=write)
         )
 
     def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -294,13 +283,17 @@ class SyncTransportClient(_BaseClient):
     def _invoke(
         self, method: str, params: dict[str, Any], *, api_version: int = 2, write: bool
     ) -> Any:
-        flow = call_flow(self._ctx, method, params, api_version=api_version, write=write)
+        flow = call_flow(
+            self._ctx, method, self._params(params), api_version=api_version, write=write
+        )
         return self._run(flow).result
 
     def _invoke_page(
         self, method: str, params: dict[str, Any], *, api_version: int = 2
     ) -> Page[Any]:
-        return self._run(page_flow(self._ctx, method, params, api_version=api_version))
+        return self._run(
+            page_flow(self._ctx, method, self._params(params), api_version=api_version)
+        )
 
     def iterate(
         self,
@@ -361,10 +354,15 @@ class AsyncTransportClient(_BaseClient):
     # -- the driver -----------------------------------------------------------------------
 
     async def _send(self, request: HttpRequest, limit: float) -> HttpReply | TransportFailure:
+        import asyncio  # here, not at the top: the sync client never needs it
+
         try:
             reply = await asyncio.wait_for(
                 self._http.request(
-                    request.method, request.url, content=request.content, headers=request.headers
+                    request.method,
+                    request.url,
+                    content=request.content,
+                    **self._request_options(request.headers),
                 ),
                 limit,
             )
@@ -373,9 +371,11 @@ class AsyncTransportClient(_BaseClient):
         except asyncio.TimeoutError:
             # Cut mid-way: the request may have reached the portal.
             return TransportFailure("timeout", True, f"no complete answer within {limit:.3g}s")
-        return HttpReply(reply.status_code, reply.headers, reply.content)
+        return HttpReply(reply.status_code, reply.headers, reply.content, reply)
 
     async def _perform(self, effect: Effect) -> Any:
+        import asyncio  # here, not at the top: the sync client never needs it
+
         if isinstance(effect, Send):
             return await self._send(effect.request, self._limit(effect))
         if isinstance(effect, Sleep):
@@ -390,7 +390,7 @@ class AsyncTransportClient(_BaseClient):
         auth = self._ctx.auth
         # A threading lock, polled: it also excludes threads running other event loops.
         while not self._refresh_lock.acquire(blocking=False):
-            await asyncio.sleep(0.005)
+            await self._perform(Sleep(0.005))
         try:
             if auth.generation != generation:
                 return
@@ -398,7 +398,7 @@ class AsyncTransportClient(_BaseClient):
             callback = getattr(auth, "on_token_refresh", None)
             if callback is not None:
                 outcome = callback(tokens)
-                if isawaitable(outcome):
+                if isinstance(outcome, Awaitable):
                     await outcome
         finally:
             self._refresh_lock.release()
@@ -439,10 +439,10 @@ class AsyncTransportClient(_BaseClient):
         *,
         api_version: int = 2,
         write: bool | None = None,
-    ) -> Response:
+    ) -> Response[Any]:
         """Call ``method``; the whole answer (``result``, ``time``, ``total``, ``next``)."""
         return await self._run(
-            call_flow(self._ctx, method, params or {}, api_version=api_version, write=write)
+            call_flow(self._ctx, method, self._params(params), api_version=api_version, write=write)
         )
 
     async def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -452,13 +452,17 @@ class AsyncTransportClient(_BaseClient):
     async def _invoke(
         self, method: str, params: dict[str, Any], *, api_version: int = 2, write: bool
     ) -> Any:
-        flow = call_flow(self._ctx, method, params, api_version=api_version, write=write)
+        flow = call_flow(
+            self._ctx, method, self._params(params), api_version=api_version, write=write
+        )
         return (await self._run(flow)).result
 
     async def _invoke_page(
         self, method: str, params: dict[str, Any], *, api_version: int = 2
     ) -> Page[Any]:
-        return await self._run(page_flow(self._ctx, method, params, api_version=api_version))
+        return await self._run(
+            page_flow(self._ctx, method, self._params(params), api_version=api_version)
+        )
 
     def iterate(
         self,

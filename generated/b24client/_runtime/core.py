@@ -83,7 +83,7 @@ def call_flow(
     *,
     api_version: int = 2,
     write: bool | None = None,
-) -> Flow[Response]:
+) -> Flow[Response[Any]]:
     """Call ``method`` until it succeeds, fails for good, or its outcome cannot be known.
 
     ``write=None`` judges by the method name (see :func:`~.retry.is_write`). A write that

@@ -32,6 +32,7 @@ __all__ = [
     "fast_iterate_flow",
     "iterate_flow",
     "page_flow",
+    "stream_flow",
     "supports_fast",
 ]
 
@@ -72,7 +73,7 @@ class Progress:
             self._bar.close()
 
 
-def page_from(response: Response) -> Page[Any]:
+def page_from(response: Response[Any]) -> Page[Any]:
     return Page(extract_items(response.result), response.total, response.next, response.time)
 
 
@@ -205,3 +206,30 @@ def fast_iterate_flow(
                 cursor = items[-1][id_field]
     finally:
         report.close()
+
+
+def stream_flow(
+    ctx: CallContext,
+    method: str,
+    params: Mapping[str, Any],
+    *,
+    fast: bool | None,
+    id_field: str | None,
+    progress: bool | ProgressCallback | None,
+    api_version: int,
+) -> StreamFlow:
+    """The flow of ``iterate``: fast where asked (or, with ``fast=None``, for CRM lists
+    whose params allow it), plain paging otherwise."""
+    params = dict(params)
+    field = id_field or default_id_field(method)
+    usable = api_version == 2 and supports_fast(method, params, field)
+    if fast is None:
+        fast = usable and method.lower().startswith(_FAST_PREFIXES)
+    elif fast and not usable:
+        raise ValueError(
+            f"fast iteration of {method} needs a REST 2 '*.list' method, no 'start', and "
+            f"no order other than {{{field!r}: 'ASC'}}"
+        )
+    if fast:
+        return fast_iterate_flow(ctx, method, params, id_field=field, progress=progress)
+    return iterate_flow(ctx, method, params, api_version=api_version, progress=progress)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from dataclasses import replace as _replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .effects import HttpReply
 from .errors import Bitrix24Error, InvalidAnswerError
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "Page",
@@ -20,20 +24,32 @@ __all__ = [
 ]
 
 
+ResultT_co = TypeVar("ResultT_co", covariant=True)
+OtherT = TypeVar("OtherT")
+
+
 @dataclass(frozen=True)
-class Response:
+class Response(Generic[ResultT_co]):
     """A successful answer: ``result`` and the metadata around it.
 
     ``replayed`` is true when a REST 3.0 portal answered a repeated write from its
     idempotency store (``Idempotent-Replayed: true``): the write ran once, earlier.
+    ``http`` is the ``httpx.Response`` the answer came in (``None`` inside a batch).
+    Typed methods' ``.raw(...)`` give ``Response[TheirResult]``; ``call_raw`` gives
+    ``Response[Any]``.
     """
 
-    result: Any
+    result: ResultT_co
     time: Mapping[str, Any] | None = None
     total: int | None = None
     next: int | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    http: httpx.Response | None = field(default=None, repr=False, compare=False)
+
+    def replace(self, *, result: OtherT) -> Response[OtherT]:
+        """The same answer with another ``result`` (a ``Page`` made of the records)."""
+        return _replace(self, result=result)  # type: ignore[return-value,arg-type]
 
     @property
     def replayed(self) -> bool:
@@ -110,7 +126,7 @@ def error_from_body(body: Any, *, status: int | None, method: str | None) -> Bit
     return exc
 
 
-def parse_reply(reply: HttpReply, method: str) -> Response | Bitrix24Error:
+def parse_reply(reply: HttpReply, method: str) -> Response[Any] | Bitrix24Error:
     """A :class:`Response`, or the error the answer means (returned, for the retry logic)."""
     try:
         body = json.loads(reply.content) if reply.content.strip() else None
@@ -151,6 +167,7 @@ def parse_reply(reply: HttpReply, method: str) -> Response | Bitrix24Error:
         next=_int_or_none(body.get("next")),
         raw=body,
         headers=reply.headers,
+        http=reply.http,
     )
 
 

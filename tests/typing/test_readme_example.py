@@ -1,0 +1,50 @@
+"""The generated README's example type-checks as written: under pyright's standard mode
+(basedpyright) and mypy --strict, against the full ru package it documents."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.render.conftest import CORPUS_PACKAGES
+from tests.render.conftest import corpus_tree as corpus_tree  # the session's rendered packages
+from tests.render.helpers import run_mypy
+from tests.typing.test_typed_surface import run_pyright
+
+pytestmark = [pytest.mark.slow, pytest.mark.corpus]
+
+# The one error pyright's standard mode still reports: ``client.crm.lead.get(...)["TITLE"]``
+# while every result key is NotRequired (Required keys are issue 16 item 5, another piece).
+PENDING = {"reportTypedDictNotRequiredAccess"}
+
+
+def _example(project: Path, tmp_path: Path) -> str:
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", readme, re.DOTALL)
+    assert code is not None, "the README has no Python example"
+    text = code.group(1)
+    assert ".iterate(" in text and ".prepare(" in text and ".raw(" in text
+    assert "with_options(" in text and "await " in text
+    (tmp_path / "readme_example.py").write_text(text, encoding="utf-8")
+    return "readme_example.py"
+
+
+def test_readme_example_passes_mypy_strict(corpus_tree: Path, tmp_path: Path) -> None:
+    project = corpus_tree / CORPUS_PACKAGES["ru"]
+    name = _example(project, tmp_path)
+    proc = run_mypy(tmp_path, name, mypypath=str(project))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_readme_example_passes_pyright_standard(corpus_tree: Path, tmp_path: Path) -> None:
+    project = corpus_tree / CORPUS_PACKAGES["ru"]
+    name = _example(project, tmp_path)
+    proc = run_pyright(tmp_path, name, project)
+    errors = [d for d in json.loads(proc.stdout)["generalDiagnostics"] if d["severity"] == "error"]
+    rules = {d.get("rule") for d in errors}
+    assert rules <= PENDING, errors
+    if errors:
+        pytest.xfail(f"pending Required result keys: {[e['message'][:80] for e in errors]}")
