@@ -90,26 +90,25 @@ class CrmActivityBadge:
         Access: CRM administrators
 
         Args:
-            code (string, required): Your own key for the badge, e.g. lateDelivery
-            title (string|array: a PHP array: a list or a map, required): Caption of the badge: one
-                string, or an object mapping language codes to captions
-            value (string|array: a PHP array: a list or a map, required): Text of the badge: one
-                string, or an object mapping language codes to texts
-            type (string, required): Colour scheme of the badge: - success — green - failure — red -
-                warning — yellow - primary — blue - secondary — grey
+            code: Your own key for the badge, e.g. lateDelivery
+            title: Caption of the badge: one string, or an object mapping language codes to captions
+            value: Text of the badge: one string, or an object mapping language codes to texts
+            type: Colour scheme of the badge:
+                - success — green
+                - failure — red
+                - warning — yellow
+                - primary — blue
+                - secondary — grey
 
         Returns:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Only CRM administrators may register badges
-            RequiredArgMissingError: REQUIRED_ARG_MISSING One of code, title, value, type is empty
+            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may register badges
+            RequiredArgMissingError: REQUIRED_ARG_MISSING — One of code, title, value, type is empty
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
         """
         _answer: _t.CrmActivityBadgeAddResult = self._b24._invoke(
             "crm.activity.badge.add",
@@ -127,20 +126,17 @@ class CrmActivityBadge:
         Access: CRM administrators
 
         Args:
-            code (string, required): Key of the badge to remove
+            code: Key of the badge to remove
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Only CRM administrators may remove badges
-            NotFoundError: NOT_FOUND No badge is registered under this code
+            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may remove badges
+            NotFoundError: NOT_FOUND — No badge is registered under this code
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html
         """
         _answer: bool = self._b24._invoke(
             "crm.activity.badge.delete", _drop({"code": code}), write=True
@@ -156,20 +152,17 @@ class CrmActivityBadge:
         Access: any user
 
         Args:
-            code (string, required): Key the badge was registered under
+            code: Key the badge was registered under
 
         Returns:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller has no access to the CRM
-            NotFoundError: NOT_FOUND No badge is registered under this code
+            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
+            NotFoundError: NOT_FOUND — No badge is registered under this code
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
         """
         _answer: _t.CrmActivityBadgeGetResult = self._b24._invoke(
             "crm.activity.badge.get", _drop({"code": code}), write=False
@@ -188,13 +181,10 @@ class CrmActivityBadge:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller has no access to the CRM
+            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
         """
         _answer: _t.CrmActivityBadgeListResult = self._b24._invoke(
             "crm.activity.badge.list", _drop({}), write=False
@@ -232,26 +222,25 @@ class AsyncCrmActivityBadge:
         Access: CRM administrators
 
         Args:
-            code (string, required): Your own key for the badge, e.g. lateDelivery
-            title (string|array: a PHP array: a list or a map, required): Caption of the badge: one
-                string, or an object mapping language codes to captions
-            value (string|array: a PHP array: a list or a map, required): Text of the badge: one
-                string, or an object mapping language codes to texts
-            type (string, required): Colour scheme of the badge: - success — green - failure — red -
-                warning — yellow - primary — blue - secondary — grey
+            code: Your own key for the badge, e.g. lateDelivery
+            title: Caption of the badge: one string, or an object mapping language codes to captions
+            value: Text of the badge: one string, or an object mapping language codes to texts
+            type: Colour scheme of the badge:
+                - success — green
+                - failure — red
+                - warning — yellow
+                - primary — blue
+                - secondary — grey
 
         Returns:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Only CRM administrators may register badges
-            RequiredArgMissingError: REQUIRED_ARG_MISSING One of code, title, value, type is empty
+            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may register badges
+            RequiredArgMissingError: REQUIRED_ARG_MISSING — One of code, title, value, type is empty
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
         """
         _answer: _t.CrmActivityBadgeAddResult = await self._b24._invoke(
             "crm.activity.badge.add",
@@ -269,20 +258,17 @@ class AsyncCrmActivityBadge:
         Access: CRM administrators
 
         Args:
-            code (string, required): Key of the badge to remove
+            code: Key of the badge to remove
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Only CRM administrators may remove badges
-            NotFoundError: NOT_FOUND No badge is registered under this code
+            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may remove badges
+            NotFoundError: NOT_FOUND — No badge is registered under this code
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html
         """
         _answer: bool = await self._b24._invoke(
             "crm.activity.badge.delete", _drop({"code": code}), write=True
@@ -298,20 +284,17 @@ class AsyncCrmActivityBadge:
         Access: any user
 
         Args:
-            code (string, required): Key the badge was registered under
+            code: Key the badge was registered under
 
         Returns:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller has no access to the CRM
-            NotFoundError: NOT_FOUND No badge is registered under this code
+            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
+            NotFoundError: NOT_FOUND — No badge is registered under this code
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
         """
         _answer: _t.CrmActivityBadgeGetResult = await self._b24._invoke(
             "crm.activity.badge.get", _drop({"code": code}), write=False
@@ -330,13 +313,10 @@ class AsyncCrmActivityBadge:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller has no access to the CRM
+            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
         """
         _answer: _t.CrmActivityBadgeListResult = await self._b24._invoke(
             "crm.activity.badge.list", _drop({}), write=False
@@ -360,27 +340,24 @@ class CrmActivityBinding:
         Access: users allowed to edit the records involved
 
         Args:
-            activityId (integer, required): Number of the activity in the timeline, e.g. 731
-            entityTypeId (integer, required): Type of the CRM record: 1 lead, 2 deal, 3 contact, 4
-                company, or a smart process type
-            entityId (integer, required): Number of the record of that type
+            activityId: Number of the activity in the timeline, e.g. 731
+            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
+                process type
+            entityId: Number of the record of that type
 
         Returns:
             boolean
 
         Raises:
-            Error100: 100 A mandatory argument was not sent
-            NotFoundError: NOT_FOUND The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND The target record does not exist
-            AccessDeniedError: ACCESS_DENIED The caller may not change these records
-            ActivityIsAlreadyBoundError: ACTIVITY_IS_ALREADY_BOUND The activity is linked to this
+            Error100: 100 — A mandatory argument was not sent
+            NotFoundError: NOT_FOUND — The activity does not exist
+            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
+            ActivityIsAlreadyBoundError: ACTIVITY_IS_ALREADY_BOUND — The activity is linked to this
                 record already
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-add.html
         """
         _answer: bool = self._b24._invoke(
             "crm.activity.binding.add",
@@ -400,28 +377,25 @@ class CrmActivityBinding:
         Access: users allowed to edit the records involved
 
         Args:
-            activityId (integer, required): Number of the activity in the timeline, e.g. 731
-            entityTypeId (integer, required): Type of the CRM record: 1 lead, 2 deal, 3 contact, 4
-                company, or a smart process type
-            entityId (integer, required): Number of the record of that type
+            activityId: Number of the activity in the timeline, e.g. 731
+            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
+                process type
+            entityId: Number of the record of that type
 
         Returns:
             boolean
 
         Raises:
-            Error100: 100 A mandatory argument was not sent
-            NotFoundError: NOT_FOUND The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND The target record does not exist
-            AccessDeniedError: ACCESS_DENIED The caller may not change these records
-            BindingNotFoundError: BINDING_NOT_FOUND The activity is not linked to this record
-            LastBindingCannotBeDeletedError: LAST_BINDING_CANNOT_BE_DELETED An activity must stay
+            Error100: 100 — A mandatory argument was not sent
+            NotFoundError: NOT_FOUND — The activity does not exist
+            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
+            BindingNotFoundError: BINDING_NOT_FOUND — The activity is not linked to this record
+            LastBindingCannotBeDeletedError: LAST_BINDING_CANNOT_BE_DELETED — An activity must stay
                 linked to at least one record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.html
         """
         _answer: bool = self._b24._invoke(
             "crm.activity.binding.delete",
@@ -439,20 +413,17 @@ class CrmActivityBinding:
         Access: users who may view the activity
 
         Args:
-            activityId (integer, required): Number of the activity
+            activityId: Number of the activity
 
         Returns:
             array (paged)
 
         Raises:
-            Error100: 100 activityId was not sent
-            AccessDeniedError: ACCESS_DENIED The caller may not view the activity
+            Error100: 100 — activityId was not sent
+            AccessDeniedError: ACCESS_DENIED — The caller may not view the activity
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html
         """
         return self._b24._invoke_page(
             "crm.activity.binding.list", _drop({"activityId": activityId})
@@ -477,27 +448,24 @@ class AsyncCrmActivityBinding:
         Access: users allowed to edit the records involved
 
         Args:
-            activityId (integer, required): Number of the activity in the timeline, e.g. 731
-            entityTypeId (integer, required): Type of the CRM record: 1 lead, 2 deal, 3 contact, 4
-                company, or a smart process type
-            entityId (integer, required): Number of the record of that type
+            activityId: Number of the activity in the timeline, e.g. 731
+            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
+                process type
+            entityId: Number of the record of that type
 
         Returns:
             boolean
 
         Raises:
-            Error100: 100 A mandatory argument was not sent
-            NotFoundError: NOT_FOUND The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND The target record does not exist
-            AccessDeniedError: ACCESS_DENIED The caller may not change these records
-            ActivityIsAlreadyBoundError: ACTIVITY_IS_ALREADY_BOUND The activity is linked to this
+            Error100: 100 — A mandatory argument was not sent
+            NotFoundError: NOT_FOUND — The activity does not exist
+            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
+            ActivityIsAlreadyBoundError: ACTIVITY_IS_ALREADY_BOUND — The activity is linked to this
                 record already
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-add.html
         """
         _answer: bool = await self._b24._invoke(
             "crm.activity.binding.add",
@@ -517,28 +485,25 @@ class AsyncCrmActivityBinding:
         Access: users allowed to edit the records involved
 
         Args:
-            activityId (integer, required): Number of the activity in the timeline, e.g. 731
-            entityTypeId (integer, required): Type of the CRM record: 1 lead, 2 deal, 3 contact, 4
-                company, or a smart process type
-            entityId (integer, required): Number of the record of that type
+            activityId: Number of the activity in the timeline, e.g. 731
+            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
+                process type
+            entityId: Number of the record of that type
 
         Returns:
             boolean
 
         Raises:
-            Error100: 100 A mandatory argument was not sent
-            NotFoundError: NOT_FOUND The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND The target record does not exist
-            AccessDeniedError: ACCESS_DENIED The caller may not change these records
-            BindingNotFoundError: BINDING_NOT_FOUND The activity is not linked to this record
-            LastBindingCannotBeDeletedError: LAST_BINDING_CANNOT_BE_DELETED An activity must stay
+            Error100: 100 — A mandatory argument was not sent
+            NotFoundError: NOT_FOUND — The activity does not exist
+            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
+            BindingNotFoundError: BINDING_NOT_FOUND — The activity is not linked to this record
+            LastBindingCannotBeDeletedError: LAST_BINDING_CANNOT_BE_DELETED — An activity must stay
                 linked to at least one record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.html
         """
         _answer: bool = await self._b24._invoke(
             "crm.activity.binding.delete",
@@ -556,20 +521,17 @@ class AsyncCrmActivityBinding:
         Access: users who may view the activity
 
         Args:
-            activityId (integer, required): Number of the activity
+            activityId: Number of the activity
 
         Returns:
             array (paged)
 
         Raises:
-            Error100: 100 activityId was not sent
-            AccessDeniedError: ACCESS_DENIED The caller may not view the activity
+            Error100: 100 — activityId was not sent
+            AccessDeniedError: ACCESS_DENIED — The caller may not view the activity
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/timeline/activities/binding/crm-activity-binding-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html
         """
         return await self._b24._invoke_page(
             "crm.activity.binding.list", _drop({"activityId": activityId})

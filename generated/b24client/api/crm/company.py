@@ -44,52 +44,21 @@ class CrmCompany:
         Access: users allowed to create companies
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
-                    or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
-                CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
-                REVENUE (double): Yearly revenue
-                LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
-                    logo
-                OPENED (char: one character, usually a Y/N flag): Whether everyone may see the
-                    company. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMMENTS (string): Notes about the company
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
-                    entities. Send Y for yes or N for no
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmCompanyAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmCompanyAddParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED Access denied — Creating companies is not allowed for
+            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
+            AccessDeniedError: ACCESS_DENIED — Access denied — Creating companies is not allowed for
                 this user
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html
         """
         _answer: int = self._b24._invoke(
             "crm.company.add", _drop({"fields": fields, "params": params}), write=True
@@ -105,22 +74,19 @@ class CrmCompany:
         Access: users allowed to delete companies
 
         Args:
-            id (integer, required): Number of the company to erase
+            id: Number of the company to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting company records is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting company records is not
+                allowed for the caller
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html
         """
         _answer: bool = self._b24._invoke("crm.company.delete", _drop({"id": id}), write=True)
         return _answer
@@ -138,13 +104,9 @@ class CrmCompany:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
         """
         _answer: dict[str, _t.CrmCompanyFieldsResult] = self._b24._invoke(
             "crm.company.fields", _drop({}), write=False
@@ -160,21 +122,18 @@ class CrmCompany:
         Access: users who may view the company
 
         Args:
-            id (integer, required): Number of the company; crm.company.list finds it
+            id: Number of the company; crm.company.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this company
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this company
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
         """
         _answer: _t.CrmCompanyGetResult = self._b24._invoke(
             "crm.company.get", _drop({"id": id}), write=False
@@ -201,28 +160,21 @@ class CrmCompany:
         Access: users who may view companies
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html
         """
         return self._b24._invoke_page(
             "crm.company.list",
@@ -245,53 +197,23 @@ class CrmCompany:
         Access: users allowed to edit the company
 
         Args:
-            id (integer, required): Number of the company to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
-                    or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
-                CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
-                REVENUE (double): Yearly revenue
-                LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
-                    logo
-                OPENED (char: one character, usually a Y/N flag): Whether everyone may see the
-                    company. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMMENTS (string): Notes about the company
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
-                    entities. Send Y for yes or N for no
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the company to change
+            fields (keys on ``CrmCompanyUpdateFields``): Only the keys you want to change. The keys
+                are listed below
+            params (keys on ``CrmCompanyUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this company is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this company is not allowed
+                for the caller
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html
         """
         _answer: bool = self._b24._invoke(
             "crm.company.update", _drop({"id": id, "fields": fields, "params": params}), write=True
@@ -319,52 +241,21 @@ class AsyncCrmCompany:
         Access: users allowed to create companies
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
-                    or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
-                CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
-                REVENUE (double): Yearly revenue
-                LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
-                    logo
-                OPENED (char: one character, usually a Y/N flag): Whether everyone may see the
-                    company. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMMENTS (string): Notes about the company
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
-                    entities. Send Y for yes or N for no
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmCompanyAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmCompanyAddParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED Access denied — Creating companies is not allowed for
+            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
+            AccessDeniedError: ACCESS_DENIED — Access denied — Creating companies is not allowed for
                 this user
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html
         """
         _answer: int = await self._b24._invoke(
             "crm.company.add", _drop({"fields": fields, "params": params}), write=True
@@ -380,22 +271,19 @@ class AsyncCrmCompany:
         Access: users allowed to delete companies
 
         Args:
-            id (integer, required): Number of the company to erase
+            id: Number of the company to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting company records is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting company records is not
+                allowed for the caller
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html
         """
         _answer: bool = await self._b24._invoke("crm.company.delete", _drop({"id": id}), write=True)
         return _answer
@@ -413,13 +301,9 @@ class AsyncCrmCompany:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
         """
         _answer: dict[str, _t.CrmCompanyFieldsResult] = await self._b24._invoke(
             "crm.company.fields", _drop({}), write=False
@@ -435,21 +319,18 @@ class AsyncCrmCompany:
         Access: users who may view the company
 
         Args:
-            id (integer, required): Number of the company; crm.company.list finds it
+            id: Number of the company; crm.company.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this company
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this company
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
         """
         _answer: _t.CrmCompanyGetResult = await self._b24._invoke(
             "crm.company.get", _drop({"id": id}), write=False
@@ -476,28 +357,21 @@ class AsyncCrmCompany:
         Access: users who may view companies
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html
         """
         return await self._b24._invoke_page(
             "crm.company.list",
@@ -520,53 +394,23 @@ class AsyncCrmCompany:
         Access: users allowed to edit the company
 
         Args:
-            id (integer, required): Number of the company to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name of the company
-                COMPANY_TYPE (crm_status: STATUS_ID of a CRM list): Kind of company, e.g. CUSTOMER
-                    or PARTNER
-                INDUSTRY (crm_status: STATUS_ID of a CRM list): Line of business
-                EMPLOYEES (crm_status: STATUS_ID of a CRM list): Head-count bracket
-                CURRENCY_ID (crm_currency: currency code): Currency of the yearly revenue
-                REVENUE (double): Yearly revenue
-                LOGO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Company
-                    logo
-                OPENED (char: one character, usually a Y/N flag): Whether everyone may see the
-                    company. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMMENTS (string): Notes about the company
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                IS_MY_COMPANY (char: one character, usually a Y/N flag): Marks one of your own legal
-                    entities. Send Y for yes or N for no
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the company to change
+            fields (keys on ``CrmCompanyUpdateFields``): Only the keys you want to change. The keys
+                are listed below
+            params (keys on ``CrmCompanyUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this company is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND Not found — No company has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this company is not allowed
+                for the caller
+            NotFoundError: NOT_FOUND — Not found — No company has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/companies/crm-company-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html
         """
         _answer: bool = await self._b24._invoke(
             "crm.company.update", _drop({"id": id, "fields": fields, "params": params}), write=True

@@ -44,52 +44,21 @@ class CrmContact:
         Access: users allowed to create contacts
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
-                NAME (string): Given name
-                SECOND_NAME (string): Middle name
-                LAST_NAME (string): Family name
-                PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
-                    of the person, sent as a file object
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
-                    SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
-                POST (string): Job title
-                COMMENTS (string): Notes about the person
-                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
-                    Send Y for yes or N for no
-                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
-                    yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMPANY_ID (crm_company: company id): Company the person works for
-                COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. The keys are listed below
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses, built like the PHONE elements
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages, built like the PHONE elements
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts, built like the PHONE elements
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmContactAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmContactAddParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED Access denied — Creating contacts is not allowed for
+            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
+            AccessDeniedError: ACCESS_DENIED — Access denied — Creating contacts is not allowed for
                 this user
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html
         """
         _answer: int = self._b24._invoke(
             "crm.contact.add", _drop({"fields": fields, "params": params}), write=True
@@ -105,20 +74,16 @@ class CrmContact:
         Access: users allowed to delete contacts
 
         Args:
-            id (integer, required): Number of the contact to erase
+            id: Number of the contact to erase
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Deleting contacts is not allowed for the caller
-            NotFoundError: NOT_FOUND No contact has this number
+            AccessDeniedError: ACCESS_DENIED — Deleting contacts is not allowed for the caller
+            NotFoundError: NOT_FOUND — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html
         """
         _answer: bool = self._b24._invoke("crm.contact.delete", _drop({"id": id}), write=True)
         return _answer
@@ -136,13 +101,9 @@ class CrmContact:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
         """
         _answer: dict[str, _t.CrmContactFieldsResult] = self._b24._invoke(
             "crm.contact.fields", _drop({}), write=False
@@ -158,21 +119,18 @@ class CrmContact:
         Access: users who may view the contact
 
         Args:
-            id (integer, required): Number of the contact; crm.contact.list finds it
+            id: Number of the contact; crm.contact.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this contact
-            NotFoundError: NOT_FOUND Not found — No contact has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this contact
+            NotFoundError: NOT_FOUND — Not found — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
         """
         _answer: _t.CrmContactGetResult = self._b24._invoke(
             "crm.contact.get", _drop({"id": id}), write=False
@@ -199,28 +157,22 @@ class CrmContact:
         Access: users who may view contacts
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read contact records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read contact
+                records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html
         """
         return self._b24._invoke_page(
             "crm.contact.list",
@@ -243,53 +195,23 @@ class CrmContact:
         Access: users allowed to edit the contact
 
         Args:
-            id (integer, required): Number of the contact to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
-                NAME (string): Given name
-                SECOND_NAME (string): Middle name
-                LAST_NAME (string): Family name
-                PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
-                    of the person, sent as a file object
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
-                    SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
-                POST (string): Job title
-                COMMENTS (string): Notes about the person
-                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
-                    Send Y for yes or N for no
-                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
-                    yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMPANY_ID (crm_company: company id): Company the person works for
-                COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. The keys are listed below
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses, built like the PHONE elements
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages, built like the PHONE elements
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts, built like the PHONE elements
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the contact to change
+            fields (keys on ``CrmContactUpdateFields``): Only the keys you want to change. The keys
+                are listed below
+            params (keys on ``CrmContactUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this contact is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND Not found — No contact has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this contact is not allowed
+                for the caller
+            NotFoundError: NOT_FOUND — Not found — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html
         """
         _answer: bool = self._b24._invoke(
             "crm.contact.update", _drop({"id": id, "fields": fields, "params": params}), write=True
@@ -317,52 +239,21 @@ class AsyncCrmContact:
         Access: users allowed to create contacts
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
-                NAME (string): Given name
-                SECOND_NAME (string): Middle name
-                LAST_NAME (string): Family name
-                PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
-                    of the person, sent as a file object
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
-                    SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
-                POST (string): Job title
-                COMMENTS (string): Notes about the person
-                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
-                    Send Y for yes or N for no
-                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
-                    yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMPANY_ID (crm_company: company id): Company the person works for
-                COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. The keys are listed below
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses, built like the PHONE elements
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages, built like the PHONE elements
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts, built like the PHONE elements
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmContactAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmContactAddParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED Access denied — Creating contacts is not allowed for
+            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
+            AccessDeniedError: ACCESS_DENIED — Access denied — Creating contacts is not allowed for
                 this user
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html
         """
         _answer: int = await self._b24._invoke(
             "crm.contact.add", _drop({"fields": fields, "params": params}), write=True
@@ -378,20 +269,16 @@ class AsyncCrmContact:
         Access: users allowed to delete contacts
 
         Args:
-            id (integer, required): Number of the contact to erase
+            id: Number of the contact to erase
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Deleting contacts is not allowed for the caller
-            NotFoundError: NOT_FOUND No contact has this number
+            AccessDeniedError: ACCESS_DENIED — Deleting contacts is not allowed for the caller
+            NotFoundError: NOT_FOUND — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html
         """
         _answer: bool = await self._b24._invoke("crm.contact.delete", _drop({"id": id}), write=True)
         return _answer
@@ -409,13 +296,9 @@ class AsyncCrmContact:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
         """
         _answer: dict[str, _t.CrmContactFieldsResult] = await self._b24._invoke(
             "crm.contact.fields", _drop({}), write=False
@@ -431,21 +314,18 @@ class AsyncCrmContact:
         Access: users who may view the contact
 
         Args:
-            id (integer, required): Number of the contact; crm.contact.list finds it
+            id: Number of the contact; crm.contact.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this contact
-            NotFoundError: NOT_FOUND Not found — No contact has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this contact
+            NotFoundError: NOT_FOUND — Not found — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
         """
         _answer: _t.CrmContactGetResult = await self._b24._invoke(
             "crm.contact.get", _drop({"id": id}), write=False
@@ -472,28 +352,22 @@ class AsyncCrmContact:
         Access: users who may view contacts
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read contact records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read contact
+                records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html
         """
         return await self._b24._invoke_page(
             "crm.contact.list",
@@ -516,53 +390,23 @@ class AsyncCrmContact:
         Access: users allowed to edit the contact
 
         Args:
-            id (integer, required): Number of the contact to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address
-                NAME (string): Given name
-                SECOND_NAME (string): Middle name
-                LAST_NAME (string): Family name
-                PHOTO (file: a file: [name, base64 content] or {fileData: [name, base64]}): Picture
-                    of the person, sent as a file object
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of contact, e.g. CLIENT or
-                    SUPPLIER
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the contact came from
-                POST (string): Job title
-                COMMENTS (string): Notes about the person
-                OPENED (boolean: Y/N or true/false): Whether every employee may see the contact.
-                    Send Y for yes or N for no
-                EXPORT (boolean: Y/N or true/false): Whether the contact may be exported. Send Y for
-                    yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge
-                COMPANY_ID (crm_company: company id): Company the person works for
-                COMPANY_IDS (crm_company[]: company id): Every company tied to the contact
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. The keys are listed below
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses, built like the PHONE elements
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages, built like the PHONE elements
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts, built like the PHONE elements
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the contact to change
+            fields (keys on ``CrmContactUpdateFields``): Only the keys you want to change. The keys
+                are listed below
+            params (keys on ``CrmContactUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this contact is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND Not found — No contact has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this contact is not allowed
+                for the caller
+            NotFoundError: NOT_FOUND — Not found — No contact has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/contacts/crm-contact-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html
         """
         _answer: bool = await self._b24._invoke(
             "crm.contact.update", _drop({"id": id, "fields": fields, "params": params}), write=True

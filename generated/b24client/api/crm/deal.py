@@ -49,54 +49,21 @@ class CrmDeal:
         Access: users allowed to create deals
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
-                    to; 0 is the default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
-                    WON
-                IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
-                    recurring template. Send Y for yes or N for no
-                PROBABILITY (integer): Chance of success, in percent
-                CURRENCY_ID (crm_currency: currency code): Currency of the amount
-                OPPORTUNITY (double): Amount of the deal
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    is entered by hand instead of summed from products. Send Y for yes or N for no
-                TAX_VALUE (double): Tax included in the amount
-                COMPANY_ID (crm_company: company id): Customer company
-                CONTACT_ID (crm_contact: contact id): Main customer contact
-                CONTACT_IDS (crm_contact[]: contact id): All contacts taking part in the deal
-                BEGINDATE (date: date as text, e.g. 2024-01-31): Day the deal starts
-                CLOSEDATE (date: date as text, e.g. 2024-01-31): Day the deal is expected to close
-                OPENED (char: one character, usually a Y/N flag): Whether all employees may see it.
-                    Send Y for yes or N for no
-                CLOSED (char: one character, usually a Y/N flag): Whether the deal is finished. Send
-                    Y for yes or N for no
-                COMMENTS (string): Notes about the deal
-                ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
-                SOURCE_DESCRIPTION (string): Extra words about the source
-                ADDITIONAL_INFO (string): Any further information
-                UTM_SOURCE (string): Ad network that brought the visitor
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmDealAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmDealAddParams``): Extra switches for the call. The keys are listed
+                below
 
         Returns:
             integer
 
         Raises:
-            Bitrix24Error: Empty value Parameter 'fields' must be array — fields arrived as
+            ParameterFieldsMustBeArrayError: Parameter 'fields' must be array — fields arrived as
                 something other than an object
-            Bitrix24Error: Empty value Access denied — The caller lacks the right to create deals
+            AccessDeniedError: Access denied — The caller lacks the right to create deals
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html
         """
         _answer: int = self._b24._invoke(
             "crm.deal.add", _drop({"fields": fields, "params": params}), write=True
@@ -112,22 +79,19 @@ class CrmDeal:
         Access: users allowed to delete deals
 
         Args:
-            id (integer, required): Number of the deal to erase
+            id: Number of the deal to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting deal records is not allowed
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting deal records is not allowed
                 for the caller
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            NotFoundError: NOT_FOUND — Not found — No deal has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html
         """
         _answer: bool = self._b24._invoke("crm.deal.delete", _drop({"id": id}), write=True)
         return _answer
@@ -145,13 +109,9 @@ class CrmDeal:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
         """
         _answer: dict[str, _t.CrmDealFieldsResult] = self._b24._invoke(
             "crm.deal.fields", _drop({}), write=False
@@ -167,22 +127,19 @@ class CrmDeal:
         Access: users who may view the deal
 
         Args:
-            id (integer, required): Number of the deal; crm.deal.list finds it
+            id: Number of the deal; crm.deal.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this deal
-            Bitrix24Error: Empty value Not found — No deal has this number: the portal sends an
-                empty code with this text
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this deal
+            NotFoundError: Not found — No deal has this number: the portal sends an empty code with
+                this text
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
         """
         _answer: _t.CrmDealGetResult = self._b24._invoke(
             "crm.deal.get", _drop({"id": id}), write=False
@@ -209,28 +166,21 @@ class CrmDeal:
         Access: users who may view deals
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read deal records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read deal records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html
         """
         return self._b24._invoke_page(
             "crm.deal.list",
@@ -253,55 +203,23 @@ class CrmDeal:
         Access: users allowed to edit the deal
 
         Args:
-            id (integer, required): Number of the deal to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
-                    to; 0 is the default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
-                    WON
-                IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
-                    recurring template. Send Y for yes or N for no
-                PROBABILITY (integer): Chance of success, in percent
-                CURRENCY_ID (crm_currency: currency code): Currency of the amount
-                OPPORTUNITY (double): Amount of the deal
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    is entered by hand instead of summed from products. Send Y for yes or N for no
-                TAX_VALUE (double): Tax included in the amount
-                COMPANY_ID (crm_company: company id): Customer company
-                CONTACT_ID (crm_contact: contact id): Main customer contact
-                CONTACT_IDS (crm_contact[]: contact id): All contacts taking part in the deal
-                BEGINDATE (date: date as text, e.g. 2024-01-31): Day the deal starts
-                CLOSEDATE (date: date as text, e.g. 2024-01-31): Day the deal is expected to close
-                OPENED (char: one character, usually a Y/N flag): Whether all employees may see it.
-                    Send Y for yes or N for no
-                CLOSED (char: one character, usually a Y/N flag): Whether the deal is finished. Send
-                    Y for yes or N for no
-                COMMENTS (string): Notes about the deal
-                ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
-                SOURCE_DESCRIPTION (string): Extra words about the source
-                ADDITIONAL_INFO (string): Any further information
-                UTM_SOURCE (string): Ad network that brought the visitor
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the deal to change
+            fields (keys on ``CrmDealUpdateFields``): Only the keys you want to change. The keys are
+                listed below
+            params (keys on ``CrmDealUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this deal is not allowed for
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this deal is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            NotFoundError: NOT_FOUND — Not found — No deal has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html
         """
         _answer: bool = self._b24._invoke(
             "crm.deal.update", _drop({"id": id, "fields": fields, "params": params}), write=True
@@ -333,54 +251,21 @@ class AsyncCrmDeal:
         Access: users allowed to create deals
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
-                    to; 0 is the default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
-                    WON
-                IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
-                    recurring template. Send Y for yes or N for no
-                PROBABILITY (integer): Chance of success, in percent
-                CURRENCY_ID (crm_currency: currency code): Currency of the amount
-                OPPORTUNITY (double): Amount of the deal
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    is entered by hand instead of summed from products. Send Y for yes or N for no
-                TAX_VALUE (double): Tax included in the amount
-                COMPANY_ID (crm_company: company id): Customer company
-                CONTACT_ID (crm_contact: contact id): Main customer contact
-                CONTACT_IDS (crm_contact[]: contact id): All contacts taking part in the deal
-                BEGINDATE (date: date as text, e.g. 2024-01-31): Day the deal starts
-                CLOSEDATE (date: date as text, e.g. 2024-01-31): Day the deal is expected to close
-                OPENED (char: one character, usually a Y/N flag): Whether all employees may see it.
-                    Send Y for yes or N for no
-                CLOSED (char: one character, usually a Y/N flag): Whether the deal is finished. Send
-                    Y for yes or N for no
-                COMMENTS (string): Notes about the deal
-                ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
-                SOURCE_DESCRIPTION (string): Extra words about the source
-                ADDITIONAL_INFO (string): Any further information
-                UTM_SOURCE (string): Ad network that brought the visitor
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmDealAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmDealAddParams``): Extra switches for the call. The keys are listed
+                below
 
         Returns:
             integer
 
         Raises:
-            Bitrix24Error: Empty value Parameter 'fields' must be array — fields arrived as
+            ParameterFieldsMustBeArrayError: Parameter 'fields' must be array — fields arrived as
                 something other than an object
-            Bitrix24Error: Empty value Access denied — The caller lacks the right to create deals
+            AccessDeniedError: Access denied — The caller lacks the right to create deals
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html
         """
         _answer: int = await self._b24._invoke(
             "crm.deal.add", _drop({"fields": fields, "params": params}), write=True
@@ -396,22 +281,19 @@ class AsyncCrmDeal:
         Access: users allowed to delete deals
 
         Args:
-            id (integer, required): Number of the deal to erase
+            id: Number of the deal to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting deal records is not allowed
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting deal records is not allowed
                 for the caller
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            NotFoundError: NOT_FOUND — Not found — No deal has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html
         """
         _answer: bool = await self._b24._invoke("crm.deal.delete", _drop({"id": id}), write=True)
         return _answer
@@ -429,13 +311,9 @@ class AsyncCrmDeal:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
         """
         _answer: dict[str, _t.CrmDealFieldsResult] = await self._b24._invoke(
             "crm.deal.fields", _drop({}), write=False
@@ -451,22 +329,19 @@ class AsyncCrmDeal:
         Access: users who may view the deal
 
         Args:
-            id (integer, required): Number of the deal; crm.deal.list finds it
+            id: Number of the deal; crm.deal.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this deal
-            Bitrix24Error: Empty value Not found — No deal has this number: the portal sends an
-                empty code with this text
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this deal
+            NotFoundError: Not found — No deal has this number: the portal sends an empty code with
+                this text
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
         """
         _answer: _t.CrmDealGetResult = await self._b24._invoke(
             "crm.deal.get", _drop({"id": id}), write=False
@@ -493,28 +368,21 @@ class AsyncCrmDeal:
         Access: users who may view deals
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read deal records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read deal records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html
         """
         return await self._b24._invoke_page(
             "crm.deal.list",
@@ -537,55 +405,23 @@ class AsyncCrmDeal:
         Access: users allowed to edit the deal
 
         Args:
-            id (integer, required): Number of the deal to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name of the deal as people see it
-                TYPE_ID (crm_status: STATUS_ID of a CRM list): Kind of deal, e.g. SALE or SERVICES
-                CATEGORY_ID (crm_category: CRM funnel id): Sales funnel (pipeline) the deal belongs
-                    to; 0 is the default one
-                STAGE_ID (crm_status: STATUS_ID of a CRM list): Stage inside the funnel, e.g. NEW or
-                    WON
-                IS_RECURRING (char: one character, usually a Y/N flag): Marks a deal made from a
-                    recurring template. Send Y for yes or N for no
-                PROBABILITY (integer): Chance of success, in percent
-                CURRENCY_ID (crm_currency: currency code): Currency of the amount
-                OPPORTUNITY (double): Amount of the deal
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    is entered by hand instead of summed from products. Send Y for yes or N for no
-                TAX_VALUE (double): Tax included in the amount
-                COMPANY_ID (crm_company: company id): Customer company
-                CONTACT_ID (crm_contact: contact id): Main customer contact
-                CONTACT_IDS (crm_contact[]: contact id): All contacts taking part in the deal
-                BEGINDATE (date: date as text, e.g. 2024-01-31): Day the deal starts
-                CLOSEDATE (date: date as text, e.g. 2024-01-31): Day the deal is expected to close
-                OPENED (char: one character, usually a Y/N flag): Whether all employees may see it.
-                    Send Y for yes or N for no
-                CLOSED (char: one character, usually a Y/N flag): Whether the deal is finished. Send
-                    Y for yes or N for no
-                COMMENTS (string): Notes about the deal
-                ASSIGNED_BY_ID (user: user id): Employee who owns the deal
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the customer came from
-                SOURCE_DESCRIPTION (string): Extra words about the source
-                ADDITIONAL_INFO (string): Any further information
-                UTM_SOURCE (string): Ad network that brought the visitor
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the deal to change
+            fields (keys on ``CrmDealUpdateFields``): Only the keys you want to change. The keys are
+                listed below
+            params (keys on ``CrmDealUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this deal is not allowed for
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this deal is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No deal has this number
+            NotFoundError: NOT_FOUND — Not found — No deal has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/crm-deal-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html
         """
         _answer: bool = await self._b24._invoke(
             "crm.deal.update", _drop({"id": id, "fields": fields, "params": params}), write=True
@@ -610,36 +446,18 @@ class CrmDealUserfield:
         Access: CRM administrators
 
         Args:
-            fields (object, required): What the new field is. The keys are listed below
-                FIELD_NAME (string): Code of the field, e.g. COLOUR becomes UF_CRM_COLOUR; the
-                    portal picks one when it is left out
-                USER_TYPE_ID (string, required): Kind of value: string, integer, double, boolean,
-                    date, datetime, enumeration, money, url, file, employee, crm
-                XML_ID (string): Your own external key for the field
-                SORT (integer): Position among the custom fields
-                MULTIPLE (char: one character, usually a Y/N flag): Y when the field holds a list of
-                    values
-                MANDATORY (char: one character, usually a Y/N flag): Y when a deal cannot be saved
-                    without it
-                EDIT_FORM_LABEL (string): Caption in the edit form: one string, or an object from
-                    language code to caption
-                LIST_COLUMN_LABEL (string): Caption of the column in the deal list
-                LIST (object[]): For enumeration: the choices, each {"VALUE": "Red", "SORT": 10,
-                    "DEF": "N", "XML_ID": "red"}
-                SETTINGS (object): Settings of the chosen kind, e.g. a default value
+            fields (keys on ``CrmDealUserfieldAddFields``): What the new field is. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            ErrorCoreError: ERROR_CORE A field with this name exists already
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            ErrorCoreError: ERROR_CORE — A field with this name exists already
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
         """
         _answer: int = self._b24._invoke(
             "crm.deal.userfield.add", _drop({"fields": fields}), write=True
@@ -661,22 +479,19 @@ class CrmDealUserfield:
         Access: CRM administrators
 
         Args:
-            order (object, optional): Sorting, e.g. {"SORT": "ASC"}
-            filter (object, optional): Conditions on the keys of a field, e.g. {"USER_TYPE_ID":
-                "enumeration", "LANG": "en"}
+            order: Sorting, e.g. {"SORT": "ASC"}
+            filter: Conditions on the keys of a field, e.g. {"USER_TYPE_ID": "enumeration", "LANG":
+                "en"}
 
         Returns:
             object[] (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            AccessDeniedError: ACCESS_DENIED — Access denied
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
         """
         return self._b24._invoke_page(
             "crm.deal.userfield.list", _drop({"order": order, "filter": filter})
@@ -700,36 +515,18 @@ class AsyncCrmDealUserfield:
         Access: CRM administrators
 
         Args:
-            fields (object, required): What the new field is. The keys are listed below
-                FIELD_NAME (string): Code of the field, e.g. COLOUR becomes UF_CRM_COLOUR; the
-                    portal picks one when it is left out
-                USER_TYPE_ID (string, required): Kind of value: string, integer, double, boolean,
-                    date, datetime, enumeration, money, url, file, employee, crm
-                XML_ID (string): Your own external key for the field
-                SORT (integer): Position among the custom fields
-                MULTIPLE (char: one character, usually a Y/N flag): Y when the field holds a list of
-                    values
-                MANDATORY (char: one character, usually a Y/N flag): Y when a deal cannot be saved
-                    without it
-                EDIT_FORM_LABEL (string): Caption in the edit form: one string, or an object from
-                    language code to caption
-                LIST_COLUMN_LABEL (string): Caption of the column in the deal list
-                LIST (object[]): For enumeration: the choices, each {"VALUE": "Red", "SORT": 10,
-                    "DEF": "N", "XML_ID": "red"}
-                SETTINGS (object): Settings of the chosen kind, e.g. a default value
+            fields (keys on ``CrmDealUserfieldAddFields``): What the new field is. The keys are
+                listed below
 
         Returns:
             integer
 
         Raises:
-            ErrorCoreError: ERROR_CORE A field with this name exists already
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            ErrorCoreError: ERROR_CORE — A field with this name exists already
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
         """
         _answer: int = await self._b24._invoke(
             "crm.deal.userfield.add", _drop({"fields": fields}), write=True
@@ -751,22 +548,19 @@ class AsyncCrmDealUserfield:
         Access: CRM administrators
 
         Args:
-            order (object, optional): Sorting, e.g. {"SORT": "ASC"}
-            filter (object, optional): Conditions on the keys of a field, e.g. {"USER_TYPE_ID":
-                "enumeration", "LANG": "en"}
+            order: Sorting, e.g. {"SORT": "ASC"}
+            filter: Conditions on the keys of a field, e.g. {"USER_TYPE_ID": "enumeration", "LANG":
+                "en"}
 
         Returns:
             object[] (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            AccessDeniedError: ACCESS_DENIED — Access denied
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
         """
         return await self._b24._invoke_page(
             "crm.deal.userfield.list", _drop({"order": order, "filter": filter})

@@ -45,40 +45,26 @@ class CrmItem:
         Access: users allowed to create records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. Unknown keys are ignored.
-                The keys are listed below
-                title (string): Name of the record; generated from a template when empty
-                assignedById (user: user id): Employee in charge
-                opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
-                    for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
-                categoryId (crm_category: CRM funnel id): Funnel of the record
-                companyId (crm_company: company id): Linked company
-                contactIds (crm_contact[]: contact id): Linked contacts
-                opportunity (double): Amount
-                currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            fields (keys on ``CrmItemAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. Unknown keys are
+                ignored.
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
-            CrmFieldErrorValueNotValidError: CRM_FIELD_ERROR_VALUE_NOT_VALID A field got a value it
-                cannot hold
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
+            CrmFieldErrorValueNotValidError: CRM_FIELD_ERROR_VALUE_NOT_VALID — A field got a value
+                it cannot hold
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
         """
         _answer: _t.CrmItemAddResult = self._b24._invoke(
             "crm.item.add",
@@ -102,24 +88,20 @@ class CrmItem:
         Access: users allowed to delete the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
 
         Returns:
             array
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html
         """
         _answer: list[Any] = self._b24._invoke(
             "crm.item.delete", _drop({"entityTypeId": entityTypeId, "id": id}), write=True
@@ -140,25 +122,21 @@ class CrmItem:
         Access: users who may view records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
         """
         _answer: _t.CrmItemFieldsResult = self._b24._invoke(
             "crm.item.fields",
@@ -182,26 +160,22 @@ class CrmItem:
         Access: users who may view the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
         """
         _answer: _t.CrmItemGetResult = self._b24._invoke(
             "crm.item.get",
@@ -234,33 +208,27 @@ class CrmItem:
         Access: users who may view records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            select (array: a PHP array: a list or a map, optional): Field names to return; * for
-                all, uf_* for custom ones
-            filter (object, optional): Conditions with optional operator prefixes, e.g. {"@stageId":
-                ["NEW"]}
-            order (object, optional): Field name to ASC or DESC
-            start (integer, optional): Offset of the first record; pages hold 50
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            select: Field names to return; * for all, uf_* for custom ones
+            filter: Conditions with optional operator prefixes, e.g. {"@stageId": ["NEW"]}
+            order: Field name to ASC or DESC
+            start: Offset of the first record; pages hold 50
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object (paged)
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
-            InvalidArgValueError: INVALID_ARG_VALUE The filter or order names a field that cannot be
-                used
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
+            InvalidArgValueError: INVALID_ARG_VALUE — The filter or order names a field that cannot
+                be used
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html
         """
         return self._b24._invoke_page(
             "crm.item.list",
@@ -292,37 +260,24 @@ class CrmItem:
         Access: users allowed to edit the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
-            fields (object, required): Only the keys to change. The keys are listed below
-                title (string): Name of the record; generated from a template when empty
-                assignedById (user: user id): Employee in charge
-                opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
-                    for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
-                categoryId (crm_category: CRM funnel id): Funnel of the record
-                companyId (crm_company: company id): Linked company
-                contactIds (crm_contact[]: contact id): Linked contacts
-                opportunity (double): Amount
-                currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
+            fields (keys on ``CrmItemUpdateFields``): Only the keys to change. The keys are listed
+                below
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
         """
         _answer: _t.CrmItemUpdateResult = self._b24._invoke(
             "crm.item.update",
@@ -360,40 +315,26 @@ class AsyncCrmItem:
         Access: users allowed to create records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. Unknown keys are ignored.
-                The keys are listed below
-                title (string): Name of the record; generated from a template when empty
-                assignedById (user: user id): Employee in charge
-                opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
-                    for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
-                categoryId (crm_category: CRM funnel id): Funnel of the record
-                companyId (crm_company: company id): Linked company
-                contactIds (crm_contact[]: contact id): Linked contacts
-                opportunity (double): Amount
-                currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            fields (keys on ``CrmItemAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. Unknown keys are
+                ignored.
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
-            CrmFieldErrorValueNotValidError: CRM_FIELD_ERROR_VALUE_NOT_VALID A field got a value it
-                cannot hold
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
+            CrmFieldErrorValueNotValidError: CRM_FIELD_ERROR_VALUE_NOT_VALID — A field got a value
+                it cannot hold
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
         """
         _answer: _t.CrmItemAddResult = await self._b24._invoke(
             "crm.item.add",
@@ -417,24 +358,20 @@ class AsyncCrmItem:
         Access: users allowed to delete the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
 
         Returns:
             array
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html
         """
         _answer: list[Any] = await self._b24._invoke(
             "crm.item.delete", _drop({"entityTypeId": entityTypeId, "id": id}), write=True
@@ -455,25 +392,21 @@ class AsyncCrmItem:
         Access: users who may view records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
         """
         _answer: _t.CrmItemFieldsResult = await self._b24._invoke(
             "crm.item.fields",
@@ -497,26 +430,22 @@ class AsyncCrmItem:
         Access: users who may view the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
         """
         _answer: _t.CrmItemGetResult = await self._b24._invoke(
             "crm.item.get",
@@ -549,33 +478,27 @@ class AsyncCrmItem:
         Access: users who may view records of that kind
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            select (array: a PHP array: a list or a map, optional): Field names to return; * for
-                all, uf_* for custom ones
-            filter (object, optional): Conditions with optional operator prefixes, e.g. {"@stageId":
-                ["NEW"]}
-            order (object, optional): Field name to ASC or DESC
-            start (integer, optional): Offset of the first record; pages hold 50
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            select: Field names to return; * for all, uf_* for custom ones
+            filter: Conditions with optional operator prefixes, e.g. {"@stageId": ["NEW"]}
+            order: Field name to ASC or DESC
+            start: Offset of the first record; pages hold 50
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object (paged)
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
-            InvalidArgValueError: INVALID_ARG_VALUE The filter or order names a field that cannot be
-                used
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
+            InvalidArgValueError: INVALID_ARG_VALUE — The filter or order names a field that cannot
+                be used
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html
         """
         return await self._b24._invoke_page(
             "crm.item.list",
@@ -607,37 +530,24 @@ class AsyncCrmItem:
         Access: users allowed to edit the record
 
         Args:
-            entityTypeId (integer, required): Which kind of record: 1 lead, 2 deal, 3 contact, 4
-                company, 31 invoice, or the number of a smart process found with crm.type.list
-            id (integer, required): Number of the record
-            fields (object, required): Only the keys to change. The keys are listed below
-                title (string): Name of the record; generated from a template when empty
-                assignedById (user: user id): Employee in charge
-                opened (char: one character, usually a Y/N flag): Visible to all employees. Send Y
-                    for yes or N for no
-                stageId (crm_status: STATUS_ID of a CRM list): Stage of the record
-                categoryId (crm_category: CRM funnel id): Funnel of the record
-                companyId (crm_company: company id): Linked company
-                contactIds (crm_contact[]: contact id): Linked contacts
-                opportunity (double): Amount
-                currencyId (crm_currency: currency code): Currency of the amount
-            useOriginalUfNames (boolean: Y/N or true/false, optional): Y keeps custom field names as
-                UF_CRM_...; N (the default) turns them into camelCase like ufCrm2_1700000000
+            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
+                the number of a smart process found with crm.type.list
+            id: Number of the record
+            fields (keys on ``CrmItemUpdateFields``): Only the keys to change. The keys are listed
+                below
+            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
+                into camelCase like ufCrm2_1700000000
 
         Returns:
             object
 
         Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user Extranet users may not call
+            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
                 this method
-            NotFoundError: NOT_FOUND No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED The caller lacks permission for this record
+            NotFoundError: NOT_FOUND — No such record or no such smart process
+            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/crm-item-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
         """
         _answer: _t.CrmItemUpdateResult = await self._b24._invoke(
             "crm.item.update",

@@ -65,70 +65,21 @@ class CrmLead:
         Access: users allowed to create leads
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name under which the lead shows up in lists
-                NAME (string): Given name of the person
-                SECOND_NAME (string): Middle name of the person
-                LAST_NAME (string): Family name of the person
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
-                POST (string): Job title of the person
-                COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
-                    company record
-                COMPANY_ID (crm_company: company id): Company record the lead is tied to
-                CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
-                CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
-                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
-                    working on it - PROCESSED — the work on it is…
-                STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
-                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
-                    website - ADVERTISING — an advertisement -…
-                SOURCE_DESCRIPTION (string): Free-form remark about the source
-                OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
-                    lead. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge of the lead
-                CURRENCY_ID (crm_currency: currency code): Currency of the expected amount
-                OPPORTUNITY (double): Expected amount of money
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    was typed by hand. Send Y for yes or N for no
-                ADDRESS (string): Street and house
-                ADDRESS_CITY (string): Town or city
-                ADDRESS_COUNTRY (string): Country name
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                COMMENTS (string): Notes about the lead; simple BB-code markup is kept
-                UTM_SOURCE (string): Ad network that brought the visitor
-                UTM_MEDIUM (string): Kind of traffic, for instance cpc
-                UTM_CAMPAIGN (string): Label of the ad campaign
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmLeadAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmLeadAddParams``): Extra switches for the call. The keys are listed
+                below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — Send fields as an object, not a scalar
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not create leads
+            Error400: 400 — Parameter 'fields' must be array — Send fields as an object, not a
+                scalar
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not create leads
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html
         """
         _warnings.warn(
             "crm.lead.add is deprecated; use crm.item.add instead",
@@ -149,22 +100,19 @@ class CrmLead:
         Access: users allowed to delete leads
 
         Args:
-            id (integer, required): Number of the lead to erase
+            id: Number of the lead to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting lead records is not allowed
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting lead records is not allowed
                 for the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html
         """
         _answer: bool = self._b24._invoke("crm.lead.delete", _drop({"id": id}), write=True)
         return _answer
@@ -182,13 +130,9 @@ class CrmLead:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
         """
         _answer: dict[str, _t.CrmLeadFieldsResult] = self._b24._invoke(
             "crm.lead.fields", _drop({}), write=False
@@ -204,21 +148,18 @@ class CrmLead:
         Access: users who may view the lead
 
         Args:
-            id (integer, required): Number of the lead; crm.lead.list finds it
+            id: Number of the lead; crm.lead.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this lead
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this lead
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
         """
         _answer: _t.CrmLeadGetResult = self._b24._invoke(
             "crm.lead.get", _drop({"id": id}), write=False
@@ -245,28 +186,21 @@ class CrmLead:
         Access: users who may view leads
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read lead records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read lead records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html
         """
         return self._b24._invoke_page(
             "crm.lead.list",
@@ -289,72 +223,23 @@ class CrmLead:
         Access: users allowed to edit the lead
 
         Args:
-            id (integer, required): Number of the lead to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name under which the lead shows up in lists
-                NAME (string): Given name of the person
-                SECOND_NAME (string): Middle name of the person
-                LAST_NAME (string): Family name of the person
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
-                POST (string): Job title of the person
-                COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
-                    company record
-                COMPANY_ID (crm_company: company id): Company record the lead is tied to
-                CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
-                CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
-                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
-                    working on it - PROCESSED — the work on it is…
-                STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
-                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
-                    website - ADVERTISING — an advertisement -…
-                SOURCE_DESCRIPTION (string): Free-form remark about the source
-                OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
-                    lead. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge of the lead
-                CURRENCY_ID (crm_currency: currency code): Currency of the expected amount
-                OPPORTUNITY (double): Expected amount of money
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    was typed by hand. Send Y for yes or N for no
-                ADDRESS (string): Street and house
-                ADDRESS_CITY (string): Town or city
-                ADDRESS_COUNTRY (string): Country name
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                COMMENTS (string): Notes about the lead; simple BB-code markup is kept
-                UTM_SOURCE (string): Ad network that brought the visitor
-                UTM_MEDIUM (string): Kind of traffic, for instance cpc
-                UTM_CAMPAIGN (string): Label of the ad campaign
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the lead to change
+            fields (keys on ``CrmLeadUpdateFields``): Only the keys you want to change. The keys are
+                listed below
+            params (keys on ``CrmLeadUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this lead is not allowed for
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html
         """
         _answer: bool = self._b24._invoke(
             "crm.lead.update", _drop({"id": id, "fields": fields, "params": params}), write=True
@@ -392,70 +277,21 @@ class AsyncCrmLead:
         Access: users allowed to create leads
 
         Args:
-            fields (object, required): An object whose keys are field names and whose values are
-                what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are listed below
-                TITLE (string): Name under which the lead shows up in lists
-                NAME (string): Given name of the person
-                SECOND_NAME (string): Middle name of the person
-                LAST_NAME (string): Family name of the person
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
-                POST (string): Job title of the person
-                COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
-                    company record
-                COMPANY_ID (crm_company: company id): Company record the lead is tied to
-                CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
-                CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
-                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
-                    working on it - PROCESSED — the work on it is…
-                STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
-                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
-                    website - ADVERTISING — an advertisement -…
-                SOURCE_DESCRIPTION (string): Free-form remark about the source
-                OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
-                    lead. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge of the lead
-                CURRENCY_ID (crm_currency: currency code): Currency of the expected amount
-                OPPORTUNITY (double): Expected amount of money
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    was typed by hand. Send Y for yes or N for no
-                ADDRESS (string): Street and house
-                ADDRESS_CITY (string): Town or city
-                ADDRESS_COUNTRY (string): Country name
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                COMMENTS (string): Notes about the lead; simple BB-code markup is kept
-                UTM_SOURCE (string): Ad network that brought the visitor
-                UTM_MEDIUM (string): Kind of traffic, for instance cpc
-                UTM_CAMPAIGN (string): Label of the ad campaign
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            fields (keys on ``CrmLeadAddFields``): An object whose keys are field names and whose
+                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
+                listed below
+            params (keys on ``CrmLeadAddParams``): Extra switches for the call. The keys are listed
+                below
 
         Returns:
             integer
 
         Raises:
-            Error400: 400 Parameter 'fields' must be array — Send fields as an object, not a scalar
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not create leads
+            Error400: 400 — Parameter 'fields' must be array — Send fields as an object, not a
+                scalar
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not create leads
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html
         """
         _warnings.warn(
             "crm.lead.add is deprecated; use crm.item.add instead",
@@ -476,22 +312,19 @@ class AsyncCrmLead:
         Access: users allowed to delete leads
 
         Args:
-            id (integer, required): Number of the lead to erase
+            id: Number of the lead to erase
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Deleting lead records is not allowed
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting lead records is not allowed
                 for the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html
         """
         _answer: bool = await self._b24._invoke("crm.lead.delete", _drop({"id": id}), write=True)
         return _answer
@@ -509,13 +342,9 @@ class AsyncCrmLead:
             object
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
+            AccessDeniedError: ACCESS_DENIED — Access denied
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-fields.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
         """
         _answer: dict[str, _t.CrmLeadFieldsResult] = await self._b24._invoke(
             "crm.lead.fields", _drop({}), write=False
@@ -531,21 +360,18 @@ class AsyncCrmLead:
         Access: users who may view the lead
 
         Args:
-            id (integer, required): Number of the lead; crm.lead.list finds it
+            id: Number of the lead; crm.lead.list finds it
 
         Returns:
             object
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read this lead
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this lead
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
         """
         _answer: _t.CrmLeadGetResult = await self._b24._invoke(
             "crm.lead.get", _drop({"id": id}), write=False
@@ -572,28 +398,21 @@ class AsyncCrmLead:
         Access: users who may view leads
 
         Args:
-            select (array: a PHP array: a list or a map, optional): Field names to include in each
-                record. * means all standard fields and UF_* all custom ones. When left out, only
-                standard fields come back
-            filter (object, optional): Conditions the records must meet, e.g. {">OPPORTUNITY":
-                1000}. A key may start with an operator: =, !=, >, >=, <, <=, % (substring), @ (in
-                list)
-            order (object, optional): Sort order: field name as key, ASC or DESC as value
-            start (integer, optional): Offset of the first record to return. Pages hold 50 records;
-                pass the next value of the previous answer here. -1 turns off counting, which speeds
-                up big exports
+            select: Field names to include in each record. * means all standard fields and UF_* all
+                custom ones. When left out, only standard fields come back
+            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
+                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
+            order: Sort order: field name as key, ASC or DESC as value
+            start: Offset of the first record to return. Pages hold 50 records; pass the next value
+                of the previous answer here. -1 turns off counting, which speeds up big exports
 
         Returns:
             array (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — The caller may not read lead records
+            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read lead records
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html
         """
         return await self._b24._invoke_page(
             "crm.lead.list",
@@ -616,72 +435,23 @@ class AsyncCrmLead:
         Access: users allowed to edit the lead
 
         Args:
-            id (integer, required): Number of the lead to change
-            fields (object, optional): Only the keys you want to change. The keys are listed below
-                TITLE (string): Name under which the lead shows up in lists
-                NAME (string): Given name of the person
-                SECOND_NAME (string): Middle name of the person
-                LAST_NAME (string): Family name of the person
-                BIRTHDATE (date: date as text, e.g. 2024-01-31): Day of birth
-                HONORIFIC (crm_status: STATUS_ID of a CRM list): Form of address, e.g. Mr or Ms
-                POST (string): Job title of the person
-                COMPANY_TITLE (string): Company name typed into the lead itself, not a link to a
-                    company record
-                COMPANY_ID (crm_company: company id): Company record the lead is tied to
-                CONTACT_ID (crm_contact: contact id): Contact record the lead is tied to
-                CONTACT_IDS (crm_contact[]: contact id): Every contact record tied to the lead
-                STATUS_ID (crm_status: STATUS_ID of a CRM list): Stage of the lead. Out of the box
-                    the stages are: - NEW — nobody has looked at it yet - IN_PROCESS — someone is
-                    working on it - PROCESSED — the work on it is…
-                STATUS_DESCRIPTION (string): Free-form remark about the stage
-                SOURCE_ID (crm_status: STATUS_ID of a CRM list): Where the lead came from. Stock
-                    values: - CALL — a phone call - EMAIL — an e-mail message - WEB — the company
-                    website - ADVERTISING — an advertisement -…
-                SOURCE_DESCRIPTION (string): Free-form remark about the source
-                OPENED (char: one character, usually a Y/N flag): Whether every employee may see the
-                    lead. Send Y for yes or N for no
-                ASSIGNED_BY_ID (user: user id): Employee in charge of the lead
-                CURRENCY_ID (crm_currency: currency code): Currency of the expected amount
-                OPPORTUNITY (double): Expected amount of money
-                IS_MANUAL_OPPORTUNITY (char: one character, usually a Y/N flag): Whether the amount
-                    was typed by hand. Send Y for yes or N for no
-                ADDRESS (string): Street and house
-                ADDRESS_CITY (string): Town or city
-                ADDRESS_COUNTRY (string): Country name
-                PHONE (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Phone numbers. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                EMAIL (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): E-mail addresses. Several values may be given, each one an object with
-                    VALUE and VALUE_TYPE
-                WEB (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Web pages. Several values may be given, each one an object with VALUE
-                    and VALUE_TYPE
-                IM (crm_multifield[]: multifield values: a list of {VALUE, VALUE_TYPE[, ID]}
-                    objects): Messenger accounts. Several values may be given, each one an object
-                    with VALUE and VALUE_TYPE
-                COMMENTS (string): Notes about the lead; simple BB-code markup is kept
-                UTM_SOURCE (string): Ad network that brought the visitor
-                UTM_MEDIUM (string): Kind of traffic, for instance cpc
-                UTM_CAMPAIGN (string): Label of the ad campaign
-            params (object, optional): Extra switches for the call. The keys are listed below
-                REGISTER_SONET_EVENT (boolean: Y/N or true/false): Y writes a feed entry about the
-                    new record and notifies the person in charge; N stays quiet
+            id: Number of the lead to change
+            fields (keys on ``CrmLeadUpdateFields``): Only the keys you want to change. The keys are
+                listed below
+            params (keys on ``CrmLeadUpdateParams``): Extra switches for the call. The keys are
+                listed below
 
         Returns:
             boolean
 
         Raises:
-            Error400: 400 ID is not defined or invalid — id is absent or not a positive whole number
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this lead is not allowed for
+            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
+                number
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-update.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html
         """
         _answer: bool = await self._b24._invoke(
             "crm.lead.update", _drop({"id": id, "fields": fields, "params": params}), write=True
@@ -708,25 +478,19 @@ class CrmLeadContact:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
-            fields (object, required): What to link and how. The keys are listed below
-                CONTACT_ID (integer, required): Number of the contact to link
-                SORT (integer): Position among the lead's contacts; 10 when omitted
-                IS_PRIMARY (string): Y makes this the main contact of the lead, N leaves it
-                    secondary
+            id: Number of the lead
+            fields (keys on ``CrmLeadContactAddFields``): What to link and how. The keys are listed
+                below
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html
         """
         _answer: bool = self._b24._invoke(
             "crm.lead.contact.add", _drop({"id": id, "fields": fields}), write=True
@@ -753,25 +517,19 @@ class AsyncCrmLeadContact:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
-            fields (object, required): What to link and how. The keys are listed below
-                CONTACT_ID (integer, required): Number of the contact to link
-                SORT (integer): Position among the lead's contacts; 10 when omitted
-                IS_PRIMARY (string): Y makes this the main contact of the lead, N leaves it
-                    secondary
+            id: Number of the lead
+            fields (keys on ``CrmLeadContactAddFields``): What to link and how. The keys are listed
+                below
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html
         """
         _answer: bool = await self._b24._invoke(
             "crm.lead.contact.add", _drop({"id": id, "fields": fields}), write=True
@@ -795,20 +553,17 @@ class CrmLeadContactItems:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
+            id: Number of the lead
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.html
         """
         _answer: bool = self._b24._invoke(
             "crm.lead.contact.items.delete", _drop({"id": id}), write=True
@@ -824,20 +579,17 @@ class CrmLeadContactItems:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
+            id: Number of the lead
 
         Returns:
             array
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-items-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html
         """
         _answer: list[_t.CrmLeadContactItemsGetItem] = self._b24._invoke(
             "crm.lead.contact.items.get", _drop({"id": id}), write=False
@@ -861,20 +613,17 @@ class AsyncCrmLeadContactItems:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
+            id: Number of the lead
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.html
         """
         _answer: bool = await self._b24._invoke(
             "crm.lead.contact.items.delete", _drop({"id": id}), write=True
@@ -890,20 +639,17 @@ class AsyncCrmLeadContactItems:
         Access: any user
 
         Args:
-            id (integer, required): Number of the lead
+            id: Number of the lead
 
         Returns:
             array
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED The caller may not change this lead
-            NotFoundError: NOT_FOUND The lead or the contact does not exist
+            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
+            NotFoundError: NOT_FOUND — The lead or the contact does not exist
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/management-communication/crm-lead-contact-items-get.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html
         """
         _answer: list[_t.CrmLeadContactItemsGetItem] = await self._b24._invoke(
             "crm.lead.contact.items.get", _drop({"id": id}), write=False
@@ -926,33 +672,19 @@ class CrmLeadProductrows:
         Access: users allowed to edit the lead
 
         Args:
-            id (integer, required): Number of the lead
-            rows (object[], required): New product rows; an empty array clears the list. The keys
-                are listed below
-                PRODUCT_ID (integer): Catalog product; 0 for a free-text row
-                PRODUCT_NAME (string): Name shown for the row
-                PRICE (double): Price of one unit including tax
-                QUANTITY (double): How many units
-                DISCOUNT_TYPE_ID (integer): 1 means an absolute discount, 2 a percentage
-                DISCOUNT_RATE (double): Discount in percent
-                TAX_RATE (double): Tax in percent
-                TAX_INCLUDED (char: one character, usually a Y/N flag): Whether PRICE already holds
-                    the tax. Send Y for yes or N for no
-                MEASURE_CODE (integer): Unit code, e.g. 796 for pieces
+            id: Number of the lead
+            rows (keys on ``CrmLeadProductrowsSetRows``): New product rows; an empty array clears
+                the list. The keys are listed below
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this lead is not allowed for
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-productrows-set.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html
         """
         _answer: bool = self._b24._invoke(
             "crm.lead.productrows.set", _drop({"id": id, "rows": rows}), write=True
@@ -975,33 +707,19 @@ class AsyncCrmLeadProductrows:
         Access: users allowed to edit the lead
 
         Args:
-            id (integer, required): Number of the lead
-            rows (object[], required): New product rows; an empty array clears the list. The keys
-                are listed below
-                PRODUCT_ID (integer): Catalog product; 0 for a free-text row
-                PRODUCT_NAME (string): Name shown for the row
-                PRICE (double): Price of one unit including tax
-                QUANTITY (double): How many units
-                DISCOUNT_TYPE_ID (integer): 1 means an absolute discount, 2 a percentage
-                DISCOUNT_RATE (double): Discount in percent
-                TAX_RATE (double): Tax in percent
-                TAX_INCLUDED (char: one character, usually a Y/N flag): Whether PRICE already holds
-                    the tax. Send Y for yes or N for no
-                MEASURE_CODE (integer): Unit code, e.g. 796 for pieces
+            id: Number of the lead
+            rows (keys on ``CrmLeadProductrowsSetRows``): New product rows; an empty array clears
+                the list. The keys are listed below
 
         Returns:
             boolean
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied — Editing this lead is not allowed for
+            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
                 the caller
-            NotFoundError: NOT_FOUND Not found — No lead has this number
+            NotFoundError: NOT_FOUND — Not found — No lead has this number
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/leads/crm-lead-productrows-set.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html
+        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html
         """
         _answer: bool = await self._b24._invoke(
             "crm.lead.productrows.set", _drop({"id": id, "rows": rows}), write=True

@@ -38,27 +38,18 @@ class CrmType:
         Access: CRM administrators
 
         Args:
-            fields (object, required): What the new smart process is. The keys are listed below
-                title (string, required): Name people see
-                code (string): Your own symbolic code, e.g. invoice
-                entityTypeId (integer): The number to use; the portal takes the next free one (1030,
-                    1032, ...) when left out
-                isCategoriesEnabled (char: one character, usually a Y/N flag): Y to allow several
-                    funnels
-                isStagesEnabled (char: one character, usually a Y/N flag): Y to give records stages
+            fields (keys on ``CrmTypeAddFields``): What the new smart process is. The keys are
+                listed below
 
         Returns:
             object
 
         Raises:
-            ErrorArgumentError: ERROR_ARGUMENT Field title is required
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            ErrorArgumentError: ERROR_ARGUMENT — Field title is required
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/user-defined-object-types/crm-type-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
         """
         _answer: _t.CrmTypeAddResult = self._b24._invoke(
             "crm.type.add", _drop({"fields": fields}), write=True
@@ -81,22 +72,19 @@ class CrmType:
         Access: any user
 
         Args:
-            order (object, optional): Sorting, e.g. {"id": "ASC"}
-            filter (object, optional): Conditions on the keys of a type
-            start (integer, optional): Offset of the page
+            order: Sorting, e.g. {"id": "ASC"}
+            filter: Conditions on the keys of a type
+            start: Offset of the page
 
         Returns:
             object (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            AccessDeniedError: ACCESS_DENIED — Access denied
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/user-defined-object-types/crm-type-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
         """
         _answer: _t.CrmTypeListResult = self._b24._invoke(
             "crm.type.list", _drop({"order": order, "filter": filter, "start": start}), write=False
@@ -120,27 +108,18 @@ class AsyncCrmType:
         Access: CRM administrators
 
         Args:
-            fields (object, required): What the new smart process is. The keys are listed below
-                title (string, required): Name people see
-                code (string): Your own symbolic code, e.g. invoice
-                entityTypeId (integer): The number to use; the portal takes the next free one (1030,
-                    1032, ...) when left out
-                isCategoriesEnabled (char: one character, usually a Y/N flag): Y to allow several
-                    funnels
-                isStagesEnabled (char: one character, usually a Y/N flag): Y to give records stages
+            fields (keys on ``CrmTypeAddFields``): What the new smart process is. The keys are
+                listed below
 
         Returns:
             object
 
         Raises:
-            ErrorArgumentError: ERROR_ARGUMENT Field title is required
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            ErrorArgumentError: ERROR_ARGUMENT — Field title is required
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/user-defined-object-types/crm-type-add.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
         """
         _answer: _t.CrmTypeAddResult = await self._b24._invoke(
             "crm.type.add", _drop({"fields": fields}), write=True
@@ -163,22 +142,19 @@ class AsyncCrmType:
         Access: any user
 
         Args:
-            order (object, optional): Sorting, e.g. {"id": "ASC"}
-            filter (object, optional): Conditions on the keys of a type
-            start (integer, optional): Offset of the page
+            order: Sorting, e.g. {"id": "ASC"}
+            filter: Conditions on the keys of a type
+            start: Offset of the page
 
         Returns:
             object (paged)
 
         Raises:
-            AccessDeniedError: ACCESS_DENIED Access denied
-            AccessDeniedError: ACCESS_DENIED The caller may not change CRM settings
+            AccessDeniedError: ACCESS_DENIED — Access denied
+            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
 
-        System errors any method may raise: b24client.errors.SYSTEM_ERRORS.
-
-        Source:
-            api-reference/crm/universal/user-defined-object-types/crm-type-list.md:1
-            https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
+        Docs:
+        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
         """
         _answer: _t.CrmTypeListResult = await self._b24._invoke(
             "crm.type.list", _drop({"order": order, "filter": filter, "start": start}), write=False
