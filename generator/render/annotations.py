@@ -447,12 +447,13 @@ def _object_result(r: _Result) -> Ann:
             wrapper_key = wrapped[0]
             # the wrapper level is in every answer: marked required
             members = (Param(name=wrapper_key, type="object", required=True, children=members),)
-        elif not members or not names_in(members, [example]):
-            members = merge_rows(members, params_from_example(example))
-        elif len(members) == 1 and record(example.get(members[0].name)):
-            # the table documents the wrapper itself ({"item": {...}} of crm.item.get)
-            wrapper_key = members[0].name
-            members = (replace(members[0], required=True),)
+        else:
+            if not members or not names_in(members, [example]):
+                members = merge_rows(members, params_from_example(example))
+            if len(members) == 1 and record(example.get(members[0].name)):
+                # one key holds the record ({"item": {...}}, in table or example): always sent
+                wrapper_key = members[0].name
+                members = (replace(members[0], required=True),)
     elif isinstance(example, list):
         return _list_result(r)
     if members:

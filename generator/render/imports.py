@@ -129,9 +129,11 @@ def fill_imports(
     text: str,
     groups: list[list[ImportLine]] | None = None,
     lazy_types: tuple[str, str] | None = None,
+    stub: bool = False,
 ) -> str:
     """``text`` with ``MARKER`` replaced by the imports its body uses; with ``lazy_types``
-    (``up``, types module), ``_t`` comes from ``lazy_types_block`` when the body uses it."""
+    (``up``, types module), ``_t`` comes from ``lazy_types_block`` when the body uses it, or
+    from a plain import in a ``stub`` (a .pyi is never run)."""
     head, marker, body = text.partition(MARKER)
     if not marker:
         raise ValueError("a generated module without its imports marker")
@@ -141,7 +143,10 @@ def fill_imports(
         names = [name for group in groups for line in group for name in line.bound()]
         used = used_names(body, [*names, "_t"])
         tail = ""
-        if lazy_types is not None and "_t" in used:
+        if lazy_types is not None and "_t" in used and stub:
+            up, module = lazy_types
+            tail = f"\nfrom {up}types import {module} as _t\n"
+        elif lazy_types is not None and "_t" in used:
             used |= {"TYPE_CHECKING", "_LazyModule"}
             tail = lazy_types_block(*lazy_types)
         block = import_block(groups, used).rstrip("\n") + tail

@@ -97,15 +97,17 @@ def render_package(
             files.update(module_files)
             continue
         mv, summaries[name] = p.build_module(name)
-        # No .pyi beside the .py: the .py is annotated and documented, and a stub would only
-        # repeat its signatures (type checkers and editors read the .py through py.typed).
+        # Each api module twice: the .pyi is the typed surface with the docstrings (type
+        # checkers and editors read it), the .py keeps the signatures and bodies without the
+        # docstrings, so an import loads a fraction of the text (bench/sdk_import.py).
         paths = [f"{pkg}/types/{name}.py"]
         for api in split_module(mv, summaries[name]):
-            paths.append(f"{pkg}/api/{name}/{api.stem}.py")
-            text = render("client/api_module.py.j2", module=mv, api=api)
-            unformatted[paths[-1]] = imports.fill_imports(
-                text, imports.client_imports("...", name), ("...", name)
-            )
+            for suffix, stub in ((".py", False), (".pyi", True)):
+                paths.append(f"{pkg}/api/{name}/{api.stem}{suffix}")
+                text = render("client/api_module.py.j2", module=mv, api=api, stub=stub)
+                unformatted[paths[-1]] = imports.fill_imports(
+                    text, imports.client_imports("...", name), ("...", name), stub
+                )
         types_text = render("client/types_module.py.j2", module=mv)
         unformatted[paths[0]] = imports.fill_imports(types_text)
         doc = f"docs/{name}.md"
@@ -116,10 +118,11 @@ def render_package(
     modules = [summaries[mv.name] for mv in p.modules]
     root, root_module = p.build_root(summaries)
     whole: dict[str, str] = {}  # the whole-package Python files, formatting memoised
-    text = render("client/client.py.j2", root=root, modules=modules)
-    whole[f"{pkg}/client.py"] = imports.fill_imports(
-        text, imports.client_imports(".", "root"), (".", "root")
-    )
+    for suffix, stub in ((".py", False), (".pyi", True)):
+        text = render("client/client.py.j2", root=root, modules=modules, stub=stub)
+        whole[f"{pkg}/client{suffix}"] = imports.fill_imports(
+            text, imports.client_imports(".", "root"), (".", "root"), stub
+        )
     root_types = render("client/types_module.py.j2", module=root_module)
     whole[f"{pkg}/types/root.py"] = imports.fill_imports(root_types)
     whole[f"{pkg}/types/__init__.py"] = render("client/types_init.py.j2")

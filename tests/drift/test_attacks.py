@@ -602,7 +602,7 @@ def test_symlink_loop_non_utf8_name_and_long_namespace(project):
     bad.unlink()
 
     long_page = p.docs / "api-reference/crm/deals/long.md"
-    # 253: types/<name>.py is one byte over 255 (api/<name>/ is a folder; no .pyi any more)
+    # 253: types/<name>.py is one byte over 255 (api/<name>/ is a folder of short names)
     long_page.write_text(p.page().read_text().replace("crm.deal.get", "n" * 253 + ".item.get"))
     _bad_input_gives_exit_2(p, long_page, "253 characters")
 

@@ -86,8 +86,8 @@ def test_check_hook_blocks_a_stale_sdk(repo):
     out = stale.stdout + stale.stderr
     assert stale.returncode != 0, "a stale SDK must not be committed"
     assert "b24gen check (generated SDK matches the docs)" in out and "Failed" in out
-    assert "stale     generated/b24client/api/crm/deal.py" in out
-    assert "+            id (integer, required): Number (ID) of the deal" in out
+    assert "stale     generated/b24client/api/crm/deal.pyi" in out
+    assert "+            id: Number (ID) of the deal" in out
     assert "Fix: b24gen generate" in out
     assert _run(repo, "git", "log", "--oneline", env=env).stdout.count("\n") == 1
 
@@ -123,7 +123,7 @@ def test_generate_hook_fixes_then_passes(repo):
     proc = _commit(repo, env, "docs only")
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "files were modified by this hook" in out
-    assert "Number (ID) of the deal" in (repo / "generated/b24client/api/crm/deal.py").read_text()
+    assert "Number (ID) of the deal" in (repo / "generated/b24client/api/crm/deal.pyi").read_text()
     again = _commit(repo, env, "docs and the SDK the hook regenerated")
     assert again.returncode == 0, again.stdout + again.stderr
 

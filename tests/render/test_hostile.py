@@ -214,8 +214,8 @@ def check_class(rel: str, cls: ast.ClassDef) -> None:
 
 def check_function(rel: str, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
     body = list(fn.body)
-    if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body.pop(0)  # docstring or "..."
+    while body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body.pop(0)  # docstring, then "..." in a stub
     if not body:
         return
     if isinstance(body[0], ast.Expr):

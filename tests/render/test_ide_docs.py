@@ -27,7 +27,8 @@ _FLATTENED = re.compile(r"(?:^|\s)- \S+ — .*\s- \S+ — ")
 
 def _sources(corpus_tree: Path, folder: str) -> list[tuple[str, ast.Module]]:
     root = corpus_tree / PACKAGE / PACKAGE / folder
-    paths = sorted([*root.rglob("*.py"), *root.rglob("*.pyi")])
+    # stubs first: a .pyi holds the whole docstring, its .py only the first line
+    paths = sorted([*root.rglob("*.pyi"), *root.rglob("*.py")], key=lambda p: p.suffix != ".pyi")
     return [(p.name, ast.parse(p.read_text(encoding="utf-8"))) for p in paths]
 
 
@@ -36,7 +37,7 @@ def method_docs(corpus_tree: Path) -> dict[tuple[str, int], str]:
     """(wire name, api version) -> the docstring of its typed method."""
     found: dict[tuple[str, int], str] = {}
     trees = _sources(corpus_tree, "api") + [
-        ("client.py", ast.parse((corpus_tree / PACKAGE / PACKAGE / "client.py").read_text()))
+        ("client.pyi", ast.parse((corpus_tree / PACKAGE / PACKAGE / "client.pyi").read_text()))
     ]
     for _, tree in trees:
         for node in ast.walk(tree):

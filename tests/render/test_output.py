@@ -121,7 +121,9 @@ def test_generated_project_installs_with_pip_and_imports(tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (target / "b24client" / "py.typed").exists()
     assert (target / "b24client" / "api" / "crm" / "deal.py").exists()
-    assert not list(target.rglob("*.pyi"))  # the annotated .py is the typed surface
+    # the stubs (typed surface with the docstrings) are installed beside their modules
+    assert (target / "b24client" / "api" / "crm" / "deal.pyi").exists()
+    assert (target / "b24client" / "client.pyi").exists()
     assert (target / "b24client" / "_runtime" / "client.py").exists()
     check = (
         "import b24client, inspect; c = b24client.Client.from_webhook("

@@ -96,7 +96,7 @@ CrmActivityBadgeAddResultBadge = TypedDict(
 
 CrmActivityBadgeAddResult = TypedDict(
     "CrmActivityBadgeAddResult",
-    {"badge": NotRequired[CrmActivityBadgeAddResultBadge | None]},
+    {"badge": Required[CrmActivityBadgeAddResultBadge]},
 )
 
 CrmActivityBadgeGetResultBadge = TypedDict(
@@ -111,7 +111,7 @@ CrmActivityBadgeGetResultBadge = TypedDict(
 
 CrmActivityBadgeGetResult = TypedDict(
     "CrmActivityBadgeGetResult",
-    {"badge": NotRequired[CrmActivityBadgeGetResultBadge | None]},
+    {"badge": Required[CrmActivityBadgeGetResultBadge]},
 )
 
 CrmActivityBadgeListResultBadges = TypedDict(
@@ -662,7 +662,7 @@ class CrmItemAddFields(TypedDict):
 CrmItemAddResultItem = TypedDict(
     "CrmItemAddResultItem",
     {
-        "id": NotRequired[int],
+        "id": Required[int],
         "title": NotRequired[str | None],
         "entityTypeId": NotRequired[int | None],
         "stageId": NotRequired[str | None],
@@ -672,7 +672,7 @@ CrmItemAddResultItem = TypedDict(
 
 CrmItemAddResult = TypedDict(
     "CrmItemAddResult",
-    {"item": NotRequired[CrmItemAddResultItem | None]},
+    {"item": Required[CrmItemAddResultItem]},
 )
 
 CrmItemFieldsResultFieldsTitle = TypedDict(
@@ -692,13 +692,13 @@ CrmItemFieldsResultFields = TypedDict(
 
 CrmItemFieldsResult = TypedDict(
     "CrmItemFieldsResult",
-    {"fields": NotRequired[CrmItemFieldsResultFields]},
+    {"fields": Required[CrmItemFieldsResultFields]},
 )
 
 CrmItemGetResultItem = TypedDict(
     "CrmItemGetResultItem",
     {
-        "id": NotRequired[int],
+        "id": Required[int],
         "title": NotRequired[str | None],
         "entityTypeId": NotRequired[int | None],
         "stageId": NotRequired[str | None],
@@ -708,7 +708,7 @@ CrmItemGetResultItem = TypedDict(
 
 CrmItemGetResult = TypedDict(
     "CrmItemGetResult",
-    {"item": NotRequired[CrmItemGetResultItem | None]},
+    {"item": Required[CrmItemGetResultItem]},
 )
 
 CrmItemListItem = TypedDict(
@@ -747,7 +747,7 @@ class CrmItemUpdateFields(TypedDict):
 CrmItemUpdateResultItem = TypedDict(
     "CrmItemUpdateResultItem",
     {
-        "id": NotRequired[int],
+        "id": Required[int],
         "title": NotRequired[str | None],
         "entityTypeId": NotRequired[int | None],
         "stageId": NotRequired[str | None],
@@ -757,7 +757,7 @@ CrmItemUpdateResultItem = TypedDict(
 
 CrmItemUpdateResult = TypedDict(
     "CrmItemUpdateResult",
-    {"item": NotRequired[CrmItemUpdateResultItem | None]},
+    {"item": Required[CrmItemUpdateResultItem]},
 )
 
 
@@ -1085,7 +1085,7 @@ class CrmTypeAddFields(TypedDict):
 CrmTypeAddResultType = TypedDict(
     "CrmTypeAddResultType",
     {
-        "id": NotRequired[int],
+        "id": Required[int],
         "entityTypeId": NotRequired[int | None],
         "title": NotRequired[str | None],
         "code": NotRequired[str | None],
@@ -1096,7 +1096,7 @@ CrmTypeAddResultType = TypedDict(
 
 CrmTypeAddResult = TypedDict(
     "CrmTypeAddResult",
-    {"type": NotRequired[CrmTypeAddResultType | None]},
+    {"type": Required[CrmTypeAddResultType]},
 )
 
 CrmTypeListResultTypes = TypedDict(

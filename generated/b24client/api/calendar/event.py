@@ -40,33 +40,7 @@ class CalendarEvent:
             dict[str, _t.FieldValue] | list[str | int | float | dict[str, Any] | None] | NotGiven
         ) = _NOT_GIVEN,
     ) -> list[_t.CalendarEventGetItem]:
-        """calendar.event.get: Read calendar events
-
-        calendar.event.get returns the events of one calendar that fall inside a date range.
-
-        Access: any user
-
-        Args:
-            type: Kind of calendar:
-                - user — a person's calendar
-                - group — a workgroup calendar
-                - company_calendar — the shared company calendar
-            ownerId: Whose calendar it is; use 0 for the company calendar
-            from_ (sent as 'from'): First day of the range; a month back from today when omitted
-            to: Last day of the range; three months ahead when omitted
-            section: Numbers of the calendar sections to read
-
-        Returns:
-            array
-
-        Raises:
-            Bitrix24Error: The required parameter "type" for the method "calendar.event.get" is not
-                set — Send type
-            AccessDeniedError: Access denied — The caller may not see this calendar
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html
-        """
+        """calendar.event.get: Read calendar events"""
         _answer: list[_t.CalendarEventGetItem] = self._b24._invoke(
             "calendar.event.get",
             _drop({"type": type, "ownerId": ownerId, "from": from_, "to": to, "section": section}),
@@ -93,33 +67,7 @@ class AsyncCalendarEvent:
             dict[str, _t.FieldValue] | list[str | int | float | dict[str, Any] | None] | NotGiven
         ) = _NOT_GIVEN,
     ) -> list[_t.CalendarEventGetItem]:
-        """calendar.event.get: Read calendar events
-
-        calendar.event.get returns the events of one calendar that fall inside a date range.
-
-        Access: any user
-
-        Args:
-            type: Kind of calendar:
-                - user — a person's calendar
-                - group — a workgroup calendar
-                - company_calendar — the shared company calendar
-            ownerId: Whose calendar it is; use 0 for the company calendar
-            from_ (sent as 'from'): First day of the range; a month back from today when omitted
-            to: Last day of the range; three months ahead when omitted
-            section: Numbers of the calendar sections to read
-
-        Returns:
-            array
-
-        Raises:
-            Bitrix24Error: The required parameter "type" for the method "calendar.event.get" is not
-                set — Send type
-            AccessDeniedError: Access denied — The caller may not see this calendar
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html
-        """
+        """calendar.event.get: Read calendar events"""
         _answer: list[_t.CalendarEventGetItem] = await self._b24._invoke(
             "calendar.event.get",
             _drop({"type": type, "ownerId": ownerId, "from": from_, "to": to, "section": section}),

@@ -83,33 +83,7 @@ class CrmActivityBadge:
         ),
         type: Literal["success", "failure", "warning", "primary", "secondary"],
     ) -> _t.CrmActivityBadgeAddResult:
-        """crm.activity.badge.add: Register a badge
-
-        crm.activity.badge.add registers a badge that configurable activities can then display.
-
-        Access: CRM administrators
-
-        Args:
-            code: Your own key for the badge, e.g. lateDelivery
-            title: Caption of the badge: one string, or an object mapping language codes to captions
-            value: Text of the badge: one string, or an object mapping language codes to texts
-            type: Colour scheme of the badge:
-                - success — green
-                - failure — red
-                - warning — yellow
-                - primary — blue
-                - secondary — grey
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may register badges
-            RequiredArgMissingError: REQUIRED_ARG_MISSING — One of code, title, value, type is empty
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
-        """
+        """crm.activity.badge.add: Register a badge"""
         _answer: _t.CrmActivityBadgeAddResult = self._b24._invoke(
             "crm.activity.badge.add",
             _drop({"code": code, "title": title, "value": value, "type": type}),
@@ -119,25 +93,7 @@ class CrmActivityBadge:
 
     @_rt_typed.sync_method
     def delete(self, *, code: str) -> bool:
-        """crm.activity.badge.delete: Remove a badge
-
-        crm.activity.badge.delete unregisters a badge; activities stop showing it.
-
-        Access: CRM administrators
-
-        Args:
-            code: Key of the badge to remove
-
-        Returns:
-            boolean
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may remove badges
-            NotFoundError: NOT_FOUND — No badge is registered under this code
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html
-        """
+        """crm.activity.badge.delete: Remove a badge"""
         _answer: bool = self._b24._invoke(
             "crm.activity.badge.delete", _drop({"code": code}), write=True
         )
@@ -145,25 +101,7 @@ class CrmActivityBadge:
 
     @_rt_typed.sync_method
     def get(self, *, code: str) -> _t.CrmActivityBadgeGetResult:
-        """crm.activity.badge.get: Read a badge
-
-        crm.activity.badge.get looks a badge up by its code.
-
-        Access: any user
-
-        Args:
-            code: Key the badge was registered under
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
-            NotFoundError: NOT_FOUND — No badge is registered under this code
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
-        """
+        """crm.activity.badge.get: Read a badge"""
         _answer: _t.CrmActivityBadgeGetResult = self._b24._invoke(
             "crm.activity.badge.get", _drop({"code": code}), write=False
         )
@@ -171,21 +109,7 @@ class CrmActivityBadge:
 
     @_rt_typed.sync_method
     def list(self) -> _t.CrmActivityBadgeListResult:
-        """crm.activity.badge.list: List badges
-
-        crm.activity.badge.list returns every badge the application has registered.
-
-        Access: any user
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
-        """
+        """crm.activity.badge.list: List badges"""
         _answer: _t.CrmActivityBadgeListResult = self._b24._invoke(
             "crm.activity.badge.list", _drop({}), write=False
         )
@@ -215,33 +139,7 @@ class AsyncCrmActivityBadge:
         ),
         type: Literal["success", "failure", "warning", "primary", "secondary"],
     ) -> _t.CrmActivityBadgeAddResult:
-        """crm.activity.badge.add: Register a badge
-
-        crm.activity.badge.add registers a badge that configurable activities can then display.
-
-        Access: CRM administrators
-
-        Args:
-            code: Your own key for the badge, e.g. lateDelivery
-            title: Caption of the badge: one string, or an object mapping language codes to captions
-            value: Text of the badge: one string, or an object mapping language codes to texts
-            type: Colour scheme of the badge:
-                - success — green
-                - failure — red
-                - warning — yellow
-                - primary — blue
-                - secondary — grey
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may register badges
-            RequiredArgMissingError: REQUIRED_ARG_MISSING — One of code, title, value, type is empty
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html
-        """
+        """crm.activity.badge.add: Register a badge"""
         _answer: _t.CrmActivityBadgeAddResult = await self._b24._invoke(
             "crm.activity.badge.add",
             _drop({"code": code, "title": title, "value": value, "type": type}),
@@ -251,25 +149,7 @@ class AsyncCrmActivityBadge:
 
     @_rt_typed.async_method
     async def delete(self, *, code: str) -> bool:
-        """crm.activity.badge.delete: Remove a badge
-
-        crm.activity.badge.delete unregisters a badge; activities stop showing it.
-
-        Access: CRM administrators
-
-        Args:
-            code: Key of the badge to remove
-
-        Returns:
-            boolean
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Only CRM administrators may remove badges
-            NotFoundError: NOT_FOUND — No badge is registered under this code
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html
-        """
+        """crm.activity.badge.delete: Remove a badge"""
         _answer: bool = await self._b24._invoke(
             "crm.activity.badge.delete", _drop({"code": code}), write=True
         )
@@ -277,25 +157,7 @@ class AsyncCrmActivityBadge:
 
     @_rt_typed.async_method
     async def get(self, *, code: str) -> _t.CrmActivityBadgeGetResult:
-        """crm.activity.badge.get: Read a badge
-
-        crm.activity.badge.get looks a badge up by its code.
-
-        Access: any user
-
-        Args:
-            code: Key the badge was registered under
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
-            NotFoundError: NOT_FOUND — No badge is registered under this code
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html
-        """
+        """crm.activity.badge.get: Read a badge"""
         _answer: _t.CrmActivityBadgeGetResult = await self._b24._invoke(
             "crm.activity.badge.get", _drop({"code": code}), write=False
         )
@@ -303,21 +165,7 @@ class AsyncCrmActivityBadge:
 
     @_rt_typed.async_method
     async def list(self) -> _t.CrmActivityBadgeListResult:
-        """crm.activity.badge.list: List badges
-
-        crm.activity.badge.list returns every badge the application has registered.
-
-        Access: any user
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — The caller has no access to the CRM
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html
-        """
+        """crm.activity.badge.list: List badges"""
         _answer: _t.CrmActivityBadgeListResult = await self._b24._invoke(
             "crm.activity.badge.list", _drop({}), write=False
         )
@@ -332,33 +180,7 @@ class CrmActivityBinding:
 
     @_rt_typed.sync_method
     def add(self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str) -> bool:
-        """crm.activity.binding.add: Attach an activity to another record
-
-        crm.activity.binding.add makes an existing activity appear in the timeline of one more CRM
-        record.
-
-        Access: users allowed to edit the records involved
-
-        Args:
-            activityId: Number of the activity in the timeline, e.g. 731
-            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
-                process type
-            entityId: Number of the record of that type
-
-        Returns:
-            boolean
-
-        Raises:
-            Error100: 100 — A mandatory argument was not sent
-            NotFoundError: NOT_FOUND — The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
-            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
-            ActivityIsAlreadyBoundError: ACTIVITY_IS_ALREADY_BOUND — The activity is linked to this
-                record already
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-add.html
-        """
+        """crm.activity.binding.add: Attach an activity to another record"""
         _answer: bool = self._b24._invoke(
             "crm.activity.binding.add",
             _drop({"activityId": activityId, "entityTypeId": entityTypeId, "entityId": entityId}),
@@ -370,33 +192,7 @@ class CrmActivityBinding:
     def delete(
         self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
     ) -> bool:
-        """crm.activity.binding.delete: Detach an activity from a record
-
-        crm.activity.binding.delete removes one record from the list of places an activity appears.
-
-        Access: users allowed to edit the records involved
-
-        Args:
-            activityId: Number of the activity in the timeline, e.g. 731
-            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
-                process type
-            entityId: Number of the record of that type
-
-        Returns:
-            boolean
-
-        Raises:
-            Error100: 100 — A mandatory argument was not sent
-            NotFoundError: NOT_FOUND — The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
-            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
-            BindingNotFoundError: BINDING_NOT_FOUND — The activity is not linked to this record
-            LastBindingCannotBeDeletedError: LAST_BINDING_CANNOT_BE_DELETED — An activity must stay
-                linked to at least one record
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.html
-        """
+        """crm.activity.binding.delete: Detach an activity from a record"""
         _answer: bool = self._b24._invoke(
             "crm.activity.binding.delete",
             _drop({"activityId": activityId, "entityTypeId": entityTypeId, "entityId": entityId}),
@@ -406,25 +202,7 @@ class CrmActivityBinding:
 
     @_rt_typed.sync_paged
     def list(self, *, activityId: int | str) -> Page[_t.CrmActivityBindingListItem]:
-        """crm.activity.binding.list: List the records an activity is attached to
-
-        crm.activity.binding.list tells which CRM records show a given activity.
-
-        Access: users who may view the activity
-
-        Args:
-            activityId: Number of the activity
-
-        Returns:
-            array (paged)
-
-        Raises:
-            Error100: 100 — activityId was not sent
-            AccessDeniedError: ACCESS_DENIED — The caller may not view the activity
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html
-        """
+        """crm.activity.binding.list: List the records an activity is attached to"""
         return self._b24._invoke_page(
             "crm.activity.binding.list", _drop({"activityId": activityId})
         )
@@ -440,33 +218,7 @@ class AsyncCrmActivityBinding:
     async def add(
         self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
     ) -> bool:
-        """crm.activity.binding.add: Attach an activity to another record
-
-        crm.activity.binding.add makes an existing activity appear in the timeline of one more CRM
-        record.
-
-        Access: users allowed to edit the records involved
-
-        Args:
-            activityId: Number of the activity in the timeline, e.g. 731
-            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
-                process type
-            entityId: Number of the record of that type
-
-        Returns:
-            boolean
-
-        Raises:
-            Error100: 100 — A mandatory argument was not sent
-            NotFoundError: NOT_FOUND — The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
-            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
-            ActivityIsAlreadyBoundError: ACTIVITY_IS_ALREADY_BOUND — The activity is linked to this
-                record already
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-add.html
-        """
+        """crm.activity.binding.add: Attach an activity to another record"""
         _answer: bool = await self._b24._invoke(
             "crm.activity.binding.add",
             _drop({"activityId": activityId, "entityTypeId": entityTypeId, "entityId": entityId}),
@@ -478,33 +230,7 @@ class AsyncCrmActivityBinding:
     async def delete(
         self, *, activityId: int | str, entityTypeId: int | str, entityId: int | str
     ) -> bool:
-        """crm.activity.binding.delete: Detach an activity from a record
-
-        crm.activity.binding.delete removes one record from the list of places an activity appears.
-
-        Access: users allowed to edit the records involved
-
-        Args:
-            activityId: Number of the activity in the timeline, e.g. 731
-            entityTypeId: Type of the CRM record: 1 lead, 2 deal, 3 contact, 4 company, or a smart
-                process type
-            entityId: Number of the record of that type
-
-        Returns:
-            boolean
-
-        Raises:
-            Error100: 100 — A mandatory argument was not sent
-            NotFoundError: NOT_FOUND — The activity does not exist
-            OwnerNotFoundError: OWNER_NOT_FOUND — The target record does not exist
-            AccessDeniedError: ACCESS_DENIED — The caller may not change these records
-            BindingNotFoundError: BINDING_NOT_FOUND — The activity is not linked to this record
-            LastBindingCannotBeDeletedError: LAST_BINDING_CANNOT_BE_DELETED — An activity must stay
-                linked to at least one record
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.html
-        """
+        """crm.activity.binding.delete: Detach an activity from a record"""
         _answer: bool = await self._b24._invoke(
             "crm.activity.binding.delete",
             _drop({"activityId": activityId, "entityTypeId": entityTypeId, "entityId": entityId}),
@@ -514,25 +240,7 @@ class AsyncCrmActivityBinding:
 
     @_rt_typed.async_paged
     async def list(self, *, activityId: int | str) -> Page[_t.CrmActivityBindingListItem]:
-        """crm.activity.binding.list: List the records an activity is attached to
-
-        crm.activity.binding.list tells which CRM records show a given activity.
-
-        Access: users who may view the activity
-
-        Args:
-            activityId: Number of the activity
-
-        Returns:
-            array (paged)
-
-        Raises:
-            Error100: 100 — activityId was not sent
-            AccessDeniedError: ACCESS_DENIED — The caller may not view the activity
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html
-        """
+        """crm.activity.binding.list: List the records an activity is attached to"""
         return await self._b24._invoke_page(
             "crm.activity.binding.list", _drop({"activityId": activityId})
         )

@@ -37,29 +37,7 @@ class CrmCompany:
         fields: _t.CrmCompanyAddFields | dict[str, _t.FieldValue],
         params: _t.CrmCompanyAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
-        """crm.company.add: Create a company
-
-        crm.company.add stores a new company and answers with the number it was given.
-
-        Access: users allowed to create companies
-
-        Args:
-            fields (keys on ``CrmCompanyAddFields``): An object whose keys are field names and whose
-                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
-                listed below
-            params (keys on ``CrmCompanyAddParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            integer
-
-        Raises:
-            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED — Access denied — Creating companies is not allowed for
-                this user
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html
-        """
+        """crm.company.add: Create a company"""
         _answer: int = self._b24._invoke(
             "crm.company.add", _drop({"fields": fields, "params": params}), write=True
         )
@@ -67,47 +45,13 @@ class CrmCompany:
 
     @_rt_typed.sync_method
     def delete(self, *, id: int | str) -> bool:
-        """crm.company.delete: Remove a company
-
-        crm.company.delete erases a company together with its links to other records.
-
-        Access: users allowed to delete companies
-
-        Args:
-            id: Number of the company to erase
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting company records is not
-                allowed for the caller
-            NotFoundError: NOT_FOUND — Not found — No company has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html
-        """
+        """crm.company.delete: Remove a company"""
         _answer: bool = self._b24._invoke("crm.company.delete", _drop({"id": id}), write=True)
         return _answer
 
     @_rt_typed.sync_method
     def fields(self) -> dict[str, _t.CrmCompanyFieldsResult]:
-        """crm.company.fields: Describe the fields of a company
-
-        crm.company.fields lists every field a company has on this portal, custom ones included,
-        with its type and flags.
-
-        Access: users who may view companies
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
-        """
+        """crm.company.fields: Describe the fields of a company"""
         _answer: dict[str, _t.CrmCompanyFieldsResult] = self._b24._invoke(
             "crm.company.fields", _drop({}), write=False
         )
@@ -115,26 +59,7 @@ class CrmCompany:
 
     @_rt_typed.sync_method
     def get(self, *, id: int | str) -> _t.CrmCompanyGetResult:
-        """crm.company.get: Read one company
-
-        crm.company.get returns every field of the company with the given number.
-
-        Access: users who may view the company
-
-        Args:
-            id: Number of the company; crm.company.list finds it
-
-        Returns:
-            object
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this company
-            NotFoundError: NOT_FOUND — Not found — No company has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
-        """
+        """crm.company.get: Read one company"""
         _answer: _t.CrmCompanyGetResult = self._b24._invoke(
             "crm.company.get", _drop({"id": id}), write=False
         )
@@ -153,29 +78,7 @@ class CrmCompany:
         order: dict[str, str] | NotGiven = _NOT_GIVEN,
         start: int | str | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmCompanyListItem]:
-        """crm.company.list: Find companies
-
-        crm.company.list gives back companies that match a filter, fifty per call.
-
-        Access: users who may view companies
-
-        Args:
-            select: Field names to include in each record. * means all standard fields and UF_* all
-                custom ones. When left out, only standard fields come back
-            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
-                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
-            order: Sort order: field name as key, ASC or DESC as value
-            start: Offset of the first record to return. Pages hold 50 records; pass the next value
-                of the previous answer here. -1 turns off counting, which speeds up big exports
-
-        Returns:
-            array (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html
-        """
+        """crm.company.list: Find companies"""
         return self._b24._invoke_page(
             "crm.company.list",
             _drop({"select": select, "filter": filter, "order": order, "start": start}),
@@ -189,32 +92,7 @@ class CrmCompany:
         fields: _t.CrmCompanyUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmCompanyUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
-        """crm.company.update: Change a company
-
-        crm.company.update overwrites the fields of an existing company that you pass; others stay
-        as they are.
-
-        Access: users allowed to edit the company
-
-        Args:
-            id: Number of the company to change
-            fields (keys on ``CrmCompanyUpdateFields``): Only the keys you want to change. The keys
-                are listed below
-            params (keys on ``CrmCompanyUpdateParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this company is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND — Not found — No company has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html
-        """
+        """crm.company.update: Change a company"""
         _answer: bool = self._b24._invoke(
             "crm.company.update", _drop({"id": id, "fields": fields, "params": params}), write=True
         )
@@ -234,29 +112,7 @@ class AsyncCrmCompany:
         fields: _t.CrmCompanyAddFields | dict[str, _t.FieldValue],
         params: _t.CrmCompanyAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
-        """crm.company.add: Create a company
-
-        crm.company.add stores a new company and answers with the number it was given.
-
-        Access: users allowed to create companies
-
-        Args:
-            fields (keys on ``CrmCompanyAddFields``): An object whose keys are field names and whose
-                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
-                listed below
-            params (keys on ``CrmCompanyAddParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            integer
-
-        Raises:
-            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED — Access denied — Creating companies is not allowed for
-                this user
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html
-        """
+        """crm.company.add: Create a company"""
         _answer: int = await self._b24._invoke(
             "crm.company.add", _drop({"fields": fields, "params": params}), write=True
         )
@@ -264,47 +120,13 @@ class AsyncCrmCompany:
 
     @_rt_typed.async_method
     async def delete(self, *, id: int | str) -> bool:
-        """crm.company.delete: Remove a company
-
-        crm.company.delete erases a company together with its links to other records.
-
-        Access: users allowed to delete companies
-
-        Args:
-            id: Number of the company to erase
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting company records is not
-                allowed for the caller
-            NotFoundError: NOT_FOUND — Not found — No company has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-delete.html
-        """
+        """crm.company.delete: Remove a company"""
         _answer: bool = await self._b24._invoke("crm.company.delete", _drop({"id": id}), write=True)
         return _answer
 
     @_rt_typed.async_method
     async def fields(self) -> dict[str, _t.CrmCompanyFieldsResult]:
-        """crm.company.fields: Describe the fields of a company
-
-        crm.company.fields lists every field a company has on this portal, custom ones included,
-        with its type and flags.
-
-        Access: users who may view companies
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html
-        """
+        """crm.company.fields: Describe the fields of a company"""
         _answer: dict[str, _t.CrmCompanyFieldsResult] = await self._b24._invoke(
             "crm.company.fields", _drop({}), write=False
         )
@@ -312,26 +134,7 @@ class AsyncCrmCompany:
 
     @_rt_typed.async_method
     async def get(self, *, id: int | str) -> _t.CrmCompanyGetResult:
-        """crm.company.get: Read one company
-
-        crm.company.get returns every field of the company with the given number.
-
-        Access: users who may view the company
-
-        Args:
-            id: Number of the company; crm.company.list finds it
-
-        Returns:
-            object
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this company
-            NotFoundError: NOT_FOUND — Not found — No company has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html
-        """
+        """crm.company.get: Read one company"""
         _answer: _t.CrmCompanyGetResult = await self._b24._invoke(
             "crm.company.get", _drop({"id": id}), write=False
         )
@@ -350,29 +153,7 @@ class AsyncCrmCompany:
         order: dict[str, str] | NotGiven = _NOT_GIVEN,
         start: int | str | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmCompanyListItem]:
-        """crm.company.list: Find companies
-
-        crm.company.list gives back companies that match a filter, fifty per call.
-
-        Access: users who may view companies
-
-        Args:
-            select: Field names to include in each record. * means all standard fields and UF_* all
-                custom ones. When left out, only standard fields come back
-            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
-                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
-            order: Sort order: field name as key, ASC or DESC as value
-            start: Offset of the first record to return. Pages hold 50 records; pass the next value
-                of the previous answer here. -1 turns off counting, which speeds up big exports
-
-        Returns:
-            array (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html
-        """
+        """crm.company.list: Find companies"""
         return await self._b24._invoke_page(
             "crm.company.list",
             _drop({"select": select, "filter": filter, "order": order, "start": start}),
@@ -386,32 +167,7 @@ class AsyncCrmCompany:
         fields: _t.CrmCompanyUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmCompanyUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
-        """crm.company.update: Change a company
-
-        crm.company.update overwrites the fields of an existing company that you pass; others stay
-        as they are.
-
-        Access: users allowed to edit the company
-
-        Args:
-            id: Number of the company to change
-            fields (keys on ``CrmCompanyUpdateFields``): Only the keys you want to change. The keys
-                are listed below
-            params (keys on ``CrmCompanyUpdateParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this company is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND — Not found — No company has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html
-        """
+        """crm.company.update: Change a company"""
         _answer: bool = await self._b24._invoke(
             "crm.company.update", _drop({"id": id, "fields": fields, "params": params}), write=True
         )

@@ -37,29 +37,7 @@ class CrmContact:
         fields: _t.CrmContactAddFields | dict[str, _t.FieldValue],
         params: _t.CrmContactAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
-        """crm.contact.add: Create a contact
-
-        crm.contact.add stores a new contact and answers with the number it was given.
-
-        Access: users allowed to create contacts
-
-        Args:
-            fields (keys on ``CrmContactAddFields``): An object whose keys are field names and whose
-                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
-                listed below
-            params (keys on ``CrmContactAddParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            integer
-
-        Raises:
-            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED — Access denied — Creating contacts is not allowed for
-                this user
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html
-        """
+        """crm.contact.add: Create a contact"""
         _answer: int = self._b24._invoke(
             "crm.contact.add", _drop({"fields": fields, "params": params}), write=True
         )
@@ -67,44 +45,13 @@ class CrmContact:
 
     @_rt_typed.sync_method
     def delete(self, *, id: int | str) -> bool:
-        """crm.contact.delete: Remove a contact
-
-        crm.contact.delete erases a contact together with its links to other records.
-
-        Access: users allowed to delete contacts
-
-        Args:
-            id: Number of the contact to erase
-
-        Returns:
-            boolean
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Deleting contacts is not allowed for the caller
-            NotFoundError: NOT_FOUND — No contact has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html
-        """
+        """crm.contact.delete: Remove a contact"""
         _answer: bool = self._b24._invoke("crm.contact.delete", _drop({"id": id}), write=True)
         return _answer
 
     @_rt_typed.sync_method
     def fields(self) -> dict[str, _t.CrmContactFieldsResult]:
-        """crm.contact.fields: Describe the fields of a contact
-
-        crm.contact.fields lists every field a contact has on this portal, custom ones included,
-        with its type and flags.
-
-        Access: users who may view contacts
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
-        """
+        """crm.contact.fields: Describe the fields of a contact"""
         _answer: dict[str, _t.CrmContactFieldsResult] = self._b24._invoke(
             "crm.contact.fields", _drop({}), write=False
         )
@@ -112,26 +59,7 @@ class CrmContact:
 
     @_rt_typed.sync_method
     def get(self, *, id: int | str) -> _t.CrmContactGetResult:
-        """crm.contact.get: Read one contact
-
-        crm.contact.get returns every field of the contact with the given number.
-
-        Access: users who may view the contact
-
-        Args:
-            id: Number of the contact; crm.contact.list finds it
-
-        Returns:
-            object
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this contact
-            NotFoundError: NOT_FOUND — Not found — No contact has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
-        """
+        """crm.contact.get: Read one contact"""
         _answer: _t.CrmContactGetResult = self._b24._invoke(
             "crm.contact.get", _drop({"id": id}), write=False
         )
@@ -150,30 +78,7 @@ class CrmContact:
         order: dict[str, str] | NotGiven = _NOT_GIVEN,
         start: int | str | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmContactListItem]:
-        """crm.contact.list: Find contacts
-
-        crm.contact.list gives back contacts that match a filter, fifty per call.
-
-        Access: users who may view contacts
-
-        Args:
-            select: Field names to include in each record. * means all standard fields and UF_* all
-                custom ones. When left out, only standard fields come back
-            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
-                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
-            order: Sort order: field name as key, ASC or DESC as value
-            start: Offset of the first record to return. Pages hold 50 records; pass the next value
-                of the previous answer here. -1 turns off counting, which speeds up big exports
-
-        Returns:
-            array (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read contact
-                records
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html
-        """
+        """crm.contact.list: Find contacts"""
         return self._b24._invoke_page(
             "crm.contact.list",
             _drop({"select": select, "filter": filter, "order": order, "start": start}),
@@ -187,32 +92,7 @@ class CrmContact:
         fields: _t.CrmContactUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmContactUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
-        """crm.contact.update: Change a contact
-
-        crm.contact.update overwrites the fields of an existing contact that you pass; others stay
-        as they are.
-
-        Access: users allowed to edit the contact
-
-        Args:
-            id: Number of the contact to change
-            fields (keys on ``CrmContactUpdateFields``): Only the keys you want to change. The keys
-                are listed below
-            params (keys on ``CrmContactUpdateParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this contact is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND — Not found — No contact has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html
-        """
+        """crm.contact.update: Change a contact"""
         _answer: bool = self._b24._invoke(
             "crm.contact.update", _drop({"id": id, "fields": fields, "params": params}), write=True
         )
@@ -232,29 +112,7 @@ class AsyncCrmContact:
         fields: _t.CrmContactAddFields | dict[str, _t.FieldValue],
         params: _t.CrmContactAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
-        """crm.contact.add: Create a contact
-
-        crm.contact.add stores a new contact and answers with the number it was given.
-
-        Access: users allowed to create contacts
-
-        Args:
-            fields (keys on ``CrmContactAddFields``): An object whose keys are field names and whose
-                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
-                listed below
-            params (keys on ``CrmContactAddParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            integer
-
-        Raises:
-            Error400: 400 — Parameter 'fields' must be array — fields is missing or is not an object
-            AccessDeniedError: ACCESS_DENIED — Access denied — Creating contacts is not allowed for
-                this user
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html
-        """
+        """crm.contact.add: Create a contact"""
         _answer: int = await self._b24._invoke(
             "crm.contact.add", _drop({"fields": fields, "params": params}), write=True
         )
@@ -262,44 +120,13 @@ class AsyncCrmContact:
 
     @_rt_typed.async_method
     async def delete(self, *, id: int | str) -> bool:
-        """crm.contact.delete: Remove a contact
-
-        crm.contact.delete erases a contact together with its links to other records.
-
-        Access: users allowed to delete contacts
-
-        Args:
-            id: Number of the contact to erase
-
-        Returns:
-            boolean
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Deleting contacts is not allowed for the caller
-            NotFoundError: NOT_FOUND — No contact has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-delete.html
-        """
+        """crm.contact.delete: Remove a contact"""
         _answer: bool = await self._b24._invoke("crm.contact.delete", _drop({"id": id}), write=True)
         return _answer
 
     @_rt_typed.async_method
     async def fields(self) -> dict[str, _t.CrmContactFieldsResult]:
-        """crm.contact.fields: Describe the fields of a contact
-
-        crm.contact.fields lists every field a contact has on this portal, custom ones included,
-        with its type and flags.
-
-        Access: users who may view contacts
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html
-        """
+        """crm.contact.fields: Describe the fields of a contact"""
         _answer: dict[str, _t.CrmContactFieldsResult] = await self._b24._invoke(
             "crm.contact.fields", _drop({}), write=False
         )
@@ -307,26 +134,7 @@ class AsyncCrmContact:
 
     @_rt_typed.async_method
     async def get(self, *, id: int | str) -> _t.CrmContactGetResult:
-        """crm.contact.get: Read one contact
-
-        crm.contact.get returns every field of the contact with the given number.
-
-        Access: users who may view the contact
-
-        Args:
-            id: Number of the contact; crm.contact.list finds it
-
-        Returns:
-            object
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this contact
-            NotFoundError: NOT_FOUND — Not found — No contact has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html
-        """
+        """crm.contact.get: Read one contact"""
         _answer: _t.CrmContactGetResult = await self._b24._invoke(
             "crm.contact.get", _drop({"id": id}), write=False
         )
@@ -345,30 +153,7 @@ class AsyncCrmContact:
         order: dict[str, str] | NotGiven = _NOT_GIVEN,
         start: int | str | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmContactListItem]:
-        """crm.contact.list: Find contacts
-
-        crm.contact.list gives back contacts that match a filter, fifty per call.
-
-        Access: users who may view contacts
-
-        Args:
-            select: Field names to include in each record. * means all standard fields and UF_* all
-                custom ones. When left out, only standard fields come back
-            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
-                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
-            order: Sort order: field name as key, ASC or DESC as value
-            start: Offset of the first record to return. Pages hold 50 records; pass the next value
-                of the previous answer here. -1 turns off counting, which speeds up big exports
-
-        Returns:
-            array (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read contact
-                records
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-list.html
-        """
+        """crm.contact.list: Find contacts"""
         return await self._b24._invoke_page(
             "crm.contact.list",
             _drop({"select": select, "filter": filter, "order": order, "start": start}),
@@ -382,32 +167,7 @@ class AsyncCrmContact:
         fields: _t.CrmContactUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmContactUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
-        """crm.contact.update: Change a contact
-
-        crm.contact.update overwrites the fields of an existing contact that you pass; others stay
-        as they are.
-
-        Access: users allowed to edit the contact
-
-        Args:
-            id: Number of the contact to change
-            fields (keys on ``CrmContactUpdateFields``): Only the keys you want to change. The keys
-                are listed below
-            params (keys on ``CrmContactUpdateParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this contact is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND — Not found — No contact has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html
-        """
+        """crm.contact.update: Change a contact"""
         _answer: bool = await self._b24._invoke(
             "crm.contact.update", _drop({"id": id, "fields": fields, "params": params}), write=True
         )

@@ -42,29 +42,7 @@ class CrmDeal:
         fields: _t.CrmDealAddFields | dict[str, _t.FieldValue],
         params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
-        """crm.deal.add: Create a deal
-
-        crm.deal.add stores a new deal and answers with the number it was given.
-
-        Access: users allowed to create deals
-
-        Args:
-            fields (keys on ``CrmDealAddFields``): An object whose keys are field names and whose
-                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
-                listed below
-            params (keys on ``CrmDealAddParams``): Extra switches for the call. The keys are listed
-                below
-
-        Returns:
-            integer
-
-        Raises:
-            ParameterFieldsMustBeArrayError: Parameter 'fields' must be array — fields arrived as
-                something other than an object
-            AccessDeniedError: Access denied — The caller lacks the right to create deals
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html
-        """
+        """crm.deal.add: Create a deal"""
         _answer: int = self._b24._invoke(
             "crm.deal.add", _drop({"fields": fields, "params": params}), write=True
         )
@@ -72,47 +50,13 @@ class CrmDeal:
 
     @_rt_typed.sync_method
     def delete(self, *, id: int | str) -> bool:
-        """crm.deal.delete: Remove a deal
-
-        crm.deal.delete erases a deal together with its links to other records.
-
-        Access: users allowed to delete deals
-
-        Args:
-            id: Number of the deal to erase
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting deal records is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND — Not found — No deal has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html
-        """
+        """crm.deal.delete: Remove a deal"""
         _answer: bool = self._b24._invoke("crm.deal.delete", _drop({"id": id}), write=True)
         return _answer
 
     @_rt_typed.sync_method
     def fields(self) -> dict[str, _t.CrmDealFieldsResult]:
-        """crm.deal.fields: Describe the fields of a deal
-
-        crm.deal.fields lists every field a deal has on this portal, custom ones included, with its
-        type and flags.
-
-        Access: users who may view deals
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
-        """
+        """crm.deal.fields: Describe the fields of a deal"""
         _answer: dict[str, _t.CrmDealFieldsResult] = self._b24._invoke(
             "crm.deal.fields", _drop({}), write=False
         )
@@ -120,27 +64,7 @@ class CrmDeal:
 
     @_rt_typed.sync_method
     def get(self, *, id: int | str) -> _t.CrmDealGetResult:
-        """crm.deal.get: Read one deal
-
-        crm.deal.get returns every field of the deal with the given number.
-
-        Access: users who may view the deal
-
-        Args:
-            id: Number of the deal; crm.deal.list finds it
-
-        Returns:
-            object
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this deal
-            NotFoundError: Not found — No deal has this number: the portal sends an empty code with
-                this text
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
-        """
+        """crm.deal.get: Read one deal"""
         _answer: _t.CrmDealGetResult = self._b24._invoke(
             "crm.deal.get", _drop({"id": id}), write=False
         )
@@ -159,29 +83,7 @@ class CrmDeal:
         order: dict[str, str] | NotGiven = _NOT_GIVEN,
         start: int | str | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmDealListItem]:
-        """crm.deal.list: Find deals
-
-        crm.deal.list gives back deals that match a filter, fifty per call.
-
-        Access: users who may view deals
-
-        Args:
-            select: Field names to include in each record. * means all standard fields and UF_* all
-                custom ones. When left out, only standard fields come back
-            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
-                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
-            order: Sort order: field name as key, ASC or DESC as value
-            start: Offset of the first record to return. Pages hold 50 records; pass the next value
-                of the previous answer here. -1 turns off counting, which speeds up big exports
-
-        Returns:
-            array (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read deal records
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html
-        """
+        """crm.deal.list: Find deals"""
         return self._b24._invoke_page(
             "crm.deal.list",
             _drop({"select": select, "filter": filter, "order": order, "start": start}),
@@ -195,32 +97,7 @@ class CrmDeal:
         fields: _t.CrmDealUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmDealUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
-        """crm.deal.update: Change a deal
-
-        crm.deal.update overwrites the fields of an existing deal that you pass; others stay as they
-        are.
-
-        Access: users allowed to edit the deal
-
-        Args:
-            id: Number of the deal to change
-            fields (keys on ``CrmDealUpdateFields``): Only the keys you want to change. The keys are
-                listed below
-            params (keys on ``CrmDealUpdateParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this deal is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND — Not found — No deal has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html
-        """
+        """crm.deal.update: Change a deal"""
         _answer: bool = self._b24._invoke(
             "crm.deal.update", _drop({"id": id, "fields": fields, "params": params}), write=True
         )
@@ -244,29 +121,7 @@ class AsyncCrmDeal:
         fields: _t.CrmDealAddFields | dict[str, _t.FieldValue],
         params: _t.CrmDealAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
-        """crm.deal.add: Create a deal
-
-        crm.deal.add stores a new deal and answers with the number it was given.
-
-        Access: users allowed to create deals
-
-        Args:
-            fields (keys on ``CrmDealAddFields``): An object whose keys are field names and whose
-                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
-                listed below
-            params (keys on ``CrmDealAddParams``): Extra switches for the call. The keys are listed
-                below
-
-        Returns:
-            integer
-
-        Raises:
-            ParameterFieldsMustBeArrayError: Parameter 'fields' must be array — fields arrived as
-                something other than an object
-            AccessDeniedError: Access denied — The caller lacks the right to create deals
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html
-        """
+        """crm.deal.add: Create a deal"""
         _answer: int = await self._b24._invoke(
             "crm.deal.add", _drop({"fields": fields, "params": params}), write=True
         )
@@ -274,47 +129,13 @@ class AsyncCrmDeal:
 
     @_rt_typed.async_method
     async def delete(self, *, id: int | str) -> bool:
-        """crm.deal.delete: Remove a deal
-
-        crm.deal.delete erases a deal together with its links to other records.
-
-        Access: users allowed to delete deals
-
-        Args:
-            id: Number of the deal to erase
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting deal records is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND — Not found — No deal has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-delete.html
-        """
+        """crm.deal.delete: Remove a deal"""
         _answer: bool = await self._b24._invoke("crm.deal.delete", _drop({"id": id}), write=True)
         return _answer
 
     @_rt_typed.async_method
     async def fields(self) -> dict[str, _t.CrmDealFieldsResult]:
-        """crm.deal.fields: Describe the fields of a deal
-
-        crm.deal.fields lists every field a deal has on this portal, custom ones included, with its
-        type and flags.
-
-        Access: users who may view deals
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html
-        """
+        """crm.deal.fields: Describe the fields of a deal"""
         _answer: dict[str, _t.CrmDealFieldsResult] = await self._b24._invoke(
             "crm.deal.fields", _drop({}), write=False
         )
@@ -322,27 +143,7 @@ class AsyncCrmDeal:
 
     @_rt_typed.async_method
     async def get(self, *, id: int | str) -> _t.CrmDealGetResult:
-        """crm.deal.get: Read one deal
-
-        crm.deal.get returns every field of the deal with the given number.
-
-        Access: users who may view the deal
-
-        Args:
-            id: Number of the deal; crm.deal.list finds it
-
-        Returns:
-            object
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this deal
-            NotFoundError: Not found — No deal has this number: the portal sends an empty code with
-                this text
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html
-        """
+        """crm.deal.get: Read one deal"""
         _answer: _t.CrmDealGetResult = await self._b24._invoke(
             "crm.deal.get", _drop({"id": id}), write=False
         )
@@ -361,29 +162,7 @@ class AsyncCrmDeal:
         order: dict[str, str] | NotGiven = _NOT_GIVEN,
         start: int | str | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmDealListItem]:
-        """crm.deal.list: Find deals
-
-        crm.deal.list gives back deals that match a filter, fifty per call.
-
-        Access: users who may view deals
-
-        Args:
-            select: Field names to include in each record. * means all standard fields and UF_* all
-                custom ones. When left out, only standard fields come back
-            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
-                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
-            order: Sort order: field name as key, ASC or DESC as value
-            start: Offset of the first record to return. Pages hold 50 records; pass the next value
-                of the previous answer here. -1 turns off counting, which speeds up big exports
-
-        Returns:
-            array (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read deal records
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-list.html
-        """
+        """crm.deal.list: Find deals"""
         return await self._b24._invoke_page(
             "crm.deal.list",
             _drop({"select": select, "filter": filter, "order": order, "start": start}),
@@ -397,32 +176,7 @@ class AsyncCrmDeal:
         fields: _t.CrmDealUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmDealUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
-        """crm.deal.update: Change a deal
-
-        crm.deal.update overwrites the fields of an existing deal that you pass; others stay as they
-        are.
-
-        Access: users allowed to edit the deal
-
-        Args:
-            id: Number of the deal to change
-            fields (keys on ``CrmDealUpdateFields``): Only the keys you want to change. The keys are
-                listed below
-            params (keys on ``CrmDealUpdateParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this deal is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND — Not found — No deal has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html
-        """
+        """crm.deal.update: Change a deal"""
         _answer: bool = await self._b24._invoke(
             "crm.deal.update", _drop({"id": id, "fields": fields, "params": params}), write=True
         )
@@ -437,28 +191,7 @@ class CrmDealUserfield:
 
     @_rt_typed.sync_method
     def add(self, *, fields: _t.CrmDealUserfieldAddFields) -> int:
-        """crm.deal.userfield.add: Add a custom field to deals
-
-        crm.deal.userfield.add creates a custom (user) field that every deal then carries, and
-        answers with the number of the new field. Its name always starts with UF_CRM_: a name given
-        without that prefix gets it.
-
-        Access: CRM administrators
-
-        Args:
-            fields (keys on ``CrmDealUserfieldAddFields``): What the new field is. The keys are
-                listed below
-
-        Returns:
-            integer
-
-        Raises:
-            ErrorCoreError: ERROR_CORE — A field with this name exists already
-            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
-        """
+        """crm.deal.userfield.add: Add a custom field to deals"""
         _answer: int = self._b24._invoke(
             "crm.deal.userfield.add", _drop({"fields": fields}), write=True
         )
@@ -471,28 +204,7 @@ class CrmDealUserfield:
         order: dict[str, str] | NotGiven = _NOT_GIVEN,
         filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmDealUserfieldListItem]:
-        """crm.deal.userfield.list: List the custom fields of deals
-
-        crm.deal.userfield.list gives the custom fields deals have on this portal, with the choices
-        of list fields. With filter[LANG] the captions come in that language.
-
-        Access: CRM administrators
-
-        Args:
-            order: Sorting, e.g. {"SORT": "ASC"}
-            filter: Conditions on the keys of a field, e.g. {"USER_TYPE_ID": "enumeration", "LANG":
-                "en"}
-
-        Returns:
-            object[] (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
-        """
+        """crm.deal.userfield.list: List the custom fields of deals"""
         return self._b24._invoke_page(
             "crm.deal.userfield.list", _drop({"order": order, "filter": filter})
         )
@@ -506,28 +218,7 @@ class AsyncCrmDealUserfield:
 
     @_rt_typed.async_method
     async def add(self, *, fields: _t.CrmDealUserfieldAddFields) -> int:
-        """crm.deal.userfield.add: Add a custom field to deals
-
-        crm.deal.userfield.add creates a custom (user) field that every deal then carries, and
-        answers with the number of the new field. Its name always starts with UF_CRM_: a name given
-        without that prefix gets it.
-
-        Access: CRM administrators
-
-        Args:
-            fields (keys on ``CrmDealUserfieldAddFields``): What the new field is. The keys are
-                listed below
-
-        Returns:
-            integer
-
-        Raises:
-            ErrorCoreError: ERROR_CORE — A field with this name exists already
-            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html
-        """
+        """crm.deal.userfield.add: Add a custom field to deals"""
         _answer: int = await self._b24._invoke(
             "crm.deal.userfield.add", _drop({"fields": fields}), write=True
         )
@@ -540,28 +231,7 @@ class AsyncCrmDealUserfield:
         order: dict[str, str] | NotGiven = _NOT_GIVEN,
         filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmDealUserfieldListItem]:
-        """crm.deal.userfield.list: List the custom fields of deals
-
-        crm.deal.userfield.list gives the custom fields deals have on this portal, with the choices
-        of list fields. With filter[LANG] the captions come in that language.
-
-        Access: CRM administrators
-
-        Args:
-            order: Sorting, e.g. {"SORT": "ASC"}
-            filter: Conditions on the keys of a field, e.g. {"USER_TYPE_ID": "enumeration", "LANG":
-                "en"}
-
-        Returns:
-            object[] (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html
-        """
+        """crm.deal.userfield.list: List the custom fields of deals"""
         return await self._b24._invoke_page(
             "crm.deal.userfield.list", _drop({"order": order, "filter": filter})
         )

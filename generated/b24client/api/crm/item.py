@@ -38,34 +38,7 @@ class CrmItem:
         fields: _t.CrmItemAddFields | dict[str, _t.FieldValue],
         useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemAddResult:
-        """crm.item.add: Create a CRM record
-
-        crm.item.add creates a record of any CRM kind, from leads to smart processes.
-
-        Access: users allowed to create records of that kind
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            fields (keys on ``CrmItemAddFields``): An object whose keys are field names and whose
-                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. Unknown keys are
-                ignored.
-            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
-                into camelCase like ufCrm2_1700000000
-
-        Returns:
-            object
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-            CrmFieldErrorValueNotValidError: CRM_FIELD_ERROR_VALUE_NOT_VALID — A field got a value
-                it cannot hold
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
-        """
+        """crm.item.add: Create a CRM record"""
         _answer: _t.CrmItemAddResult = self._b24._invoke(
             "crm.item.add",
             _drop(
@@ -81,28 +54,7 @@ class CrmItem:
 
     @_rt_typed.sync_method
     def delete(self, *, entityTypeId: int | str, id: int | str) -> _builtins.list[Any]:
-        """crm.item.delete: Remove a CRM record
-
-        crm.item.delete erases one record of any CRM kind.
-
-        Access: users allowed to delete the record
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            id: Number of the record
-
-        Returns:
-            array
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html
-        """
+        """crm.item.delete: Remove a CRM record"""
         _answer: list[Any] = self._b24._invoke(
             "crm.item.delete", _drop({"entityTypeId": entityTypeId, "id": id}), write=True
         )
@@ -115,29 +67,7 @@ class CrmItem:
         entityTypeId: int | str,
         useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemFieldsResult:
-        """crm.item.fields: Describe the fields of a CRM kind
-
-        crm.item.fields describes every field that records of one CRM kind carry.
-
-        Access: users who may view records of that kind
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
-                into camelCase like ufCrm2_1700000000
-
-        Returns:
-            object
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
-        """
+        """crm.item.fields: Describe the fields of a CRM kind"""
         _answer: _t.CrmItemFieldsResult = self._b24._invoke(
             "crm.item.fields",
             _drop({"entityTypeId": entityTypeId, "useOriginalUfNames": useOriginalUfNames}),
@@ -153,30 +83,7 @@ class CrmItem:
         id: int | str,
         useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemGetResult:
-        """crm.item.get: Read a CRM record
-
-        crm.item.get reads one record of any CRM kind.
-
-        Access: users who may view the record
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            id: Number of the record
-            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
-                into camelCase like ufCrm2_1700000000
-
-        Returns:
-            object
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
-        """
+        """crm.item.get: Read a CRM record"""
         _answer: _t.CrmItemGetResult = self._b24._invoke(
             "crm.item.get",
             _drop(
@@ -201,35 +108,7 @@ class CrmItem:
         start: int | str | NotGiven = _NOT_GIVEN,
         useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmItemListItem]:
-        """crm.item.list: Find CRM records
-
-        crm.item.list pages through the records of one CRM kind that match a filter.
-
-        Access: users who may view records of that kind
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            select: Field names to return; * for all, uf_* for custom ones
-            filter: Conditions with optional operator prefixes, e.g. {"@stageId": ["NEW"]}
-            order: Field name to ASC or DESC
-            start: Offset of the first record; pages hold 50
-            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
-                into camelCase like ufCrm2_1700000000
-
-        Returns:
-            object (paged)
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-            InvalidArgValueError: INVALID_ARG_VALUE — The filter or order names a field that cannot
-                be used
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html
-        """
+        """crm.item.list: Find CRM records"""
         return self._b24._invoke_page(
             "crm.item.list",
             _drop(
@@ -253,32 +132,7 @@ class CrmItem:
         fields: _t.CrmItemUpdateFields | dict[str, _t.FieldValue],
         useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemUpdateResult:
-        """crm.item.update: Change a CRM record
-
-        crm.item.update changes the given fields of one record of any CRM kind.
-
-        Access: users allowed to edit the record
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            id: Number of the record
-            fields (keys on ``CrmItemUpdateFields``): Only the keys to change. The keys are listed
-                below
-            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
-                into camelCase like ufCrm2_1700000000
-
-        Returns:
-            object
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
-        """
+        """crm.item.update: Change a CRM record"""
         _answer: _t.CrmItemUpdateResult = self._b24._invoke(
             "crm.item.update",
             _drop(
@@ -308,34 +162,7 @@ class AsyncCrmItem:
         fields: _t.CrmItemAddFields | dict[str, _t.FieldValue],
         useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemAddResult:
-        """crm.item.add: Create a CRM record
-
-        crm.item.add creates a record of any CRM kind, from leads to smart processes.
-
-        Access: users allowed to create records of that kind
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            fields (keys on ``CrmItemAddFields``): An object whose keys are field names and whose
-                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. Unknown keys are
-                ignored.
-            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
-                into camelCase like ufCrm2_1700000000
-
-        Returns:
-            object
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-            CrmFieldErrorValueNotValidError: CRM_FIELD_ERROR_VALUE_NOT_VALID — A field got a value
-                it cannot hold
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html
-        """
+        """crm.item.add: Create a CRM record"""
         _answer: _t.CrmItemAddResult = await self._b24._invoke(
             "crm.item.add",
             _drop(
@@ -351,28 +178,7 @@ class AsyncCrmItem:
 
     @_rt_typed.async_method
     async def delete(self, *, entityTypeId: int | str, id: int | str) -> _builtins.list[Any]:
-        """crm.item.delete: Remove a CRM record
-
-        crm.item.delete erases one record of any CRM kind.
-
-        Access: users allowed to delete the record
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            id: Number of the record
-
-        Returns:
-            array
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-delete.html
-        """
+        """crm.item.delete: Remove a CRM record"""
         _answer: list[Any] = await self._b24._invoke(
             "crm.item.delete", _drop({"entityTypeId": entityTypeId, "id": id}), write=True
         )
@@ -385,29 +191,7 @@ class AsyncCrmItem:
         entityTypeId: int | str,
         useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemFieldsResult:
-        """crm.item.fields: Describe the fields of a CRM kind
-
-        crm.item.fields describes every field that records of one CRM kind carry.
-
-        Access: users who may view records of that kind
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
-                into camelCase like ufCrm2_1700000000
-
-        Returns:
-            object
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html
-        """
+        """crm.item.fields: Describe the fields of a CRM kind"""
         _answer: _t.CrmItemFieldsResult = await self._b24._invoke(
             "crm.item.fields",
             _drop({"entityTypeId": entityTypeId, "useOriginalUfNames": useOriginalUfNames}),
@@ -423,30 +207,7 @@ class AsyncCrmItem:
         id: int | str,
         useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemGetResult:
-        """crm.item.get: Read a CRM record
-
-        crm.item.get reads one record of any CRM kind.
-
-        Access: users who may view the record
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            id: Number of the record
-            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
-                into camelCase like ufCrm2_1700000000
-
-        Returns:
-            object
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html
-        """
+        """crm.item.get: Read a CRM record"""
         _answer: _t.CrmItemGetResult = await self._b24._invoke(
             "crm.item.get",
             _drop(
@@ -471,35 +232,7 @@ class AsyncCrmItem:
         start: int | str | NotGiven = _NOT_GIVEN,
         useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmItemListItem]:
-        """crm.item.list: Find CRM records
-
-        crm.item.list pages through the records of one CRM kind that match a filter.
-
-        Access: users who may view records of that kind
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            select: Field names to return; * for all, uf_* for custom ones
-            filter: Conditions with optional operator prefixes, e.g. {"@stageId": ["NEW"]}
-            order: Field name to ASC or DESC
-            start: Offset of the first record; pages hold 50
-            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
-                into camelCase like ufCrm2_1700000000
-
-        Returns:
-            object (paged)
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-            InvalidArgValueError: INVALID_ARG_VALUE — The filter or order names a field that cannot
-                be used
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html
-        """
+        """crm.item.list: Find CRM records"""
         return await self._b24._invoke_page(
             "crm.item.list",
             _drop(
@@ -523,32 +256,7 @@ class AsyncCrmItem:
         fields: _t.CrmItemUpdateFields | dict[str, _t.FieldValue],
         useOriginalUfNames: Literal["Y", "N"] | bool | Literal[0, 1] | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmItemUpdateResult:
-        """crm.item.update: Change a CRM record
-
-        crm.item.update changes the given fields of one record of any CRM kind.
-
-        Access: users allowed to edit the record
-
-        Args:
-            entityTypeId: Which kind of record: 1 lead, 2 deal, 3 contact, 4 company, 31 invoice, or
-                the number of a smart process found with crm.type.list
-            id: Number of the record
-            fields (keys on ``CrmItemUpdateFields``): Only the keys to change. The keys are listed
-                below
-            useOriginalUfNames: Y keeps custom field names as UF_CRM_...; N (the default) turns them
-                into camelCase like ufCrm2_1700000000
-
-        Returns:
-            object
-
-        Raises:
-            AllowedOnlyIntranetUserError: allowed_only_intranet_user — Extranet users may not call
-                this method
-            NotFoundError: NOT_FOUND — No such record or no such smart process
-            AccessDeniedError: ACCESS_DENIED — The caller lacks permission for this record
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html
-        """
+        """crm.item.update: Change a CRM record"""
         _answer: _t.CrmItemUpdateResult = await self._b24._invoke(
             "crm.item.update",
             _drop(

@@ -56,31 +56,7 @@ class CrmLead:
         fields: _t.CrmLeadAddFields | dict[str, _t.FieldValue],
         params: _t.CrmLeadAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
-        """crm.lead.add: Create a lead
-
-        crm.lead.add stores a new lead and answers with the number it was given.
-
-        Deprecated. Use crm.item.add instead.
-
-        Access: users allowed to create leads
-
-        Args:
-            fields (keys on ``CrmLeadAddFields``): An object whose keys are field names and whose
-                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
-                listed below
-            params (keys on ``CrmLeadAddParams``): Extra switches for the call. The keys are listed
-                below
-
-        Returns:
-            integer
-
-        Raises:
-            Error400: 400 — Parameter 'fields' must be array — Send fields as an object, not a
-                scalar
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not create leads
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html
-        """
+        """crm.lead.add: Create a lead"""
         _warnings.warn(
             "crm.lead.add is deprecated; use crm.item.add instead",
             _builtins.DeprecationWarning,
@@ -93,47 +69,13 @@ class CrmLead:
 
     @_rt_typed.sync_method
     def delete(self, *, id: int | str) -> bool:
-        """crm.lead.delete: Remove a lead
-
-        crm.lead.delete erases a lead together with its links to other records.
-
-        Access: users allowed to delete leads
-
-        Args:
-            id: Number of the lead to erase
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting lead records is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND — Not found — No lead has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html
-        """
+        """crm.lead.delete: Remove a lead"""
         _answer: bool = self._b24._invoke("crm.lead.delete", _drop({"id": id}), write=True)
         return _answer
 
     @_rt_typed.sync_method
     def fields(self) -> dict[str, _t.CrmLeadFieldsResult]:
-        """crm.lead.fields: Describe the fields of a lead
-
-        crm.lead.fields lists every field a lead has on this portal, custom ones included, with its
-        type and flags.
-
-        Access: users who may view leads
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
-        """
+        """crm.lead.fields: Describe the fields of a lead"""
         _answer: dict[str, _t.CrmLeadFieldsResult] = self._b24._invoke(
             "crm.lead.fields", _drop({}), write=False
         )
@@ -141,26 +83,7 @@ class CrmLead:
 
     @_rt_typed.sync_method
     def get(self, *, id: int | str) -> _t.CrmLeadGetResult:
-        """crm.lead.get: Read one lead
-
-        crm.lead.get returns every field of the lead with the given number.
-
-        Access: users who may view the lead
-
-        Args:
-            id: Number of the lead; crm.lead.list finds it
-
-        Returns:
-            object
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this lead
-            NotFoundError: NOT_FOUND — Not found — No lead has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
-        """
+        """crm.lead.get: Read one lead"""
         _answer: _t.CrmLeadGetResult = self._b24._invoke(
             "crm.lead.get", _drop({"id": id}), write=False
         )
@@ -179,29 +102,7 @@ class CrmLead:
         order: dict[str, str] | NotGiven = _NOT_GIVEN,
         start: int | str | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmLeadListItem]:
-        """crm.lead.list: Find leads
-
-        crm.lead.list gives back leads that match a filter, fifty per call.
-
-        Access: users who may view leads
-
-        Args:
-            select: Field names to include in each record. * means all standard fields and UF_* all
-                custom ones. When left out, only standard fields come back
-            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
-                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
-            order: Sort order: field name as key, ASC or DESC as value
-            start: Offset of the first record to return. Pages hold 50 records; pass the next value
-                of the previous answer here. -1 turns off counting, which speeds up big exports
-
-        Returns:
-            array (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read lead records
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html
-        """
+        """crm.lead.list: Find leads"""
         return self._b24._invoke_page(
             "crm.lead.list",
             _drop({"select": select, "filter": filter, "order": order, "start": start}),
@@ -215,32 +116,7 @@ class CrmLead:
         fields: _t.CrmLeadUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmLeadUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
-        """crm.lead.update: Change a lead
-
-        crm.lead.update overwrites the fields of an existing lead that you pass; others stay as they
-        are.
-
-        Access: users allowed to edit the lead
-
-        Args:
-            id: Number of the lead to change
-            fields (keys on ``CrmLeadUpdateFields``): Only the keys you want to change. The keys are
-                listed below
-            params (keys on ``CrmLeadUpdateParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND — Not found — No lead has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html
-        """
+        """crm.lead.update: Change a lead"""
         _answer: bool = self._b24._invoke(
             "crm.lead.update", _drop({"id": id, "fields": fields, "params": params}), write=True
         )
@@ -268,31 +144,7 @@ class AsyncCrmLead:
         fields: _t.CrmLeadAddFields | dict[str, _t.FieldValue],
         params: _t.CrmLeadAddParams | NotGiven = _NOT_GIVEN,
     ) -> int:
-        """crm.lead.add: Create a lead
-
-        crm.lead.add stores a new lead and answers with the number it was given.
-
-        Deprecated. Use crm.item.add instead.
-
-        Access: users allowed to create leads
-
-        Args:
-            fields (keys on ``CrmLeadAddFields``): An object whose keys are field names and whose
-                values are what to store, e.g. {"COMMENTS": "...", "OPENED": "Y"}. The keys are
-                listed below
-            params (keys on ``CrmLeadAddParams``): Extra switches for the call. The keys are listed
-                below
-
-        Returns:
-            integer
-
-        Raises:
-            Error400: 400 — Parameter 'fields' must be array — Send fields as an object, not a
-                scalar
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not create leads
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html
-        """
+        """crm.lead.add: Create a lead"""
         _warnings.warn(
             "crm.lead.add is deprecated; use crm.item.add instead",
             _builtins.DeprecationWarning,
@@ -305,47 +157,13 @@ class AsyncCrmLead:
 
     @_rt_typed.async_method
     async def delete(self, *, id: int | str) -> bool:
-        """crm.lead.delete: Remove a lead
-
-        crm.lead.delete erases a lead together with its links to other records.
-
-        Access: users allowed to delete leads
-
-        Args:
-            id: Number of the lead to erase
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Deleting lead records is not allowed
-                for the caller
-            NotFoundError: NOT_FOUND — Not found — No lead has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-delete.html
-        """
+        """crm.lead.delete: Remove a lead"""
         _answer: bool = await self._b24._invoke("crm.lead.delete", _drop({"id": id}), write=True)
         return _answer
 
     @_rt_typed.async_method
     async def fields(self) -> dict[str, _t.CrmLeadFieldsResult]:
-        """crm.lead.fields: Describe the fields of a lead
-
-        crm.lead.fields lists every field a lead has on this portal, custom ones included, with its
-        type and flags.
-
-        Access: users who may view leads
-
-        Returns:
-            object
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-fields.html
-        """
+        """crm.lead.fields: Describe the fields of a lead"""
         _answer: dict[str, _t.CrmLeadFieldsResult] = await self._b24._invoke(
             "crm.lead.fields", _drop({}), write=False
         )
@@ -353,26 +171,7 @@ class AsyncCrmLead:
 
     @_rt_typed.async_method
     async def get(self, *, id: int | str) -> _t.CrmLeadGetResult:
-        """crm.lead.get: Read one lead
-
-        crm.lead.get returns every field of the lead with the given number.
-
-        Access: users who may view the lead
-
-        Args:
-            id: Number of the lead; crm.lead.list finds it
-
-        Returns:
-            object
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read this lead
-            NotFoundError: NOT_FOUND — Not found — No lead has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html
-        """
+        """crm.lead.get: Read one lead"""
         _answer: _t.CrmLeadGetResult = await self._b24._invoke(
             "crm.lead.get", _drop({"id": id}), write=False
         )
@@ -391,29 +190,7 @@ class AsyncCrmLead:
         order: dict[str, str] | NotGiven = _NOT_GIVEN,
         start: int | str | NotGiven = _NOT_GIVEN,
     ) -> Page[_t.CrmLeadListItem]:
-        """crm.lead.list: Find leads
-
-        crm.lead.list gives back leads that match a filter, fifty per call.
-
-        Access: users who may view leads
-
-        Args:
-            select: Field names to include in each record. * means all standard fields and UF_* all
-                custom ones. When left out, only standard fields come back
-            filter: Conditions the records must meet, e.g. {">OPPORTUNITY": 1000}. A key may start
-                with an operator: =, !=, >, >=, <, <=, % (substring), @ (in list)
-            order: Sort order: field name as key, ASC or DESC as value
-            start: Offset of the first record to return. Pages hold 50 records; pass the next value
-                of the previous answer here. -1 turns off counting, which speeds up big exports
-
-        Returns:
-            array (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied — The caller may not read lead records
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html
-        """
+        """crm.lead.list: Find leads"""
         return await self._b24._invoke_page(
             "crm.lead.list",
             _drop({"select": select, "filter": filter, "order": order, "start": start}),
@@ -427,32 +204,7 @@ class AsyncCrmLead:
         fields: _t.CrmLeadUpdateFields | dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         params: _t.CrmLeadUpdateParams | NotGiven = _NOT_GIVEN,
     ) -> bool:
-        """crm.lead.update: Change a lead
-
-        crm.lead.update overwrites the fields of an existing lead that you pass; others stay as they
-        are.
-
-        Access: users allowed to edit the lead
-
-        Args:
-            id: Number of the lead to change
-            fields (keys on ``CrmLeadUpdateFields``): Only the keys you want to change. The keys are
-                listed below
-            params (keys on ``CrmLeadUpdateParams``): Extra switches for the call. The keys are
-                listed below
-
-        Returns:
-            boolean
-
-        Raises:
-            Error400: 400 — ID is not defined or invalid — id is absent or not a positive whole
-                number
-            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND — Not found — No lead has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html
-        """
+        """crm.lead.update: Change a lead"""
         _answer: bool = await self._b24._invoke(
             "crm.lead.update", _drop({"id": id, "fields": fields, "params": params}), write=True
         )
@@ -471,27 +223,7 @@ class CrmLeadContact:
 
     @_rt_typed.sync_method
     def add(self, *, id: int | str, fields: _t.CrmLeadContactAddFields) -> bool:
-        """crm.lead.contact.add: Link a contact to a lead
-
-        crm.lead.contact.add adds one contact to the contacts of a lead.
-
-        Access: any user
-
-        Args:
-            id: Number of the lead
-            fields (keys on ``CrmLeadContactAddFields``): What to link and how. The keys are listed
-                below
-
-        Returns:
-            boolean
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
-            NotFoundError: NOT_FOUND — The lead or the contact does not exist
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html
-        """
+        """crm.lead.contact.add: Link a contact to a lead"""
         _answer: bool = self._b24._invoke(
             "crm.lead.contact.add", _drop({"id": id, "fields": fields}), write=True
         )
@@ -510,27 +242,7 @@ class AsyncCrmLeadContact:
 
     @_rt_typed.async_method
     async def add(self, *, id: int | str, fields: _t.CrmLeadContactAddFields) -> bool:
-        """crm.lead.contact.add: Link a contact to a lead
-
-        crm.lead.contact.add adds one contact to the contacts of a lead.
-
-        Access: any user
-
-        Args:
-            id: Number of the lead
-            fields (keys on ``CrmLeadContactAddFields``): What to link and how. The keys are listed
-                below
-
-        Returns:
-            boolean
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
-            NotFoundError: NOT_FOUND — The lead or the contact does not exist
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html
-        """
+        """crm.lead.contact.add: Link a contact to a lead"""
         _answer: bool = await self._b24._invoke(
             "crm.lead.contact.add", _drop({"id": id, "fields": fields}), write=True
         )
@@ -545,26 +257,7 @@ class CrmLeadContactItems:
 
     @_rt_typed.sync_method
     def delete(self, *, id: int | str) -> bool:
-        """crm.lead.contact.items.delete: Unlink all contacts from a lead
-
-        crm.lead.contact.items.delete clears the contact list of a lead; the contacts themselves
-        stay.
-
-        Access: any user
-
-        Args:
-            id: Number of the lead
-
-        Returns:
-            boolean
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
-            NotFoundError: NOT_FOUND — The lead or the contact does not exist
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.html
-        """
+        """crm.lead.contact.items.delete: Unlink all contacts from a lead"""
         _answer: bool = self._b24._invoke(
             "crm.lead.contact.items.delete", _drop({"id": id}), write=True
         )
@@ -572,25 +265,7 @@ class CrmLeadContactItems:
 
     @_rt_typed.sync_method
     def get(self, *, id: int | str) -> list[_t.CrmLeadContactItemsGetItem]:
-        """crm.lead.contact.items.get: Read the contacts of a lead
-
-        crm.lead.contact.items.get returns the contacts linked to a lead, in their sort order.
-
-        Access: any user
-
-        Args:
-            id: Number of the lead
-
-        Returns:
-            array
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
-            NotFoundError: NOT_FOUND — The lead or the contact does not exist
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html
-        """
+        """crm.lead.contact.items.get: Read the contacts of a lead"""
         _answer: list[_t.CrmLeadContactItemsGetItem] = self._b24._invoke(
             "crm.lead.contact.items.get", _drop({"id": id}), write=False
         )
@@ -605,26 +280,7 @@ class AsyncCrmLeadContactItems:
 
     @_rt_typed.async_method
     async def delete(self, *, id: int | str) -> bool:
-        """crm.lead.contact.items.delete: Unlink all contacts from a lead
-
-        crm.lead.contact.items.delete clears the contact list of a lead; the contacts themselves
-        stay.
-
-        Access: any user
-
-        Args:
-            id: Number of the lead
-
-        Returns:
-            boolean
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
-            NotFoundError: NOT_FOUND — The lead or the contact does not exist
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-delete.html
-        """
+        """crm.lead.contact.items.delete: Unlink all contacts from a lead"""
         _answer: bool = await self._b24._invoke(
             "crm.lead.contact.items.delete", _drop({"id": id}), write=True
         )
@@ -632,25 +288,7 @@ class AsyncCrmLeadContactItems:
 
     @_rt_typed.async_method
     async def get(self, *, id: int | str) -> list[_t.CrmLeadContactItemsGetItem]:
-        """crm.lead.contact.items.get: Read the contacts of a lead
-
-        crm.lead.contact.items.get returns the contacts linked to a lead, in their sort order.
-
-        Access: any user
-
-        Args:
-            id: Number of the lead
-
-        Returns:
-            array
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — The caller may not change this lead
-            NotFoundError: NOT_FOUND — The lead or the contact does not exist
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html
-        """
+        """crm.lead.contact.items.get: Read the contacts of a lead"""
         _answer: list[_t.CrmLeadContactItemsGetItem] = await self._b24._invoke(
             "crm.lead.contact.items.get", _drop({"id": id}), write=False
         )
@@ -665,27 +303,7 @@ class CrmLeadProductrows:
 
     @_rt_typed.sync_method
     def set(self, *, id: int | str, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool:
-        """crm.lead.productrows.set: Replace the product rows of a lead
-
-        crm.lead.productrows.set swaps the whole product list of a lead for the one sent.
-
-        Access: users allowed to edit the lead
-
-        Args:
-            id: Number of the lead
-            rows (keys on ``CrmLeadProductrowsSetRows``): New product rows; an empty array clears
-                the list. The keys are listed below
-
-        Returns:
-            boolean
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND — Not found — No lead has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html
-        """
+        """crm.lead.productrows.set: Replace the product rows of a lead"""
         _answer: bool = self._b24._invoke(
             "crm.lead.productrows.set", _drop({"id": id, "rows": rows}), write=True
         )
@@ -700,27 +318,7 @@ class AsyncCrmLeadProductrows:
 
     @_rt_typed.async_method
     async def set(self, *, id: int | str, rows: list[_t.CrmLeadProductrowsSetRows]) -> bool:
-        """crm.lead.productrows.set: Replace the product rows of a lead
-
-        crm.lead.productrows.set swaps the whole product list of a lead for the one sent.
-
-        Access: users allowed to edit the lead
-
-        Args:
-            id: Number of the lead
-            rows (keys on ``CrmLeadProductrowsSetRows``): New product rows; an empty array clears
-                the list. The keys are listed below
-
-        Returns:
-            boolean
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied — Editing this lead is not allowed for
-                the caller
-            NotFoundError: NOT_FOUND — Not found — No lead has this number
-
-        Docs: https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-set.html
-        """
+        """crm.lead.productrows.set: Replace the product rows of a lead"""
         _answer: bool = await self._b24._invoke(
             "crm.lead.productrows.set", _drop({"id": id, "rows": rows}), write=True
         )

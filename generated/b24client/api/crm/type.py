@@ -30,27 +30,7 @@ class CrmType:
 
     @_rt_typed.sync_method
     def add(self, *, fields: _t.CrmTypeAddFields) -> _t.CrmTypeAddResult:
-        """crm.type.add: Create a smart process
-
-        crm.type.add creates a new kind of CRM record (a smart process). Its records are then read
-        and written with crm.item.* and the entityTypeId this method answers with.
-
-        Access: CRM administrators
-
-        Args:
-            fields (keys on ``CrmTypeAddFields``): What the new smart process is. The keys are
-                listed below
-
-        Returns:
-            object
-
-        Raises:
-            ErrorArgumentError: ERROR_ARGUMENT — Field title is required
-            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
-        """
+        """crm.type.add: Create a smart process"""
         _answer: _t.CrmTypeAddResult = self._b24._invoke(
             "crm.type.add", _drop({"fields": fields}), write=True
         )
@@ -64,28 +44,7 @@ class CrmType:
         filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         start: int | str | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmTypeListResult:
-        """crm.type.list: List smart processes
-
-        crm.type.list gives the smart processes of the portal, 50 a page, each with the entityTypeId
-        its records are reached by.
-
-        Access: any user
-
-        Args:
-            order: Sorting, e.g. {"id": "ASC"}
-            filter: Conditions on the keys of a type
-            start: Offset of the page
-
-        Returns:
-            object (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
-        """
+        """crm.type.list: List smart processes"""
         _answer: _t.CrmTypeListResult = self._b24._invoke(
             "crm.type.list", _drop({"order": order, "filter": filter, "start": start}), write=False
         )
@@ -100,27 +59,7 @@ class AsyncCrmType:
 
     @_rt_typed.async_method
     async def add(self, *, fields: _t.CrmTypeAddFields) -> _t.CrmTypeAddResult:
-        """crm.type.add: Create a smart process
-
-        crm.type.add creates a new kind of CRM record (a smart process). Its records are then read
-        and written with crm.item.* and the entityTypeId this method answers with.
-
-        Access: CRM administrators
-
-        Args:
-            fields (keys on ``CrmTypeAddFields``): What the new smart process is. The keys are
-                listed below
-
-        Returns:
-            object
-
-        Raises:
-            ErrorArgumentError: ERROR_ARGUMENT — Field title is required
-            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html
-        """
+        """crm.type.add: Create a smart process"""
         _answer: _t.CrmTypeAddResult = await self._b24._invoke(
             "crm.type.add", _drop({"fields": fields}), write=True
         )
@@ -134,28 +73,7 @@ class AsyncCrmType:
         filter: dict[str, _t.FieldValue] | NotGiven = _NOT_GIVEN,
         start: int | str | NotGiven = _NOT_GIVEN,
     ) -> _t.CrmTypeListResult:
-        """crm.type.list: List smart processes
-
-        crm.type.list gives the smart processes of the portal, 50 a page, each with the entityTypeId
-        its records are reached by.
-
-        Access: any user
-
-        Args:
-            order: Sorting, e.g. {"id": "ASC"}
-            filter: Conditions on the keys of a type
-            start: Offset of the page
-
-        Returns:
-            object (paged)
-
-        Raises:
-            AccessDeniedError: ACCESS_DENIED — Access denied
-            AccessDeniedError: ACCESS_DENIED — The caller may not change CRM settings
-
-        Docs:
-        https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html
-        """
+        """crm.type.list: List smart processes"""
         _answer: _t.CrmTypeListResult = await self._b24._invoke(
             "crm.type.list", _drop({"order": order, "filter": filter, "start": start}), write=False
         )

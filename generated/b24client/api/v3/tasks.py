@@ -51,35 +51,7 @@ class V3TasksTask:
 
     @_rt_typed.sync_method
     def add(self, *, fields: _t.V3TasksTaskAddFields) -> _t.V3TasksTaskAddResult:
-        """tasks.task.add (REST 3.0): Create a task (v3)
-
-        tasks.task.add in REST 3.0 creates a task and returns it whole.
-
-        Access: any user
-
-        Args:
-            fields (keys on ``V3TasksTaskAddFields``): Values of the new task; the starred keys
-                below must be present. The keys are listed below
-
-        Returns:
-            object
-
-        Raises:
-            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — A mandatory key is
-                absent from fields
-            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — The value sent for
-                #FIELD# has the wrong type
-            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — No employee has the
-                given identifier
-            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — The planned finish
-                is set before the planned start
-
-        Docs: https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html
-        """
+        """tasks.task.add (REST 3.0): Create a task (v3)"""
         _answer: _t.V3TasksTaskAddResult = self._b24._invoke(
             "tasks.task.add", _drop({"fields": fields}), api_version=3, write=True
         )
@@ -94,35 +66,7 @@ class AsyncV3TasksTask:
 
     @_rt_typed.async_method
     async def add(self, *, fields: _t.V3TasksTaskAddFields) -> _t.V3TasksTaskAddResult:
-        """tasks.task.add (REST 3.0): Create a task (v3)
-
-        tasks.task.add in REST 3.0 creates a task and returns it whole.
-
-        Access: any user
-
-        Args:
-            fields (keys on ``V3TasksTaskAddFields``): Values of the new task; the starred keys
-                below must be present. The keys are listed below
-
-        Returns:
-            object
-
-        Raises:
-            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — A mandatory key is
-                absent from fields
-            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — The value sent for
-                #FIELD# has the wrong type
-            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — No employee has the
-                given identifier
-            BitrixRestV3ExceptionValidationRequestvalidationexceptionError:
-                BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION — The planned finish
-                is set before the planned start
-
-        Docs: https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html
-        """
+        """tasks.task.add (REST 3.0): Create a task (v3)"""
         _answer: _t.V3TasksTaskAddResult = await self._b24._invoke(
             "tasks.task.add", _drop({"fields": fields}), api_version=3, write=True
         )
