@@ -17,6 +17,7 @@ MARKER = "#@b24gen-imports@"  # a comment: inert if it were ever left in
 # One-line double-quoted literals as text.py writes them, and comments.
 _STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
 _TYPES_NAMES = ("Any", "Literal", "TypedDict", "NotRequired", "Required")
+_KEY_NAMES = re.compile(r"(?m)^(\s+)\w+:")
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,9 @@ def fill_imports(
     if not marker:
         raise ValueError("a generated module without its imports marker")
     if groups is None:
-        block = types_imports(used_names(body, _TYPES_NAMES))
+        # a key of a class-form TypedDict (``    Required: NotRequired[str]``) is no use of
+        # the name it spells
+        block = types_imports(used_names(_KEY_NAMES.sub(r"\1", body), _TYPES_NAMES))
     else:
         names = [name for group in groups for line in group for name in line.bound()]
         used = used_names(body, [*names, "_t"])

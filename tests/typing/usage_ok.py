@@ -25,7 +25,7 @@ def sync_usage() -> None:
         code="lateDelivery", title=["Late", "Поздно"], value="2 days", type="failure"
     )
     got = client.crm.activity.badge.get(code="lateDelivery")
-    code: str = got["badge"]["code"]  # a TypedDict built from the page's response example
+    code: str | None = got["badge"]["code"]  # a TypedDict built from the page's response example
     bound: bool = client.crm.activity.binding.add(activityId=1, entityTypeId=2, entityId=3)
     linked: bool = client.crm.lead.contact.add(id=lead_id, fields={"CONTACT_ID": 5})
     page = client.crm.lead.list(select=["ID", "TITLE"], start=50)
