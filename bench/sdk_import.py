@@ -144,7 +144,7 @@ def won_titles(client: ClientV2) -> list[str]:
 
 def first_page(client: ClientV2) -> int:
     page = client.crm.deal.list(select=["ID"], start=0)
-    return len(page.result) + (page.total or 0)
+    return len(page.result) + (page.response.total or 0)
 
 
 def batch_two(client: ClientV2, deal_id: int) -> str:
