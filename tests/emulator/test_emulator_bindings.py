@@ -8,17 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from generator.emulator.app import create_app
+from ru_portal import call, ru_portal
 
 
 @pytest.fixture
 def portal(ru_model: Any) -> Any:
-    return create_app(ru_model, limits="none").portal
-
-
-def call(portal: Any, name: str, params: dict[str, Any]) -> Any:
-    return portal.call(name, params, 2, "oauth").result
+    return ru_portal(ru_model)
 
 
 def bound(portal: Any, name: str, owner: int, key: str = "CONTACT_ID") -> list[Any]:

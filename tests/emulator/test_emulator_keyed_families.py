@@ -7,24 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from generator.emulator.app import create_app
-from generator.emulator.errors import ApiError
+from ru_portal import call, refused, ru_portal
 
 
 @pytest.fixture
 def portal(ru_model: Any) -> Any:
-    return create_app(ru_model, limits="none").portal
-
-
-def call(portal: Any, name: str, params: dict[str, Any]) -> Any:
-    return portal.call(name, params, 2, "oauth").result
-
-
-def refused(portal: Any, name: str, params: dict[str, Any]) -> ApiError:
-    with pytest.raises(ApiError) as caught:
-        portal.call(name, params, 2, "oauth")
-    return caught.value
+    return ru_portal(ru_model)
 
 
 def test_currency_is_named_by_its_code(portal: Any) -> None:
